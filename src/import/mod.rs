@@ -1,0 +1,1 @@
+//! Stub: the seed-text importer lands here.

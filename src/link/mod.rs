@@ -1,0 +1,3 @@
+//! Resolve stage: cross-references between pages.
+
+pub mod symbols;

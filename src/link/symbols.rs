@@ -1,0 +1,1 @@
+//! Stub: UN document symbol recognition lands here.

@@ -1,0 +1,1 @@
+//! Stub: build-time SVG map and charts land here.

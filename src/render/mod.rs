@@ -1,0 +1,3 @@
+//! Render stage.
+
+pub mod charts;

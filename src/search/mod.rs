@@ -1,0 +1,1 @@
+//! Stub: the search tokenizer and index land here.
