@@ -1,3 +1,128 @@
-fn main() {
-    println!("Hello, world!");
+//! The `wenji` command line: thin, it parses options and calls the pipeline.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use wenji::build::{BuildOptions, build};
+
+#[derive(Parser)]
+#[command(
+    name = "wenji",
+    version,
+    about = "Build a cross-linked static site from a compilation of submissions (文集)"
+)]
+struct Cli {
+    /// The site root: the folder with wenji.toml, content/, templates/ and assets/.
+    #[arg(long, short, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    Build(SiteArgs),
+    /// Check everything `build` checks, and write nothing.
+    Check(SiteArgs),
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open pages.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Convert the source text of the report into content/ files.
+    Import {
+        /// The text extracted from the report's PDF.
+        #[arg(long, default_value = "sources/A-75-123-zh.txt")]
+        seed: PathBuf,
+    },
+    /// Add every URL the site now produces to the committed ledger of published URLs.
+    Ledger,
+}
+
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// The output folder.
+    #[arg(long, short, default_value = "site")]
+    output: PathBuf,
+    /// The URL the site is published at (overrides site.base_url in wenji.toml).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+fn options(root: &std::path::Path, args: &SiteArgs, write: bool) -> BuildOptions {
+    let output = if args.output.is_absolute() {
+        args.output.clone()
+    } else {
+        root.join(&args.output)
+    };
+    BuildOptions {
+        root: root.to_path_buf(),
+        output,
+        base_url: args.base_url.clone(),
+        write,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root;
+    match cli.command {
+        Command::Build(args) => match build(&options(&root, &args, true)) {
+            Ok(report) => {
+                eprintln!("{}", report.summary("built"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+        Command::Check(args) => match build(&options(&root, &args, false)) {
+            Ok(report) => {
+                eprintln!("{}", report.summary("checked"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+        Command::Serve { site, port } => {
+            match wenji::serve::serve(options(&root, &site, true), port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Import { seed } => {
+            let seed = if seed.is_absolute() {
+                seed
+            } else {
+                root.join(seed)
+            };
+            match wenji::import::run(&seed, &root) {
+                Ok(n) => {
+                    eprintln!("imported {n} files from {}", seed.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&format!("error: {e}")),
+            }
+        }
+        Command::Ledger => {
+            let mut timings = Default::default();
+            match wenji::build::load_site(&root, None, &mut timings) {
+                Ok(site) => match wenji::link::ledger::update(&root, &site) {
+                    Ok(n) => {
+                        eprintln!("added {n} URLs to {}", wenji::link::ledger::LEDGER_FILE);
+                        ExitCode::SUCCESS
+                    }
+                    Err(d) => fail(&d.to_string()),
+                },
+                Err(e) => fail(&e.to_string()),
+            }
+        }
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::from(1)
 }

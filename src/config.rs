@@ -1,0 +1,243 @@
+//! The site config (`wenji.toml`): the site's and the report's names, the base URL, where each
+//! kind of page lives in the URL space, the region groups and every interface string. Nothing
+//! about one report is written into the code; it is all here or in `content/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Diagnostic;
+
+pub const CONFIG_FILE: &str = "wenji.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub site: SiteConfig,
+    pub report: ReportConfig,
+    #[serde(default)]
+    pub sections: Sections,
+    /// Region groups by key, as named in reply front matter.
+    #[serde(default)]
+    pub regions: BTreeMap<String, Region>,
+    /// Interface strings, by key; templates read them as `t.key`.
+    #[serde(default)]
+    pub strings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub title_en: String,
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is published at; may carry a path (`https://u.github.io/repo/`).
+    pub base_url: String,
+    /// BCP 47 language tag of the pages.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Written to `CNAME` when set (a custom domain on GitHub Pages).
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub allow_raw_html: bool,
+    /// Minify HTML output.
+    #[serde(default = "default_true")]
+    pub minify: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// The UN document symbol, e.g. `A/75/123`.
+    pub symbol: String,
+    pub title: String,
+    #[serde(default)]
+    pub title_en: String,
+    /// Year (or full ISO date) of publication, for citations.
+    pub published: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub publisher_en: String,
+    /// The official PDF of this language edition, if known.
+    #[serde(default)]
+    pub pdf_url: Option<String>,
+    /// Stable address of the document, e.g. `https://undocs.org/ch/A/75/123`.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sections {
+    /// URL segment of reply pages: `/<replies>/<slug>/`.
+    pub replies: String,
+    /// URL segment of concept pages: `/<concepts>/<slug>/`.
+    pub concepts: String,
+    /// URL segment of the cited-documents page.
+    pub documents: String,
+    /// URL segment of the coverage matrix.
+    pub matrix: String,
+    /// URL segment of the search page.
+    pub search: String,
+    /// URL segment of the open-data downloads.
+    pub data: String,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Sections {
+            replies: "states".into(),
+            concepts: "concepts".into(),
+            documents: "documents".into(),
+            matrix: "matrix".into(),
+            search: "search".into(),
+            data: "data".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: String,
+    /// Display order.
+    #[serde(default)]
+    pub order: u32,
+}
+
+fn default_language() -> String {
+    "zh-Hans".into()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Config {
+    /// Reads and validates `wenji.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::new(CONFIG_FILE, format!("cannot read the site config: {e}"))
+                .help("run wenji in a site root, or pass --root DIR pointing at one")
+        })?;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::new(CONFIG_FILE, e.message().to_string());
+            if let Some(span) = e.span() {
+                d = d.at_column(
+                    crate::error::line_of(text, span.start),
+                    column_of(text, span.start),
+                );
+            }
+            d.help("see the `wenji.toml` section of the README for the keys")
+        })?;
+        config.site.base_url = normalize_base_url(&config.site.base_url).map_err(|m| {
+            Diagnostic::new(CONFIG_FILE, m).help("e.g. base_url = \"https://user.github.io/repo/\"")
+        })?;
+        Ok(config)
+    }
+
+    /// The path part of the base URL, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.site.base_url)
+    }
+
+    /// Replaces the base URL (the `--base-url` option).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        self.site.base_url =
+            normalize_base_url(url).map_err(|m| Diagnostic::new("--base-url", m))?;
+        Ok(())
+    }
+
+    pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+}
+
+fn column_of(text: &str, offset: usize) -> usize {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    text[start..offset.min(text.len())].chars().count() + 1
+}
+
+/// Accepts `https://host/`, `https://host/path/` or a bare path `/path/`; always ends in `/`.
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let ok = url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
+    if !ok || url.contains(char::is_whitespace) || url.contains(['?', '#', '"', '<', '>']) {
+        return Err(format!(
+            "base_url `{url}` must be an absolute http(s) URL or a path starting with `/`, without query or fragment"
+        ));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+fn base_path_of(url: &str) -> String {
+    let path = match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            rest.find('/').map_or("/", |j| &rest[j..])
+        }
+        None => url,
+    };
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[site]
+title = "T"
+base_url = "https://user.github.io/repo"
+[report]
+symbol = "A/1/1"
+title = "R"
+published = "2020"
+"#;
+
+    #[test]
+    fn base_path_comes_from_the_url() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.site.base_url, "https://user.github.io/repo/");
+        assert_eq!(c.base_path(), "/repo/");
+        assert_eq!(base_path_of("https://example.org/"), "/");
+        assert_eq!(base_path_of("/sub/"), "/sub/");
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let text = format!("{MINIMAL}\n[site2]\nx = 1\n");
+        let e = Config::parse(&text).unwrap_err();
+        assert_eq!(e.line, Some(10));
+        assert!(e.message.contains("site2"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_base_url_is_rejected() {
+        let text = MINIMAL.replace("https://user.github.io/repo", "javascript:alert(1)");
+        assert!(Config::parse(&text).is_err());
+    }
+}

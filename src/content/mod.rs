@@ -1,0 +1,232 @@
+//! Load stage: walk `content/`, split and type each file's front matter, parse its Markdown
+//! into numbered blocks. The result is a [`Corpus`]; nothing here knows about links or HTML.
+
+pub mod frontmatter;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics};
+pub use frontmatter::{ConceptMeta, Entity, HomeMeta, PageMeta, ReplyMeta};
+pub use markdown::{Block, BlockKind, Document, Events, Footnote, ListItem, Passage};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Files larger than this are refused: no reply is near it, and it bounds memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A content file: its typed front matter and its parsed body.
+#[derive(Debug, Clone)]
+pub struct Page<M> {
+    /// Path relative to the site root, for messages.
+    pub file: PathBuf,
+    pub meta: M,
+    pub doc: Document,
+    /// Line of the first front-matter line; `Spanned` lines are relative to it.
+    pub yaml_line: usize,
+}
+
+impl<M> Page<M> {
+    /// The file line of a front-matter location.
+    pub fn yaml_to_file_line(&self, loc: &serde_saphyr::Location) -> usize {
+        self.yaml_line + loc.line() as usize - 1
+    }
+}
+
+/// Everything under `content/`, typed, in a deterministic order.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub home: Option<Page<HomeMeta>>,
+    /// Sorted by `order`, then file.
+    pub replies: Vec<Page<ReplyMeta>>,
+    /// Sorted by `order`, then file.
+    pub concepts: Vec<Page<ConceptMeta>>,
+    pub pages: Vec<Page<PageMeta>>,
+    /// Bytes of Markdown read, for the build summary.
+    pub input_bytes: u64,
+}
+
+pub enum Loaded {
+    Home(Page<HomeMeta>),
+    Reply(Page<ReplyMeta>),
+    Concept(Page<ConceptMeta>),
+    Page(Page<PageMeta>),
+}
+
+/// Walks `root/content` and loads every `.md` file, in parallel. All problems are reported.
+pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::new(CONTENT_DIR, "there is no content folder")
+                .help("create content/ with the site's Markdown files, or pass --root"),
+        );
+        return Err(diags);
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
+                files.push(e.into_path())
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                let msg = if e.loop_ancestor().is_some() {
+                    "a symbolic link here points back to a folder that contains it (a loop)"
+                        .to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                diags.push(
+                    Diagnostic::new(path, msg)
+                        .help("remove the link or make it point outside the loop"),
+                );
+            }
+        }
+    }
+
+    let results: Vec<(u64, Result<Loaded, Vec<Diagnostic>>)> = files
+        .par_iter()
+        .map(|path| {
+            let rel = relative(root, path);
+            match read_file(path, &rel) {
+                Ok(text) => (text.len() as u64, load_file(&rel, &text, config)),
+                Err(d) => (0, Err(vec![d])),
+            }
+        })
+        .collect();
+
+    let mut corpus = Corpus::default();
+    for (bytes, r) in results {
+        corpus.input_bytes += bytes;
+        match r {
+            Ok(Loaded::Home(p)) => {
+                if let Some(first) = &corpus.home {
+                    diags.push(
+                        Diagnostic::new(
+                            &p.file,
+                            format!(
+                                "a second home page; {} is one already",
+                                first.file.display()
+                            ),
+                        )
+                        .at(p.yaml_line)
+                        .help("keep one file with `kind: home`"),
+                    );
+                } else {
+                    corpus.home = Some(p);
+                }
+            }
+            Ok(Loaded::Reply(p)) => corpus.replies.push(p),
+            Ok(Loaded::Concept(p)) => corpus.concepts.push(p),
+            Ok(Loaded::Page(p)) => corpus.pages.push(p),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    corpus
+        .replies
+        .sort_by(|a, b| (a.meta.order, &a.file).cmp(&(b.meta.order, &b.file)));
+    corpus
+        .concepts
+        .sort_by(|a, b| (a.meta.order, &a.file).cmp(&(b.meta.order, &b.file)));
+    corpus
+        .pages
+        .sort_by(|a, b| (a.meta.order, &a.file).cmp(&(b.meta.order, &b.file)));
+    if diags.is_empty() {
+        Ok(corpus)
+    } else {
+        Err(diags)
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| Diagnostic::new(rel, format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::new(
+            rel,
+            format!(
+                "the file is {} MB; the limit is {} MB",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .help("split it into several files"));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::new(rel, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = String::from_utf8_lossy(&bytes[..valid])
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        Diagnostic::new(
+            rel,
+            format!("the file is not UTF-8 (invalid byte at byte offset {valid})"),
+        )
+        .at_column(line, col)
+        .help("save the file as UTF-8")
+    })
+}
+
+/// Loads one file's text: front matter by kind, then the body.
+pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, Vec<Diagnostic>> {
+    let split = frontmatter::split(rel, text).map_err(|d| vec![d])?;
+    let probe: frontmatter::KindProbe = frontmatter::parse(rel, &split).map_err(|d| vec![d])?;
+    let Some(kind) = probe.kind else {
+        return Err(vec![
+            Diagnostic::new(rel, "the front matter has no `kind`")
+                .at(split.yaml_line)
+                .help("add `kind: reply`, `kind: concept`, `kind: page` or `kind: home`"),
+        ]);
+    };
+    let doc = markdown::parse(rel, split.body, split.body_line, config.site.allow_raw_html);
+    let page = |doc: Document| (rel.to_path_buf(), doc, split.yaml_line);
+    macro_rules! typed {
+        ($variant:ident) => {{
+            let meta = frontmatter::parse(rel, &split).map_err(|d| vec![d])?;
+            let (file, doc, yaml_line) = page(doc?);
+            Loaded::$variant(Page {
+                file,
+                meta,
+                doc,
+                yaml_line,
+            })
+        }};
+    }
+    Ok(match kind.value.as_str() {
+        "home" => typed!(Home),
+        "reply" => typed!(Reply),
+        "concept" => typed!(Concept),
+        "page" => typed!(Page),
+        other => {
+            return Err(vec![
+                Diagnostic::new(rel, format!("unknown kind `{other}`"))
+                    .at(split.yaml_line + kind.referenced.line() as usize - 1)
+                    .help("use `reply`, `concept`, `page` or `home`"),
+            ]);
+        }
+    })
+}
+
+pub type LoadedPage = Loaded;

@@ -1,0 +1,127 @@
+//! The URL ledger: a committed list of every published page and paragraph anchor. A build
+//! fails when one of them is no longer produced and no alias redirects it, so a link that
+//! someone put in a paper keeps working. New URLs enter the ledger only by `wenji ledger`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::error::Diagnostic;
+use crate::link::{Site, reply_anchors, urls};
+
+pub const LEDGER_FILE: &str = "published-urls.txt";
+
+const HEADER: &str = "# Every URL this site has published, one per line, relative to the base URL.\n# A build fails when one disappears without an alias. Add new ones with `wenji ledger`.\n";
+
+/// Every page path and reply anchor the site produces, as `/path/` or `/path/#anchor`.
+pub fn produced(site: &Site) -> BTreeSet<String> {
+    let s = &site.config.sections;
+    let mut set = BTreeSet::new();
+    for path in [
+        urls::home(),
+        urls::replies(s),
+        urls::concepts(s),
+        urls::matrix(s),
+        urls::documents(s),
+        urls::data(s),
+        urls::search(s),
+    ] {
+        set.insert(format!("/{path}"));
+    }
+    for r in &site.replies {
+        set.insert(format!("/{}", r.url));
+        for a in reply_anchors(r) {
+            set.insert(format!("/{}#{a}", r.url));
+        }
+        for ext in ["json", "bib", "ris"] {
+            set.insert(format!("/{}cite.{ext}", r.url));
+        }
+    }
+    for c in &site.concepts {
+        set.insert(format!("/{}", c.url));
+    }
+    for p in &site.pages {
+        set.insert(format!("/{}", p.url));
+    }
+    set.insert(format!("/{}paragraphs.json", urls::data(s)));
+    set.insert(format!("/{}paragraphs.csv", urls::data(s)));
+    set
+}
+
+/// Reads the ledger; a missing file is an empty ledger.
+pub fn read(root: &Path) -> Result<Vec<(usize, String)>, Diagnostic> {
+    let path = root.join(LEDGER_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Diagnostic::new(
+                LEDGER_FILE,
+                format!("cannot read the ledger: {e}"),
+            ));
+        }
+    };
+    Ok(text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim().to_string()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect())
+}
+
+/// Every ledger entry the site no longer produces and no alias covers.
+pub fn check(site: &Site, ledger: &[(usize, String)]) -> Vec<Diagnostic> {
+    let produced = produced(site);
+    let mut errors = Vec::new();
+    for (line, entry) in ledger {
+        if produced.contains(entry) {
+            continue;
+        }
+        let (path, fragment) = entry
+            .split_once('#')
+            .map_or((entry.as_str(), None), |(p, f)| (p, Some(f)));
+        let alias = path.trim_start_matches('/');
+        if let Some(target) = site.redirects.get(alias) {
+            let redirected = match fragment {
+                Some(f) => format!("/{target}#{f}"),
+                None => format!("/{target}"),
+            };
+            if produced.contains(&redirected) {
+                continue;
+            }
+        }
+        errors.push(
+            Diagnostic::new(LEDGER_FILE, format!("the published URL {entry} is no longer produced"))
+                .at(*line)
+                .help("restore the page or anchor, or add the old path to the new page's `aliases:` so it redirects"),
+        );
+    }
+    errors
+}
+
+/// Entries produced but not yet in the ledger.
+pub fn new_entries(site: &Site, ledger: &[(usize, String)]) -> Vec<String> {
+    let known: BTreeSet<&str> = ledger.iter().map(|(_, e)| e.as_str()).collect();
+    produced(site)
+        .into_iter()
+        .filter(|e| !known.contains(e.as_str()))
+        .collect()
+}
+
+/// Adds every produced URL to the ledger, keeping the old entries. Returns how many were added.
+pub fn update(root: &Path, site: &Site) -> Result<usize, Diagnostic> {
+    let ledger = read(root)?;
+    let added = new_entries(site, &ledger);
+    let mut all: BTreeSet<String> = ledger.into_iter().map(|(_, e)| e).collect();
+    all.extend(added.iter().cloned());
+    let mut text = String::from(HEADER);
+    for e in all {
+        text.push_str(&e);
+        text.push('\n');
+    }
+    let path = root.join(LEDGER_FILE);
+    let tmp = root.join(format!(".{LEDGER_FILE}.tmp"));
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| Diagnostic::new(LEDGER_FILE, format!("cannot write the ledger: {e}")))?;
+    Ok(added.len())
+}

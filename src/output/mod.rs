@@ -1,0 +1,192 @@
+//! Write stage: the finished site goes into a temporary folder beside the target and is
+//! swapped in only when every file is written, so a failed build leaves the previous site
+//! exactly as it was. Every path is checked to stay inside the output folder.
+
+pub mod extras;
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::Diagnostic;
+
+/// One file of the built site, its path relative to the output folder with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A relative path that cannot leave the folder it is joined to.
+pub fn safe_relative(path: &str) -> Option<PathBuf> {
+    if path.is_empty() || path.contains(['\\', '\0']) || path.starts_with('/') {
+        return None;
+    }
+    let p = Path::new(path);
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| p.to_path_buf())
+}
+
+/// Writes `files` as the new content of `out`, atomically replacing what was there.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out.file_name().ok_or_else(|| {
+        Diagnostic::new(out, "the output folder has no name").help("pass --output site")
+    })?;
+    fs::create_dir_all(parent).map_err(|e| {
+        Diagnostic::new(
+            parent,
+            format!("cannot create the output's parent folder: {e}"),
+        )
+    })?;
+    let staging = parent.join(format!(
+        ".{}.new-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&staging);
+    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result.map_err(|(path, e)| {
+        Diagnostic::new(path, format!("cannot write the site: {e}"))
+            .help("check the disk space and the permissions of the output folder")
+    })
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), (PathBuf, io::Error)> {
+    fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    // Create folders first (sorted, once each), then write files in parallel.
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for f in files {
+        let rel = safe_relative(&f.path).ok_or_else(|| {
+            (
+                PathBuf::from(&f.path),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "path would leave the output folder",
+                ),
+            )
+        })?;
+        if let Some(p) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            dirs.push(p.to_path_buf());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(dir.join(d)).map_err(|e| (dir.join(d), e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = dir.join(&f.path);
+        fs::write(&path, &f.bytes).map_err(|e| (path, e))
+    })
+}
+
+fn swap_in(staging: &Path, out: &Path) -> Result<(), (PathBuf, io::Error)> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(|e| (out.to_path_buf(), e));
+    }
+    let old = out.with_file_name(format!(
+        ".{}.old-{}",
+        out.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&old);
+    fs::rename(out, &old).map_err(|e| (out.to_path_buf(), e))?;
+    if let Err(e) = fs::rename(staging, out) {
+        // Put the previous site back.
+        let _ = fs::rename(&old, out);
+        return Err((out.to_path_buf(), e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Refuses output folders that would overwrite the site's own sources.
+pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| {
+        fs::canonicalize(p).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let root_abs = abs(root);
+    let out_abs = abs(out);
+    if root_abs.starts_with(&out_abs)
+        || out_abs.join(crate::config::CONFIG_FILE).exists()
+        || out_abs.join(crate::content::CONTENT_DIR).exists()
+    {
+        return Err(Diagnostic::new(
+            out,
+            "the output folder holds the site's sources; writing there would replace them",
+        )
+        .help("pass an output folder of its own, e.g. --output site"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a\\b",
+            "a\0b",
+            "./a",
+        ] {
+            assert!(safe_relative(bad).is_none(), "{bad:?}");
+        }
+        assert!(safe_relative("states/armenia/index.html").is_some());
+    }
+
+    #[test]
+    fn a_site_is_swapped_in_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("site");
+        write_site(&out, &[OutputFile::new("a/index.html", "1")]).unwrap();
+        write_site(&out, &[OutputFile::new("b.html", "2")]).unwrap();
+        assert!(!out.join("a/index.html").exists());
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
+        // A failing write leaves the previous site as it was.
+        let e = write_site(
+            &out,
+            &[
+                OutputFile::new("c.html", "3"),
+                OutputFile::new("../escape", "x"),
+            ],
+        );
+        assert!(e.is_err());
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
+        assert!(!out.join("c.html").exists());
+        assert!(!d.path().join("escape").exists());
+        let leftovers: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+    }
+}

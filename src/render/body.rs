@@ -1,0 +1,267 @@
+//! Reply bodies and quoted passages as HTML. Each numbered passage carries its anchor
+//! (`id="pN"`), a margin link with its number, and a cite button; each heading its anchor and
+//! the concepts tagged on it. The concept pages quote passages through the same code.
+
+use std::collections::BTreeMap;
+
+use crate::content::{BlockKind, Document, Events};
+use crate::link::{Reply, Site};
+use crate::render::html::{Ctx, escape, escaped, footnote_id, push_events};
+
+/// Interface words the body needs, from the config's strings.
+pub struct Words<'a> {
+    pub paragraph: &'a str,
+    pub cite: &'a str,
+    pub concepts_here: &'a str,
+    pub footnotes: &'a str,
+    pub back_to_text: &'a str,
+}
+
+impl<'a> Words<'a> {
+    pub fn from_site(site: &'a Site) -> Self {
+        let s = |k| site.config.string(k);
+        Words {
+            paragraph: s("paragraph_n"),
+            cite: s("cite"),
+            concepts_here: s("concepts_here"),
+            footnotes: s("footnotes"),
+            back_to_text: s("back_to_text"),
+        }
+    }
+}
+
+/// `{n}` in a string replaced by a number.
+pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
+    template.replace("{n}", &n.to_string())
+}
+
+fn concept_links(out: &mut String, site: &Site, concepts: &[usize], label: &str, base: &str) {
+    if concepts.is_empty() {
+        return;
+    }
+    out.push_str("<ul class=\"tags\" aria-label=\"");
+    escape(label, out);
+    out.push_str("\">");
+    for &ci in concepts {
+        let c = &site.concepts[ci];
+        out.push_str("<li><a href=\"");
+        escape(base, out);
+        escape(&c.url, out);
+        out.push_str("\">");
+        escape(
+            c.page.meta.short.as_deref().unwrap_or(&c.page.meta.title),
+            out,
+        );
+        out.push_str("</a></li>");
+    }
+    out.push_str("</ul>");
+}
+
+fn passage_open(out: &mut String, tag: &str, n: u32, words: &Words) {
+    out.push('<');
+    out.push_str(tag);
+    out.push_str(&format!(
+        " id=\"p{n}\" class=\"para\"><a class=\"pn\" href=\"#p{n}\" aria-label=\""
+    ));
+    escape(&fill(words.paragraph, n), out);
+    out.push_str(&format!("\">{n}</a>"));
+}
+
+fn passage_close(out: &mut String, tag: &str, n: u32, words: &Words) {
+    out.push_str(&format!(
+        "<button type=\"button\" class=\"cite\" data-p=\"{n}\" aria-label=\""
+    ));
+    escape(&format!("{} {}", words.cite, fill(words.paragraph, n)), out);
+    out.push_str("\">");
+    escape(words.cite, out);
+    out.push_str("</button></");
+    out.push_str(tag);
+    out.push('>');
+}
+
+/// The whole body of a reply page.
+pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
+    let base = site.config.base_path();
+    let ctx = Ctx {
+        footnote_base: "",
+        footnote_backrefs: true,
+        allow_raw_html: site.config.site.allow_raw_html,
+    };
+    let doc = &reply.page.doc;
+    let mut out = String::with_capacity(doc.blocks.len() * 400);
+    let mut section_concepts: &[usize] = &[];
+    for block in &doc.blocks {
+        match &block.kind {
+            BlockKind::Heading { level, id, events } => {
+                let level = (*level).clamp(2, 6);
+                out.push_str(&format!("<h{level} id=\"{id}\">"));
+                push_events(&mut out, events, ctx);
+                out.push_str(&format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>"));
+                section_concepts = reply.heading_concepts.get(id).map_or(&[], Vec::as_slice);
+                concept_links(&mut out, site, section_concepts, words.concepts_here, &base);
+            }
+            BlockKind::Paragraph { number, events } => {
+                passage_open(&mut out, "p", *number, words);
+                push_events(&mut out, events, ctx);
+                own_tags(
+                    &mut out,
+                    site,
+                    reply,
+                    *number,
+                    section_concepts,
+                    words,
+                    &base,
+                );
+                passage_close(&mut out, "p", *number, words);
+            }
+            BlockKind::List { start, items } => {
+                let lettered = items.iter().all(|i| starts_with_marker(&i.events));
+                let class = if lettered { " class=\"marked\"" } else { "" };
+                match start {
+                    Some(1) => out.push_str(&format!("<ol{class}>")),
+                    Some(s) => out.push_str(&format!("<ol start=\"{s}\"{class}>")),
+                    None => out.push_str(&format!("<ul{class}>")),
+                }
+                for item in items {
+                    passage_open(&mut out, "li", item.number, words);
+                    push_events(&mut out, &item.events, ctx);
+                    own_tags(
+                        &mut out,
+                        site,
+                        reply,
+                        item.number,
+                        section_concepts,
+                        words,
+                        &base,
+                    );
+                    passage_close(&mut out, "li", item.number, words);
+                }
+                out.push_str(if start.is_some() { "</ol>" } else { "</ul>" });
+            }
+            BlockKind::Other { events } => push_events(&mut out, events, ctx),
+        }
+    }
+    footnotes(&mut out, doc, ctx, words);
+    out
+}
+
+/// Tags on a passage that its section's heading does not already show.
+fn own_tags(
+    out: &mut String,
+    site: &Site,
+    reply: &Reply,
+    n: u32,
+    section: &[usize],
+    words: &Words,
+    base: &str,
+) {
+    if let Some(cs) = reply.passage_concepts.get(&n) {
+        let extra: Vec<usize> = cs
+            .iter()
+            .copied()
+            .filter(|c| !section.contains(c))
+            .collect();
+        concept_links(out, site, &extra, words.concepts_here, base);
+    }
+}
+
+/// True when a list item starts with its own marker (`(a)`, `1.`), so the list shows no bullet.
+fn starts_with_marker(events: &Events) -> bool {
+    let text = crate::content::markdown::plain_text(&events[..events.len().min(4)]);
+    let t = text.trim_start();
+    let Some(rest) = t.strip_prefix(['(', '（']) else {
+        return false;
+    };
+    let close = rest.find([')', '）']);
+    matches!(close, Some(i) if i > 0 && i <= 6)
+}
+
+fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, words: &Words) {
+    if doc.footnotes.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"footnotes\" aria-label=\"");
+    escape(words.footnotes, out);
+    out.push_str("\"><ol>");
+    for note in &doc.footnotes {
+        let id = footnote_id(&note.label);
+        let value = note
+            .label
+            .parse::<u32>()
+            .map(|v| format!(" value=\"{v}\""))
+            .unwrap_or_default();
+        out.push_str(&format!("<li id=\"{id}\"{value}>"));
+        let mut inner = String::new();
+        push_events(
+            &mut inner,
+            &note.events,
+            Ctx {
+                footnote_backrefs: false,
+                ..ctx
+            },
+        );
+        // A one-paragraph note is written inline so the back link sits after its text.
+        let inline = inner
+            .strip_prefix("<p>")
+            .and_then(|s| s.strip_suffix("</p>"))
+            .filter(|s| !s.contains("<p>"));
+        out.push_str(inline.unwrap_or(&inner));
+        out.push_str(&format!(
+            " <a class=\"back\" href=\"#ref-{id}\" aria-label=\"{}\">↩</a></li>",
+            escaped(words.back_to_text)
+        ));
+    }
+    out.push_str("</ol></section>");
+}
+
+/// A passage quoted on another page: its HTML without anchors, footnotes linking to the reply.
+pub fn quoted_passage(site: &Site, reply: &Reply, n: u32) -> String {
+    let footnote_base = format!("{}{}", site.config.base_path(), reply.url);
+    let ctx = Ctx {
+        footnote_base: &footnote_base,
+        footnote_backrefs: false,
+        allow_raw_html: site.config.site.allow_raw_html,
+    };
+    let passages = reply.page.doc.passages();
+    passages
+        .iter()
+        .find(|p| p.number == n)
+        .map(|p| crate::render::html::events_to_html(p.events, ctx))
+        .unwrap_or_default()
+}
+
+/// Passage number → footnote labels it references, for the open data.
+pub fn footnotes_by_passage(doc: &Document) -> BTreeMap<u32, Vec<String>> {
+    let owners = crate::link::footnote_owners(doc);
+    let mut out: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for (label, n) in owners {
+        out.entry(n).or_default().push(label);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::markdown::parse;
+    use std::path::Path;
+
+    #[test]
+    fn markers_are_detected() {
+        let d = parse(
+            Path::new("t"),
+            "- (a) 甲\n- (k) 乙\n\n段\n\n- 丙\n",
+            1,
+            false,
+        )
+        .unwrap();
+        let BlockKind::List { items, .. } = &d.blocks[0].kind else {
+            panic!()
+        };
+        assert!(items.iter().all(|i| starts_with_marker(&i.events)));
+        let BlockKind::List { items, .. } = &d.blocks[2].kind else {
+            panic!()
+        };
+        assert!(!starts_with_marker(&items[0].events));
+    }
+}

@@ -1,0 +1,653 @@
+//! The Tera context of every page. Templates see plain data: strings, numbers, lists and
+//! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
+
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::error::Diagnostic;
+use crate::link::{Site, urls};
+use crate::render::body::{self, Words};
+use crate::render::{AssetMap, PageJob};
+
+/// Interface strings the pages' scripts need, passed as a JSON data block.
+const SCRIPT_STRINGS: &[&str] = &[
+    "search_no_results",
+    "search_results_count",
+    "search_loading",
+    "search_error",
+    "search_section",
+    "cite",
+    "cite_copied",
+    "cite_copy_failed",
+    "cite_zh",
+    "cite_en",
+    "close",
+    "compare_all",
+];
+
+/// Fills `{key}` placeholders.
+pub fn fill_placeholders(template: &str, pairs: &[(&str, &str)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in pairs {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+struct Common<'a> {
+    site: &'a Site,
+    base: String,
+    site_json: Value,
+    strings: Value,
+    strings_json: String,
+    assets: Value,
+}
+
+impl<'a> Common<'a> {
+    fn new(site: &'a Site, assets: &AssetMap) -> Self {
+        let base = site.config.base_path();
+        let asset_urls: serde_json::Map<String, Value> = assets
+            .paths
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(format!("{base}{v}"))))
+            .collect();
+        let script_strings: serde_json::Map<String, Value> = SCRIPT_STRINGS
+            .iter()
+            .filter_map(|k| {
+                site.config
+                    .strings
+                    .get(*k)
+                    .map(|v| (k.to_string(), Value::String(v.clone())))
+            })
+            .collect();
+        let c = &site.config;
+        Common {
+            site,
+            site_json: json!({
+                "title": c.site.title, "title_en": c.site.title_en, "description": c.site.description,
+                "language": c.site.language, "base_url": c.site.base_url,
+            }),
+            strings: serde_json::to_value(&c.strings).unwrap_or(Value::Null),
+            strings_json: json_for_script(&Value::Object(script_strings)),
+            assets: Value::Object(asset_urls),
+            base,
+        }
+    }
+
+    fn nav(&self, current: &str) -> Value {
+        let s = &self.site.config.sections;
+        let t = |k| self.site.config.string(k).to_string();
+        let mut items = vec![
+            ("replies", t("nav_replies"), urls::replies(s)),
+            ("concepts", t("nav_concepts"), urls::concepts(s)),
+            ("matrix", t("nav_matrix"), urls::matrix(s)),
+            ("documents", t("nav_documents"), urls::documents(s)),
+        ];
+        if let Some(about) = self
+            .site
+            .pages
+            .iter()
+            .find(|p| p.page.meta.slug.value == "about")
+        {
+            items.push(("about", about.page.meta.title.clone(), about.url.clone()));
+        }
+        Value::Array(
+            items
+                .into_iter()
+                .map(|(key, label, url)| json!({"key": key, "label": label, "url": format!("{}{url}", self.base), "current": key == current}))
+                .collect(),
+        )
+    }
+
+    fn context(
+        &self,
+        kind: &str,
+        nav_key: &str,
+        path: &str,
+        title: &str,
+        description: &str,
+    ) -> Context {
+        let mut ctx = Context::new();
+        let report = &self.site.config.report;
+        ctx.insert("site", &self.site_json);
+        ctx.insert("report", report);
+        ctx.insert("base", &self.base);
+        ctx.insert("t", &self.strings);
+        ctx.insert("strings_json", &self.strings_json);
+        ctx.insert("asset", &self.assets);
+        ctx.insert("nav", &self.nav(nav_key));
+        ctx.insert(
+            "search_url",
+            &format!("{}{}", self.base, urls::search(&self.site.config.sections)),
+        );
+        ctx.insert(
+            "page",
+            &json!({
+                "kind": kind, "title": title, "path": path, "url": format!("{}{path}", self.base),
+                "permalink": format!("{}{path}", self.site.config.site.base_url),
+                "description": description,
+            }),
+        );
+        ctx
+    }
+}
+
+/// JSON safe to place inside a `<script type="application/json">` element.
+pub fn json_for_script(v: &Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+}
+
+fn region_name(site: &Site, key: Option<&str>) -> String {
+    key.and_then(|k| site.config.regions.get(k))
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| site.config.string("region_none").to_string())
+}
+
+fn concept_label(site: &Site, ci: usize) -> String {
+    let m = &site.concepts[ci].page.meta;
+    m.short.clone().unwrap_or_else(|| m.title.clone())
+}
+
+/// Citation texts with `{para}` left for the page's script to fill.
+pub fn citations(site: &Site, ri: usize) -> (String, String) {
+    let r = &site.replies[ri];
+    let c = &site.config;
+    let url = format!("{}{}", c.site.base_url, r.url);
+    let pairs = [
+        ("symbol", c.report.symbol.as_str()),
+        ("report", c.report.title.as_str()),
+        ("report_en", c.report.title_en.as_str()),
+        ("entity", r.page.meta.title.as_str()),
+        ("entity_en", r.page.meta.title_en.as_str()),
+        (
+            "year",
+            c.report.published.get(..4).unwrap_or(&c.report.published),
+        ),
+        ("url", url.as_str()),
+    ];
+    (
+        fill_placeholders(c.string("cite_format_zh"), &pairs),
+        fill_placeholders(c.string("cite_format_en"), &pairs),
+    )
+}
+
+fn reply_row(site: &Site, ri: usize) -> Value {
+    let r = &site.replies[ri];
+    let m = &r.page.meta;
+    let base = site.config.base_path();
+    json!({
+        "title": m.title, "title_en": m.title_en, "slug": m.slug.value, "url": format!("{base}{}", r.url),
+        "entity": m.entity, "iso2": m.iso2, "iso3": m.iso3,
+        "region": m.region.as_ref().map(|r| r.value.clone()), "region_name": region_name(site, m.region.as_ref().map(|r| r.value.as_str())),
+        "original_language": m.original_language, "received": m.received.value, "received_as_printed": m.received_as_printed,
+        "report_section": m.report_section, "order": m.order,
+        "concept_count": r.concepts.len(), "paragraphs": r.page.doc.paragraph_count(),
+    })
+}
+
+fn concept_summary(site: &Site, ci: usize) -> Value {
+    let c = &site.concepts[ci];
+    let m = &c.page.meta;
+    let base = site.config.base_path();
+    json!({
+        "title": m.title, "title_en": m.title_en, "short": m.short, "slug": m.slug.value,
+        "url": format!("{base}{}", c.url), "source": m.source,
+        "reply_count": c.passages.len(),
+        "passage_count": c.passages.iter().map(|(_, ps)| ps.len()).sum::<usize>(),
+        "children": c.children.iter().map(|&ch| concept_summary(site, ch)).collect::<Vec<_>>(),
+    })
+}
+
+/// Every page of the site with its template and context.
+pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> {
+    let common = Common::new(site, assets);
+    let base = &common.base;
+    let sections = &site.config.sections;
+    let t = |k| site.config.string(k).to_string();
+    let words = Words::from_site(site);
+    let mut jobs = Vec::new();
+    let allow_html = site.config.site.allow_raw_html;
+    let md_ctx = crate::render::html::Ctx {
+        footnote_base: "",
+        footnote_backrefs: true,
+        allow_raw_html: allow_html,
+    };
+
+    // Home.
+    {
+        let title = site
+            .home
+            .as_ref()
+            .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
+        let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
+        let intro = site
+            .home
+            .as_ref()
+            .map(|h| doc_html(&h.doc, md_ctx))
+            .unwrap_or_default();
+        ctx.insert("intro_html", &intro);
+        ctx.insert(
+            "lead",
+            &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
+        );
+        ctx.insert(
+            "replies",
+            &(0..site.replies.len())
+                .map(|i| reply_row(site, i))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("concepts", &top_concepts(site));
+        ctx.insert("stats", &json!({
+            "replies": site.replies.len(),
+            "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
+            "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
+            "documents": site.documents.len(),
+        }));
+        ctx.insert("pictures", &pictures(site));
+        jobs.push(PageJob {
+            path: urls::file_of(&urls::home()),
+            template: "home.html",
+            context: ctx,
+        });
+    }
+
+    // Replies list.
+    {
+        let path = urls::replies(sections);
+        let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
+        ctx.insert(
+            "replies",
+            &(0..site.replies.len())
+                .map(|i| reply_row(site, i))
+                .collect::<Vec<_>>(),
+        );
+        let mut regions: Vec<_> = site
+            .config
+            .regions
+            .iter()
+            .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+            .collect();
+        regions.sort_by_key(|r| r["order"].as_u64());
+        ctx.insert("regions", &regions);
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "replies.html",
+            context: ctx,
+        });
+    }
+
+    // Each reply.
+    for (ri, r) in site.replies.iter().enumerate() {
+        let m = &r.page.meta;
+        let mut ctx = common.context(
+            "reply",
+            "replies",
+            &r.url,
+            &m.title,
+            &format!("{} — {}", m.title, site.config.report.symbol),
+        );
+        ctx.insert("reply", &reply_row(site, ri));
+        ctx.insert("body_html", &body::reply_body(site, r, &words));
+        let toc: Vec<Value> = r
+            .page
+            .doc
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                crate::content::BlockKind::Heading { level, id, events } => {
+                    Some(json!({"id": id, "level": level, "text": crate::content::markdown::plain_text(events)}))
+                }
+                _ => None,
+            })
+            .collect();
+        ctx.insert("toc", &toc);
+        let concepts: Vec<Value> = r
+            .concepts
+            .iter()
+            .map(|&ci| {
+                let c = &site.concepts[ci];
+                let n = c.passages.iter().find(|(x, _)| *x == ri).map_or(0, |(_, ps)| ps.len());
+                json!({"title": c.page.meta.title, "short": concept_label(site, ci), "url": format!("{base}{}#r-{}", c.url, m.slug.value), "count": n})
+            })
+            .collect();
+        ctx.insert("concepts", &concepts);
+        ctx.insert("prev", &ri.checked_sub(1).map(|i| reply_row(site, i)));
+        ctx.insert(
+            "next",
+            &site.replies.get(ri + 1).map(|_| reply_row(site, ri + 1)),
+        );
+        let (zh, en) = citations(site, ri);
+        ctx.insert(
+            "cite",
+            &json!({"zh": zh, "en": en, "base": format!("{base}{}cite", r.url)}),
+        );
+        ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
+        jobs.push(PageJob {
+            path: urls::file_of(&r.url),
+            template: "reply.html",
+            context: ctx,
+        });
+    }
+
+    // Concepts list and each concept.
+    {
+        let path = urls::concepts(sections);
+        let mut ctx = common.context("concepts", "concepts", &path, &t("concepts_title"), "");
+        ctx.insert("concepts", &top_concepts(site));
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "concepts.html",
+            context: ctx,
+        });
+    }
+    for (ci, c) in site.concepts.iter().enumerate() {
+        let m = &c.page.meta;
+        let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
+        let mut summary = concept_summary(site, ci);
+        summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
+        summary["wording"] = json!(m.wording);
+        summary["wording_from"] = json!(
+            m.wording_from
+                .as_ref()
+                .and_then(|w| resolve_wording_from(site, &w.value))
+        );
+        summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
+        ctx.insert("concept", &summary);
+        let groups: Vec<Value> = c
+            .passages
+            .iter()
+            .map(|(ri, numbers)| {
+                let r = &site.replies[*ri];
+                json!({
+                    "reply": reply_row(site, *ri),
+                    "anchor": format!("r-{}", r.page.meta.slug.value),
+                    "passages": numbers.iter().map(|&n| json!({
+                        "n": n,
+                        "href": format!("{base}{}#p{n}", r.url),
+                        "section": r.section_of.get(&n),
+                        "html": body::quoted_passage(site, r, n),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        ctx.insert("groups", &groups);
+        let silent: Vec<Value> = (0..site.replies.len())
+            .filter(|ri| !c.passages.iter().any(|(x, _)| x == ri))
+            .map(|ri| reply_row(site, ri))
+            .collect();
+        ctx.insert("silent", &silent);
+        jobs.push(PageJob {
+            path: urls::file_of(&c.url),
+            template: "concept.html",
+            context: ctx,
+        });
+    }
+
+    // Matrix.
+    {
+        let path = urls::matrix(sections);
+        let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
+        let columns: Vec<usize> = ordered_concepts(site);
+        let max = site
+            .concepts
+            .iter()
+            .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        ctx.insert("columns", &columns.iter().map(|&ci| json!({
+            "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
+            "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
+        })).collect::<Vec<_>>());
+        let rows: Vec<Value> = (0..site.replies.len())
+            .map(|ri| {
+                let cells: Vec<Value> = columns
+                    .iter()
+                    .map(|&ci| {
+                        let c = &site.concepts[ci];
+                        let n = c.passages.iter().find(|(x, _)| *x == ri).map_or(0, |(_, p)| p.len());
+                        // Heat levels 0–4 for CSS.
+                        let level = if n == 0 { 0 } else { 1 + (3 * n.saturating_sub(1)) / max };
+                        json!({"count": n, "level": level.min(4), "href": format!("{base}{}#r-{}", c.url, site.replies[ri].page.meta.slug.value), "concept": concept_label(site, ci)})
+                    })
+                    .collect();
+                json!({"reply": reply_row(site, ri), "cells": cells})
+            })
+            .collect();
+        ctx.insert("rows", &rows);
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "matrix.html",
+            context: ctx,
+        });
+    }
+
+    // Documents.
+    {
+        let path = urls::documents(sections);
+        let mut ctx = common.context("documents", "documents", &path, &t("documents_title"), "");
+        let docs: Vec<Value> = site
+            .documents
+            .iter()
+            .map(|d| {
+                let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
+                for &(ri, n) in &d.citations {
+                    match by_reply.last_mut() {
+                        Some((r, ns)) if *r == ri => ns.push(n),
+                        _ => by_reply.push((ri, vec![n])),
+                    }
+                }
+                json!({
+                    "symbol": d.symbol, "url": d.url, "description": d.description,
+                    "count": d.citations.len(),
+                    "replies": by_reply.iter().map(|(ri, ns)| json!({
+                        "title": site.replies[*ri].page.meta.title,
+                        "paragraphs": ns.iter().map(|n| json!({"n": n, "href": format!("{base}{}#p{n}", site.replies[*ri].url)})).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        ctx.insert("documents", &docs);
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "documents.html",
+            context: ctx,
+        });
+    }
+
+    // Open data, search, plain pages, 404.
+    {
+        let path = urls::data(sections);
+        let mut ctx = common.context("data", "", &path, &t("data_title"), "");
+        ctx.insert("data_base", &format!("{base}{path}"));
+        ctx.insert(
+            "paragraphs",
+            &site
+                .replies
+                .iter()
+                .map(|r| r.page.doc.paragraph_count())
+                .sum::<u32>(),
+        );
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "data.html",
+            context: ctx,
+        });
+        let path = urls::search(sections);
+        let ctx = common.context("search", "", &path, &t("search_title"), "");
+        jobs.push(PageJob {
+            path: urls::file_of(&path),
+            template: "search.html",
+            context: ctx,
+        });
+    }
+    for p in &site.pages {
+        let mut ctx = common.context(
+            "page",
+            &p.page.meta.slug.value,
+            &p.url,
+            &p.page.meta.title,
+            "",
+        );
+        ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
+        jobs.push(PageJob {
+            path: urls::file_of(&p.url),
+            template: "page.html",
+            context: ctx,
+        });
+    }
+    {
+        let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
+        let redirects: serde_json::Map<String, Value> = site
+            .redirects
+            .iter()
+            .map(|(from, to)| {
+                (
+                    format!("{base}{from}"),
+                    Value::String(format!("{base}{to}")),
+                )
+            })
+            .collect();
+        ctx.insert(
+            "redirects_json",
+            &json_for_script(&Value::Object(redirects)),
+        );
+        jobs.push(PageJob {
+            path: "404.html".into(),
+            template: "404.html",
+            context: ctx,
+        });
+    }
+    for (from, to) in &site.redirects {
+        let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
+        ctx.insert("target", &format!("{base}{to}"));
+        ctx.insert(
+            "target_permalink",
+            &format!("{}{to}", site.config.site.base_url),
+        );
+        jobs.push(PageJob {
+            path: urls::file_of(from),
+            template: "redirect.html",
+            context: ctx,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Concepts in display order: each top-level concept followed by its children.
+pub fn ordered_concepts(site: &Site) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (ci, c) in site.concepts.iter().enumerate() {
+        if c.parent.is_none() {
+            out.push(ci);
+            out.extend(c.children.iter().copied());
+        }
+    }
+    out
+}
+
+fn top_concepts(site: &Site) -> Vec<Value> {
+    site.concepts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.parent.is_none())
+        .map(|(ci, _)| concept_summary(site, ci))
+        .collect()
+}
+
+fn doc_html(doc: &crate::content::Document, ctx: crate::render::html::Ctx) -> String {
+    let mut out = String::new();
+    for b in &doc.blocks {
+        match &b.kind {
+            crate::content::BlockKind::Heading { level, id, events } => {
+                out.push_str(&format!("<h{level} id=\"{id}\">"));
+                crate::render::html::push_events(&mut out, events, ctx);
+                out.push_str(&format!("</h{level}>"));
+            }
+            crate::content::BlockKind::Paragraph { events, .. } => {
+                out.push_str("<p>");
+                crate::render::html::push_events(&mut out, events, ctx);
+                out.push_str("</p>");
+            }
+            crate::content::BlockKind::List { start, items } => {
+                match start {
+                    Some(1) => out.push_str("<ol>"),
+                    Some(s) => out.push_str(&format!("<ol start=\"{s}\">")),
+                    None => out.push_str("<ul>"),
+                }
+                for it in items {
+                    out.push_str("<li>");
+                    crate::render::html::push_events(&mut out, &it.events, ctx);
+                    out.push_str("</li>");
+                }
+                out.push_str(if start.is_some() { "</ol>" } else { "</ul>" });
+            }
+            crate::content::BlockKind::Other { events } => {
+                crate::render::html::push_events(&mut out, events, ctx)
+            }
+        }
+    }
+    if !doc.footnotes.is_empty() {
+        out.push_str("<section class=\"footnotes\"><ol>");
+        for n in &doc.footnotes {
+            out.push_str(&format!(
+                "<li id=\"{}\">",
+                crate::render::html::footnote_id(&n.label)
+            ));
+            crate::render::html::push_events(&mut out, &n.events, ctx);
+            out.push_str("</li>");
+        }
+        out.push_str("</ol></section>");
+    }
+    out
+}
+
+/// `france#p23` → the paragraph's URL and the reply's name.
+fn resolve_wording_from(site: &Site, reference: &str) -> Option<Value> {
+    let (slug, anchor) = reference.split_once('#')?;
+    let r = site
+        .replies
+        .iter()
+        .find(|r| r.page.meta.slug.value == slug)?;
+    Some(
+        json!({"title": r.page.meta.title, "url": format!("{}{}#{anchor}", site.config.base_path(), r.url)}),
+    )
+}
+
+fn reply_jsonld(site: &Site, ri: usize) -> Value {
+    let r = &site.replies[ri];
+    let c = &site.config;
+    let m = &r.page.meta;
+    let author = if m.entity == crate::content::Entity::State {
+        json!({"@type": "Country", "name": m.title, "alternateName": m.title_en, "identifier": m.iso3})
+    } else {
+        json!({"@type": "Organization", "name": m.title, "alternateName": m.title_en})
+    };
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": format!("{}：{}", m.title, c.report.title),
+        "name": m.title,
+        "inLanguage": c.site.language,
+        "author": author,
+        "dateReceived": m.received.value,
+        "url": format!("{}{}", c.site.base_url, r.url),
+        "isPartOf": {
+            "@type": "Report",
+            "name": c.report.title,
+            "alternateName": c.report.title_en,
+            "reportNumber": c.report.symbol,
+            "datePublished": c.report.published,
+            "publisher": {"@type": "Organization", "name": c.report.publisher, "alternateName": c.report.publisher_en},
+            "url": c.report.url,
+        },
+    })
+}
+
+/// The home page's pictures: the map and the charts, made at build time.
+fn pictures(site: &Site) -> Value {
+    crate::render::charts::home_pictures(site)
+}

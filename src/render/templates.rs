@@ -1,0 +1,171 @@
+//! Tera templates from `templates/`, with errors turned into located diagnostics.
+
+use std::path::Path;
+
+use tera::{ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::error::Diagnostic;
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The templates every site must have: one per kind of page, plus the shared layout.
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "home.html",
+    "replies.html",
+    "reply.html",
+    "concepts.html",
+    "concept.html",
+    "matrix.html",
+    "documents.html",
+    "data.html",
+    "search.html",
+    "page.html",
+    "404.html",
+    "redirect.html",
+];
+
+/// Loads every `*.html` under `templates/`, autoescaping all of them.
+pub fn load(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+    let dir = root.join(TEMPLATES_DIR);
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e)
+                if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") =>
+            {
+                let name = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                match std::fs::read_to_string(e.path()) {
+                    Ok(text) => sources.push((name, text)),
+                    Err(err) => errors.push(
+                        Diagnostic::new(
+                            Path::new(TEMPLATES_DIR).join(&name),
+                            format!("cannot read the template: {err}"),
+                        )
+                        .help("save it as UTF-8 text"),
+                    ),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => errors.push(
+                Diagnostic::new(
+                    TEMPLATES_DIR,
+                    format!("cannot read the templates folder: {err}"),
+                )
+                .help("create templates/ in the site root"),
+            ),
+        }
+    }
+    for required in REQUIRED {
+        if !sources.iter().any(|(n, _)| n == required) {
+            errors.push(
+                Diagnostic::new(
+                    Path::new(TEMPLATES_DIR).join(required),
+                    "the template is missing",
+                )
+                .help(format!(
+                    "create templates/{required}; every kind of page needs its template"
+                )),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Add one at a time so a syntax error names its own file.
+    for (name, text) in &sources {
+        let mut probe = Tera::new();
+        if let Err(e) = probe.add_raw_template(name, text) {
+            errors.push(diagnostic(&e));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| vec![diagnostic(&e)])?;
+    Ok(tera)
+}
+
+/// A Tera error as a diagnostic with the template's file, line and column.
+pub fn diagnostic(e: &tera::Error) -> Diagnostic {
+    let mut err: &dyn std::error::Error = e;
+    // Find the innermost Tera error that carries a location.
+    loop {
+        if let Some(te) = err.downcast_ref::<tera::Error>() {
+            match te.kind() {
+                ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                    let span = r.span();
+                    let file = Path::new(TEMPLATES_DIR).join(r.filename());
+                    return Diagnostic::new(file, r.message().to_string())
+                        .at_column(span.start_line, span.start_col + 1)
+                        .help("fix the template; the Tera 2 syntax is documented at keats.github.io/tera");
+                }
+                ErrorKind::TemplateNotFound(name) => {
+                    return Diagnostic::new(
+                        Path::new(TEMPLATES_DIR).join(name),
+                        "the template is missing",
+                    )
+                    .help(format!("create templates/{name}"));
+                }
+                ErrorKind::MissingParent { current, parent } => {
+                    return Diagnostic::new(
+                        Path::new(TEMPLATES_DIR).join(current),
+                        format!("extends `{parent}`, which does not exist"),
+                    )
+                    .help(format!("create templates/{parent} or correct the name"));
+                }
+                _ => {}
+            }
+        }
+        match err.source() {
+            Some(s) => err = s,
+            None => break,
+        }
+    }
+    Diagnostic::new(
+        TEMPLATES_DIR,
+        e.to_string()
+            .lines()
+            .next()
+            .unwrap_or("template error")
+            .to_string(),
+    )
+    .help("fix the template")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_is_located() {
+        let mut t = Tera::new();
+        let e = t
+            .add_raw_template("reply.html", "<p>\n{% if x %}\n{{ y \n")
+            .unwrap_err();
+        let d = diagnostic(&e);
+        assert_eq!(d.file, Path::new("templates/reply.html"));
+        assert!(d.line.unwrap() >= 2, "{d}");
+    }
+
+    #[test]
+    fn rendering_error_is_located() {
+        let mut t = Tera::new();
+        t.add_raw_template("page.html", "a\n{{ missing.field }}\n")
+            .unwrap();
+        let e = t.render("page.html", &tera::Context::new()).unwrap_err();
+        let d = diagnostic(&e);
+        assert_eq!(d.file, Path::new("templates/page.html"));
+        assert_eq!(d.line, Some(2), "{d}");
+    }
+}
