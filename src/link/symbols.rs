@@ -280,13 +280,14 @@ fn session_slash_number(s: &str) -> Option<(&str, &str)> {
     (a_ok && all_digits(b)).then_some((a, b))
 }
 
-/// The organ named nearest before `pos` within the same sentence, ignoring
+/// The organ named nearest before `pos` within the same sentence (a line break
+/// is not a sentence end: Markdown soft breaks may remain in `text`), ignoring
 /// words inside closed quotations and titles (`“…”`, `《…》`).
 fn organ_before(text: &str, pos: usize) -> Organ {
     let sentence_start = text[..pos]
         .char_indices()
         .rev()
-        .find(|&(_, c)| "。！？；!?;\n".contains(c))
+        .find(|&(_, c)| "。！？；!?;".contains(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let window = &text[sentence_start..pos];
     let quoted = quoted_spans(window);
@@ -771,6 +772,13 @@ mod tests {
                 "人权理事会通过了第 20/8 号决议。大会第 70/237 号决议也是如此；第 74/28 号决议亦然。"
             ),
             ["A/HRC/RES/20/8", "A/RES/70/237", "A/RES/74/28"]
+        );
+        // Soft line breaks left in the paragraph neither end the scope nor the list.
+        assert_eq!(
+            syms(
+                "各国应遵守人权理事会关于在互联网\n上增进、保护和享有人权的第 32/13\n和 20/8 号决议。"
+            ),
+            ["A/HRC/RES/32/13", "A/HRC/RES/20/8"]
         );
         // Organ words inside titles and quotations do not count.
         assert_eq!(
