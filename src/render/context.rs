@@ -151,11 +151,10 @@ fn concept_label(site: &Site, ci: usize) -> String {
     m.short.clone().unwrap_or_else(|| m.title.clone())
 }
 
-/// Citation texts with `{para}` left for the page's script to fill.
+/// Citation texts with `{para}` and `{url}` left for the page's script to fill.
 pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
-    let url = format!("{}{}", c.site.base_url, r.url);
     let pairs = [
         ("symbol", c.report.symbol.as_str()),
         ("report", c.report.title.as_str()),
@@ -166,7 +165,6 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
             "year",
             c.report.published.get(..4).unwrap_or(&c.report.published),
         ),
-        ("url", url.as_str()),
     ];
     (
         fill_placeholders(c.string("cite_format_zh"), &pairs),
