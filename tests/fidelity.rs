@@ -374,3 +374,47 @@ fn front_matter_facts_match_the_seed() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The Markdown parses as intended (CommonMark with footnotes, as the generator reads it):
+/// every footnote reference resolves to a definition, every URL is a link, and no Markdown
+/// syntax is left over as text.
+#[test]
+fn markdown_parses_as_intended() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let opts =
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut failures = Vec::new();
+    let mut files: Vec<String> = REPLIES
+        .iter()
+        .map(|(_, slug)| format!("content/replies/{slug}.md"))
+        .collect();
+    files.push("content/_index.md".into());
+    for rel in files {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel)).unwrap();
+        let body = &text[text[4..].find("\n---\n").unwrap() + 9..];
+        let (mut refs, mut defs, mut links) = (BTreeMap::new(), 0, 0);
+        for ev in Parser::new_ext(body, opts) {
+            match ev {
+                Event::FootnoteReference(n) => *refs.entry(n.to_string()).or_insert(0) += 1,
+                Event::Start(Tag::FootnoteDefinition(_)) => defs += 1,
+                Event::Start(Tag::Link { .. }) => links += 1,
+                Event::Text(t) if t.contains("[^") || t.contains("](") || t.contains("<http") => {
+                    failures.push(format!("{rel}: Markdown left as text: {t}"))
+                }
+                _ => {}
+            }
+        }
+        let urls = body.matches("<http").count() + body.matches("](http").count();
+        if refs.len() != defs || refs.values().any(|&n| n != 1) {
+            failures.push(format!(
+                "{rel}: {} footnote references, {defs} definitions",
+                refs.len()
+            ));
+        }
+        if links != urls {
+            failures.push(format!("{rel}: {urls} URLs but {links} links"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

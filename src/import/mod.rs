@@ -252,6 +252,7 @@ struct Reply<'a> {
 pub fn import(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
     let scanned = seed::scan(seed_text)?;
     let (intro, replies) = split(&scanned)?;
+    check_heading_levels(&scanned)?;
     let mut used_notes = BTreeSet::new();
     let mut files = Vec::with_capacity(replies.len() + 1);
 
@@ -276,6 +277,21 @@ pub fn import(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
         ));
     }
     Ok(files)
+}
+
+/// Every listed heading-level correction must name the first line of a heading, so that a
+/// changed seed cannot leave a correction silently unused.
+fn check_heading_levels(scanned: &Scanned) -> Result<(), ImportError> {
+    for &(line, _) in fixes::HEADING_LEVELS {
+        let heading = scanned.blocks.iter().find(|b| b.line == line);
+        if !heading.is_some_and(|b| markdown::classify(b) == markdown::Kind::Heading) {
+            return Err(ImportError::seed(
+                line,
+                "listed heading-level correction, but no heading starts here",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Read the seed at `seed` and write the content files under `site_root`. Returns how many
