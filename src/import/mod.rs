@@ -542,10 +542,34 @@ mod tests {
         );
     }
 
+    const SEED: &str = include_str!("../../sources/A-75-123-zh.txt");
+
+    #[test]
+    fn a_damaged_seed_gives_an_error_naming_the_line() {
+        let e = import(&SEED.replace("[原件：法文]", "[原文：法文]")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "seed line 1698: 法国 is not followed by [原件：…]"
+        );
+        let e = import(&SEED.replace(" 1 这一称谓不影响对地位问题的立场。", "")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("seed line 417: expected a footnote"),
+            "{e}"
+        );
+        let e = import(&SEED.replace("科索沃、1 塞尔维亚", "科索沃、塞尔维亚")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("seed line 406: footnote reference 1"),
+            "{e}"
+        );
+        let e = import(&SEED.replace("  丹麦 \n", "  丹 麦 \n")).unwrap_err();
+        assert!(e.to_string().contains("replies not found: 丹麦"), "{e}");
+    }
+
     #[test]
     fn the_real_seed_imports() {
-        let seed = include_str!("../../sources/A-75-123-zh.txt");
-        let files = import(seed).unwrap();
+        let files = import(SEED).unwrap();
         assert_eq!(files.len(), 21);
         assert_eq!(files[0].rel_path, PathBuf::from("content/_index.md"));
         assert_eq!(
