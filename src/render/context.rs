@@ -116,9 +116,16 @@ impl<'a> Common<'a> {
         ctx.insert("strings_json", &self.strings_json);
         ctx.insert("asset", &self.assets);
         ctx.insert("nav", &self.nav(nav_key));
+        let s = &self.site.config.sections;
+        let b = &self.base;
+        ctx.insert("search_url", &format!("{b}{}", urls::search(s)));
         ctx.insert(
-            "search_url",
-            &format!("{}{}", self.base, urls::search(&self.site.config.sections)),
+            "urls",
+            &json!({
+                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
+                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
+                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
+            }),
         );
         ctx.insert(
             "page",
@@ -320,7 +327,11 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         let (zh, en) = citations(site, ri);
         ctx.insert(
             "cite",
-            &json!({"zh": zh, "en": en, "base": format!("{base}{}cite", r.url)}),
+            &json!({
+                "zh": zh, "en": en, "files": format!("{base}{}cite", r.url),
+                "url": format!("{}{}", site.config.site.base_url, r.url),
+                "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
+            }),
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
         jobs.push(PageJob {
