@@ -1,0 +1,45 @@
+//! The committed content files are exactly what the importer makes of the committed seed: the
+//! conversion is repeatable and nobody edited a reply by hand after import.
+//!
+//! To regenerate them (until `wenji import` exists, or without building the CLI):
+//! `WENJI_WRITE_CONTENT=1 cargo test --test import_repeatable`.
+
+use std::path::Path;
+
+#[test]
+fn committed_content_equals_importer_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("sources/A-75-123-zh.txt");
+    if std::env::var_os("WENJI_WRITE_CONTENT").is_some() {
+        let n = wenji::import::run(&seed, root).unwrap_or_else(|e| panic!("{e}"));
+        eprintln!("wrote {n} files");
+    }
+    let text = std::fs::read_to_string(&seed).unwrap();
+    let files = wenji::import::import(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(files.len(), 21);
+    let mut stale = Vec::new();
+    for f in &files {
+        let path = root.join(&f.rel_path);
+        match std::fs::read_to_string(&path) {
+            Ok(committed) if committed == f.contents => {}
+            Ok(_) => stale.push(format!(
+                "{} differs from the importer's output",
+                f.rel_path.display()
+            )),
+            Err(e) => stale.push(format!("{}: {e}", f.rel_path.display())),
+        }
+    }
+    // No reply file that the importer does not make.
+    for entry in std::fs::read_dir(root.join("content/replies")).unwrap() {
+        let p = entry.unwrap().path();
+        let rel = p.strip_prefix(root).unwrap();
+        if !files.iter().any(|f| f.rel_path == rel) {
+            stale.push(format!("{} is not made by the importer", rel.display()));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nregenerate with: WENJI_WRITE_CONTENT=1 cargo test --test import_repeatable",
+        stale.join("\n")
+    );
+}
