@@ -1,1 +1,0 @@
-//! Stub: build-time SVG map and charts land here.
