@@ -14,23 +14,23 @@ use super::{ChartError, escape, num, valid_id_prefix};
 const WORLD_110M: &str = include_str!("../../../data/world-atlas/countries-110m.json");
 const FALLBACK_POINTS: &str = include_str!("../../../data/world-atlas/fallback-points.json");
 const ISO_CODES: &str = include_str!("../../../data/i18n-iso-countries/codes.json");
+const CORRECTIONS: &str = include_str!("../../../data/world-atlas/corrections.json");
 
 /// Width of the map's viewBox, in its integer coordinate units.
-const WIDTH: f64 = 1000.0;
+const WIDTH: f64 = 2000.0;
+/// One thousandth of the width.
+const U: f64 = WIDTH / 1000.0;
 /// Blank margin around the land, in viewBox units.
-const PAD: f64 = 2.0;
+const PAD: f64 = 2.0 * U;
 /// Douglas–Peucker tolerance for simplifying arcs, in viewBox units.
-const TOLERANCE: f64 = 0.6;
+const TOLERANCE: f64 = 0.3 * U;
 /// A highlighted country whose shape is smaller than this (width and height,
 /// in viewBox units) also gets a marker circle.
-const SMALL: f64 = 8.0;
+const SMALL: f64 = 8.0 * U;
 /// Radius of a marker circle, in viewBox units.
-const DOT_RADIUS: f64 = 4.0;
+const DOT_RADIUS: f64 = 4.0 * U;
 /// ISO 3166-1 numeric code of Antarctica, left off the map.
 const ANTARCTICA: &str = "010";
-/// Geometries that world-atlas leaves without an id, matched by name to the
-/// code that `codes.json` gives them.
-const NAMED_IDS: &[(&str, &str)] = &[("Kosovo", "983")];
 
 /// A country to highlight and link on the world map.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +204,159 @@ fn default_prefix(highlights: &[MapHighlight], title: &str, desc: &str) -> Strin
     p
 }
 
+/// `data/world-atlas/corrections.json`.
+#[derive(serde::Deserialize)]
+struct Corrections {
+    moves: Vec<Move>,
+    names: BTreeMap<String, String>,
+}
+
+/// Moves polygons of one geometry to another, dissolving their border.
+#[derive(serde::Deserialize)]
+struct Move {
+    from: Option<String>,
+    from_name: Option<String>,
+    /// Only the polygons containing this longitude/latitude.
+    at: Option<[f64; 2]>,
+    to: String,
+}
+
+/// A geometry being prepared.
+struct Geo {
+    id: Option<String>,
+    name: Option<String>,
+    polygons: Polygons,
+}
+
+/// The countries of the topology with ids filled in and the moves of
+/// `corrections.json` applied.
+fn prepared_geometries(
+    topo: &Topology,
+    geoms: &[super::topojson::Geometry],
+) -> Result<Vec<Geo>, String> {
+    let corrections: Corrections =
+        serde_json::from_str(CORRECTIONS).map_err(|e| format!("corrections.json: {e}"))?;
+    let mut geoms: Vec<Geo> = geoms
+        .iter()
+        .map(|g| Geo {
+            id: g
+                .id
+                .clone()
+                .or_else(|| corrections.names.get(g.name.as_deref()?).cloned()),
+            name: g.name.clone(),
+            polygons: g.polygons.clone(),
+        })
+        .collect();
+    for m in &corrections.moves {
+        apply_move(topo, &mut geoms, m)?;
+    }
+    Ok(geoms)
+}
+
+fn apply_move(topo: &Topology, geoms: &mut Vec<Geo>, m: &Move) -> Result<(), String> {
+    let what = m.from.as_deref().or(m.from_name.as_deref()).unwrap_or("?");
+    let from = geoms
+        .iter()
+        .position(|g| match (&m.from, &m.from_name) {
+            (Some(id), _) => g.id.as_deref() == Some(id),
+            (None, Some(name)) => g.name.as_deref() == Some(name),
+            (None, None) => false,
+        })
+        .ok_or_else(|| format!("correction: no geometry {what}"))?;
+    let polys = std::mem::take(&mut geoms[from].polygons);
+    let (moved, kept): (Polygons, Polygons) = polys.into_iter().partition(|p| match m.at {
+        Some(at) => point_in_ring(at, &topo.ring(&p[0])),
+        None => true,
+    });
+    if moved.is_empty() {
+        return Err(format!(
+            "correction: no polygon of {what} contains {:?}",
+            m.at
+        ));
+    }
+    geoms[from].polygons = kept;
+    if geoms[from].polygons.is_empty() {
+        geoms.remove(from);
+    }
+    let to = geoms
+        .iter()
+        .position(|g| g.id.as_deref() == Some(m.to.as_str()))
+        .ok_or_else(|| format!("correction: no geometry {}", m.to))?;
+    for poly in moved {
+        let target = &mut geoms[to].polygons;
+        match (0..target.len())
+            .find_map(|i| merge_polygons(topo, &target[i], &poly).map(|p| (i, p)))
+        {
+            Some((i, merged)) => target[i] = merged,
+            None => target.push(poly),
+        }
+    }
+    Ok(())
+}
+
+/// Joins two polygons that share border arcs into one, dropping the shared
+/// arcs (as topojson-client's `merge` does); `None` if they share none.
+fn merge_polygons(topo: &Topology, a: &[Vec<i64>], b: &[Vec<i64>]) -> Option<Vec<Vec<i64>>> {
+    let mut arcs: Vec<i64> = a[0].iter().chain(&b[0]).copied().collect();
+    let shared: Vec<i64> = a[0]
+        .iter()
+        .copied()
+        .filter(|&i| b[0].contains(&!i))
+        .collect();
+    if shared.is_empty() {
+        return None;
+    }
+    arcs.retain(|i| !shared.contains(i) && !shared.contains(&!i));
+    let ends = |i: i64| -> ([f64; 2], [f64; 2]) {
+        let arc = &topo.arcs[if i < 0 { !i } else { i } as usize];
+        let (first, last) = (arc[0], arc[arc.len() - 1]);
+        if i < 0 { (last, first) } else { (first, last) }
+    };
+    let mut rings: Vec<Vec<i64>> = Vec::new();
+    let mut used = vec![false; arcs.len()];
+    while let Some(start) = used.iter().position(|u| !u) {
+        used[start] = true;
+        let mut ring = vec![arcs[start]];
+        let ring_start = ends(arcs[start]).0;
+        let mut end = ends(arcs[start]).1;
+        while end != ring_start {
+            let next = (0..arcs.len()).find(|&j| !used[j] && ends(arcs[j]).0 == end)?;
+            used[next] = true;
+            ring.push(arcs[next]);
+            end = ends(arcs[next]).1;
+        }
+        rings.push(ring);
+    }
+    // The largest ring is the exterior; any others enclose holes.
+    rings.sort_by(|x, y| {
+        ring_area(&topo.ring(y))
+            .partial_cmp(&ring_area(&topo.ring(x)))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    rings.extend(a[1..].iter().cloned());
+    rings.extend(b[1..].iter().cloned());
+    Some(rings)
+}
+
+fn ring_area(ring: &[[f64; 2]]) -> f64 {
+    area_centroid(ring).0
+}
+
+/// Even–odd point-in-ring test.
+fn point_in_ring(p: [f64; 2], ring: &[[f64; 2]]) -> bool {
+    let mut inside = false;
+    for i in 0..ring.len() {
+        let a = ring[i];
+        let b = ring[(i + 1) % ring.len()];
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < a[0] + (p[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+        {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
 /// Polygons → rings → arc indexes, as in [`super::topojson::Geometry`].
 type Polygons = Vec<Vec<Vec<i64>>>;
 
@@ -267,18 +420,10 @@ fn build_world() -> Result<WorldMap, String> {
         .get("countries")
         .ok_or("no object \"countries\"")?;
 
+    let geoms = prepared_geometries(&topo, geoms)?;
     let geoms: Vec<(Option<String>, &Polygons)> = geoms
         .iter()
-        .map(|g| {
-            let id = g.id.clone().or_else(|| {
-                let name = g.name.as_deref()?;
-                NAMED_IDS
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, id)| (*id).to_owned())
-            });
-            (id, &g.polygons)
-        })
+        .map(|g| (g.id.clone(), &g.polygons))
         .filter(|(id, _)| id.as_deref() != Some(ANTARCTICA))
         .collect();
 
