@@ -56,6 +56,10 @@ pub(crate) fn text_em(s: &str) -> f64 {
 /// link named "label: value". Every `id` starts with `id_prefix` (an invalid
 /// prefix is replaced by `chart`, made of the valid characters where possible).
 /// Classes: `bar-chart`, `chart-row`, `chart-label`, `chart-bar`, `chart-value`.
+///
+/// The layout assumes 14px text (set with `font-size` on the chart); the SVG
+/// carries `width`/`height` equal to its viewBox, so it shows at that size
+/// unless CSS scales it (`max-width: 100%; height: auto`).
 pub fn bar_chart_svg(id_prefix: &str, title: &str, bars: &[Bar]) -> String {
     let prefix = sanitize_prefix(id_prefix);
     let label_w = bars
@@ -78,7 +82,8 @@ pub fn bar_chart_svg(id_prefix: &str, title: &str, bars: &[Bar]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" class=\"bar-chart\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+         height=\"{h}\" class=\"bar-chart\" \
          role=\"{role}\" aria-labelledby=\"{p}-title\" font-size=\"{f}\">\
          <title id=\"{p}-title\">{t}</title>",
         w = num(width),
@@ -245,5 +250,20 @@ mod tests {
         );
         let empty = bar_chart_svg("c", "t", &[]);
         roxmltree::Document::parse(&empty).unwrap();
+        if let Ok(dir) = std::env::var("WENJI_CHARTS_OUT") {
+            let mut b = bars();
+            b.push(Bar {
+                label: "欧洲联盟 (EU)".into(),
+                value: 7,
+                href: Some("/eu/".into()),
+            });
+            b.push(Bar {
+                label: "波斯尼亚和黑塞哥维那".into(),
+                value: 1234,
+                href: Some("/bih/".into()),
+            });
+            let svg = bar_chart_svg("c", "答复篇幅", &b);
+            std::fs::write(format!("{dir}/bar.svg"), svg).unwrap();
+        }
     }
 }

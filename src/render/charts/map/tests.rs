@@ -255,6 +255,8 @@ fn corrections_follow_united_nations_practice() {
     assert!(holds(get("196"), 33.6, 35.3));
     assert_eq!(get("196").polygons.len(), 1);
     assert!(holds(get("706"), 45.0, 9.5));
+    assert!(holds(get("156"), 121.0, 23.7));
+    assert!(!geoms.iter().any(|g| g.id.as_deref() == Some("158")));
     assert!(
         !geoms.iter().any(|g| g.id.is_none()),
         "every geometry has an id"
