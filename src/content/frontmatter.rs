@@ -77,20 +77,37 @@ fn options() -> Options {
 /// Parses the YAML into `T`, locating any error in the file.
 pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options(split.yaml, options()).map_err(|e| {
-        let mut d = Diagnostic::new(
-            file,
-            format!("front matter: {}", first_line(&e.to_string())),
-        );
+        let message = strip_location(first_line(&e.to_string()));
+        let mut d = Diagnostic::new(file, format!("front matter: {message}"));
         if let Some(loc) = e.location() {
-            d = d.at_column(
-                split.yaml_line + loc.line() as usize - 1,
-                loc.column() as usize,
-            );
+            let line = loc.line() as usize;
+            let source = split
+                .yaml
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or("")
+                .trim();
+            if !source.is_empty() && !message.contains(source) {
+                d.message = format!(
+                    "front matter: {message} (in `{}`)",
+                    source.chars().take(80).collect::<String>()
+                );
+            }
+            d = d.at_column(split.yaml_line + line - 1, loc.column() as usize);
         } else {
             d = d.at(split.yaml_line);
         }
         d.help(help_for(&e.to_string()))
     })
+}
+
+/// The YAML error's own "at line L, column C" counts from the front matter's first line,
+/// not the file's; the diagnostic gives the file position instead.
+fn strip_location(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains("column") => msg[..i].to_string(),
+        _ => msg.to_string(),
+    }
 }
 
 fn first_line(s: &str) -> &str {

@@ -342,6 +342,36 @@ mod tests {
     }
 
     #[test]
+    fn only_the_four_justified_lines_of_the_seed_are_spread() {
+        let seed = include_str!("../../sources/A-75-123-zh.txt");
+        let spread: Vec<usize> = seed
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| is_spread(l))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(spread, [29, 132, 138, 181]);
+    }
+
+    #[test]
+    fn only_repeated_bare_urls_of_the_seed_are_dropped() {
+        let seed = include_str!("../../sources/A-75-123-zh.txt");
+        let lines: Vec<&str> = seed.lines().collect();
+        let dropped: Vec<usize> = (0..lines.len())
+            .filter(|&i| is_repeated_link_target(&lines, i))
+            .collect();
+        assert_eq!(dropped.len(), 62);
+        // Dropped lines come in pairs; the text line that wraps a URL onto a line of its own
+        // (seed line 161) is kept.
+        assert!(
+            dropped
+                .chunks(2)
+                .all(|p| p[1] == p[0] + 1 && lines[p[0]] == lines[p[1]])
+        );
+        assert!(!dropped.contains(&160));
+    }
+
+    #[test]
     fn spread_characters_are_joined() {
         assert!(is_spread("收 到 的 其 他 答 复 将 以 来 件"));
         assert!(!is_spread("2019 年 12 月 12 日，大会"));

@@ -43,18 +43,44 @@ fn concept_links(out: &mut String, site: &Site, concepts: &[usize], label: &str,
     escape(label, out);
     out.push_str("\">");
     for &ci in concepts {
-        let c = &site.concepts[ci];
-        out.push_str("<li><a href=\"");
-        escape(base, out);
-        escape(&c.url, out);
-        out.push_str("\">");
-        escape(
-            c.page.meta.short.as_deref().unwrap_or(&c.page.meta.title),
-            out,
-        );
-        out.push_str("</a></li>");
+        out.push_str("<li>");
+        concept_link(out, site, ci, base);
+        out.push_str("</li>");
     }
     out.push_str("</ul>");
+}
+
+/// Tags inside a paragraph: phrasing content only, since a list may not stand in a `<p>`.
+fn inline_concept_links(
+    out: &mut String,
+    site: &Site,
+    concepts: &[usize],
+    label: &str,
+    base: &str,
+) {
+    if concepts.is_empty() {
+        return;
+    }
+    out.push_str("<span class=\"tags inline\"><span class=\"visually-hidden\">");
+    escape(label, out);
+    out.push_str("：</span>");
+    for &ci in concepts {
+        concept_link(out, site, ci, base);
+    }
+    out.push_str("</span>");
+}
+
+fn concept_link(out: &mut String, site: &Site, ci: usize, base: &str) {
+    let c = &site.concepts[ci];
+    out.push_str("<a href=\"");
+    escape(base, out);
+    escape(&c.url, out);
+    out.push_str("\">");
+    escape(
+        c.page.meta.short.as_deref().unwrap_or(&c.page.meta.title),
+        out,
+    );
+    out.push_str("</a>");
 }
 
 fn passage_open(out: &mut String, tag: &str, n: u32, words: &Words) {
@@ -161,7 +187,7 @@ fn own_tags(
             .copied()
             .filter(|c| !section.contains(c))
             .collect();
-        concept_links(out, site, &extra, words.concepts_here, base);
+        inline_concept_links(out, site, &extra, words.concepts_here, base);
     }
 }
 

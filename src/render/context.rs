@@ -116,9 +116,16 @@ impl<'a> Common<'a> {
         ctx.insert("strings_json", &self.strings_json);
         ctx.insert("asset", &self.assets);
         ctx.insert("nav", &self.nav(nav_key));
+        let s = &self.site.config.sections;
+        let b = &self.base;
+        ctx.insert("search_url", &format!("{b}{}", urls::search(s)));
         ctx.insert(
-            "search_url",
-            &format!("{}{}", self.base, urls::search(&self.site.config.sections)),
+            "urls",
+            &json!({
+                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
+                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
+                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
+            }),
         );
         ctx.insert(
             "page",
@@ -244,7 +251,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
             "documents": site.documents.len(),
         }));
-        ctx.insert("pictures", &pictures(site));
+        ctx.insert("pictures", &pictures(site)?);
         jobs.push(PageJob {
             path: urls::file_of(&urls::home()),
             template: "home.html",
@@ -320,7 +327,11 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         let (zh, en) = citations(site, ri);
         ctx.insert(
             "cite",
-            &json!({"zh": zh, "en": en, "base": format!("{base}{}cite", r.url)}),
+            &json!({
+                "zh": zh, "en": en, "files": format!("{base}{}cite", r.url),
+                "url": format!("{}{}", site.config.site.base_url, r.url),
+                "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
+            }),
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
         jobs.push(PageJob {
@@ -645,7 +656,67 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
     })
 }
 
-/// The home page's pictures: the map and the charts, made at build time.
-fn pictures(site: &Site) -> Value {
-    crate::render::charts::home_pictures(site)
+/// The home page's pictures: the map and the charts, made at build time, with the data
+/// behind each so the page can give a text equivalent.
+fn pictures(site: &Site) -> Result<Value, Diagnostic> {
+    use crate::render::charts::{Bar, MapHighlight, bar_chart_svg, world_map_svg};
+    let base = site.config.base_path();
+    let t = |k| site.config.string(k).to_string();
+    let highlights: Vec<MapHighlight> = site
+        .replies
+        .iter()
+        .filter_map(|r| {
+            r.page.meta.iso3.as_ref().map(|iso3| MapHighlight { iso3: iso3.clone(), href: format!("{base}{}", r.url), label: r.page.meta.title.clone() })
+        })
+        .collect();
+    let map = if highlights.is_empty() {
+        String::new()
+    } else {
+        world_map_svg(&highlights, &t("home_map_title"), &t("home_map_desc")).map_err(|e| {
+            let file = site.replies.iter().find(|r| e.to_string().contains(r.page.meta.iso3.as_deref().unwrap_or("\u{0}"))).map_or_else(|| std::path::PathBuf::from("content/replies"), |r| r.page.file.clone());
+            Diagnostic::new(file, format!("cannot draw the map: {e}")).help("use an ISO 3166-1 alpha-3 code in `iso3:`")
+        })?
+    };
+    // Replies by region group, in the config's order; organizations last.
+    let mut regions: Vec<(&String, &crate::config::Region)> = site.config.regions.iter().collect();
+    regions.sort_by_key(|(_, r)| r.order);
+    let mut by_region: Vec<Bar> = regions
+        .iter()
+        .map(|(key, region)| Bar {
+            label: region.name.clone(),
+            value: site.replies.iter().filter(|r| r.page.meta.region.as_ref().is_some_and(|g| &g.value == *key)).count() as u32,
+            href: None,
+        })
+        .filter(|b| b.value > 0)
+        .collect();
+    let orgs = site.replies.iter().filter(|r| r.page.meta.region.is_none()).count() as u32;
+    if orgs > 0 {
+        by_region.push(Bar { label: t("region_none"), value: orgs, href: None });
+    }
+    // Replies by month received.
+    let mut months: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for r in &site.replies {
+        if let Some(month) = r.page.meta.received.value.get(..7) {
+            *months.entry(month.to_string()).or_default() += 1;
+        }
+    }
+    let by_month: Vec<Bar> = months
+        .into_iter()
+        .map(|(m, n)| {
+            let (y, mo) = m.split_once('-').unwrap_or((&m, ""));
+            let label = fill_placeholders(site.config.string("month_label"), &[("year", y), ("month", mo.trim_start_matches('0'))]);
+            Bar { label, value: n, href: None }
+        })
+        .collect();
+    let chart = |id: &str, title: String, bars: &[Bar]| {
+        json!({
+            "title": title,
+            "svg_html": bar_chart_svg(id, &title, bars),
+            "rows": bars.iter().map(|b| json!({"label": b.label, "value": b.value})).collect::<Vec<_>>(),
+        })
+    };
+    Ok(json!({
+        "map_html": map,
+        "charts": [chart("by-region", t("home_by_region"), &by_region), chart("by-month", t("home_by_month"), &by_month)],
+    }))
 }

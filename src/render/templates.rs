@@ -81,16 +81,6 @@ pub fn load(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    // Add one at a time so a syntax error names its own file.
-    for (name, text) in &sources {
-        let mut probe = Tera::new();
-        if let Err(e) = probe.add_raw_template(name, text) {
-            errors.push(diagnostic(&e));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| vec![diagnostic(&e)])?;
     Ok(tera)

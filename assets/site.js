@@ -1,0 +1,145 @@
+// wenji page behaviour: citations, comparing replies on a concept page, sorting and
+// filtering the list of replies, and old-URL redirects on the 404 page. No inline scripts:
+// everything is wired from data- attributes so the Content-Security-Policy can forbid them.
+(function () {
+  'use strict';
+  var strings = {};
+  try {
+    strings = JSON.parse(document.getElementById('wenji-strings').textContent);
+  } catch (e) { /* no strings: fall back to keys */ }
+  function t(key) { return strings[key] || key; }
+
+  // ---- Citations -------------------------------------------------------------------------
+  function citation(article, lang, para) {
+    var tpl = article.getAttribute('data-cite-' + lang) || '';
+    var url = article.getAttribute('data-cite-url') || '';
+    if (url.charAt(0) === '/') url = location.origin + url;
+    var paraText = '';
+    if (para) {
+      paraText = (article.getAttribute('data-para-' + lang) || '').replace('{n}', para);
+      url += '#p' + para;
+    }
+    return tpl.replace('{para}', paraText).replace('{url}', url);
+  }
+
+  function copy(text, status) {
+    function done(ok) { if (status) status.textContent = ok ? t('cite_copied') : t('cite_copy_failed'); }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+    } else {
+      done(false);
+    }
+  }
+
+  var article = document.querySelector('article[data-cite-zh]');
+  var dialog = document.querySelector('[data-cite-dialog]');
+  if (article && dialog) {
+    var status = dialog.querySelector('[data-cite-status]');
+    var opener = null;
+    document.addEventListener('click', function (ev) {
+      var btn = ev.target.closest && ev.target.closest('button.cite');
+      if (!btn) return;
+      var p = btn.getAttribute('data-p');
+      ['zh', 'en'].forEach(function (lang) {
+        dialog.querySelector('[data-cite-out="' + lang + '"]').textContent = citation(article, lang, p);
+      });
+      status.textContent = '';
+      opener = btn;
+      if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', '');
+      copy(citation(article, 'zh', p), status);
+    });
+    dialog.addEventListener('click', function (ev) {
+      var b = ev.target.closest && ev.target.closest('[data-copy]');
+      if (b) copy(dialog.querySelector('[data-cite-out="' + b.getAttribute('data-copy') + '"]').textContent, status);
+    });
+    dialog.addEventListener('close', function () { if (opener) opener.focus(); });
+  }
+
+  // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
+  var compare = document.querySelector('[data-compare]');
+  if (compare) {
+    var boxes = Array.prototype.slice.call(compare.querySelectorAll('[data-compare-option]'));
+    var groups = Array.prototype.slice.call(document.querySelectorAll('section.group[data-reply]'));
+    compare.hidden = false;
+    var apply = function (push) {
+      var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+      groups.forEach(function (g) { g.hidden = chosen.length > 0 && chosen.indexOf(g.getAttribute('data-reply')) < 0; });
+      if (push) {
+        var u = new URL(location.href);
+        if (chosen.length) u.searchParams.set('r', chosen.join(',')); else u.searchParams.delete('r');
+        history.replaceState(null, '', u.pathname + u.search + u.hash);
+      }
+    };
+    var wanted = (new URL(location.href).searchParams.get('r') || '').split(',').filter(Boolean);
+    boxes.forEach(function (b) {
+      b.checked = wanted.indexOf(b.value) >= 0;
+      b.addEventListener('change', function () { apply(true); });
+    });
+    compare.querySelector('[data-compare-reset]').addEventListener('click', function () {
+      boxes.forEach(function (b) { b.checked = false; });
+      apply(true);
+    });
+    apply(false);
+  }
+
+  // ---- Sortable, filterable tables -----------------------------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), function (table) {
+    var tbody = table.tBodies[0];
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    heads.forEach(function (th, col) {
+      var kind = th.getAttribute('data-sort');
+      if (!kind) return;
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      th.setAttribute('aria-sort', 'none');
+      button.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        heads.forEach(function (h) { if (h.hasAttribute('aria-sort')) h.setAttribute('aria-sort', 'none'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var rows = Array.prototype.slice.call(tbody.rows);
+        var key = function (row) {
+          var cell = row.cells[col];
+          var v = cell.getAttribute('data-value') || cell.textContent.trim();
+          return kind === 'number' ? parseFloat(v) || 0 : v;
+        };
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var c = kind === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-Hans-CN');
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { tbody.appendChild(r); });
+      });
+    });
+  });
+  var tools = document.querySelector('[data-table-tools]');
+  if (tools) {
+    tools.hidden = false;
+    var text = tools.querySelector('[data-filter-text]');
+    var region = tools.querySelector('[data-filter-region]');
+    var filter = function () {
+      var q = text.value.trim().toLowerCase();
+      var g = region.value;
+      Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable] tbody tr'), function (row) {
+        var okText = !q || (row.getAttribute('data-name') || '').toLowerCase().indexOf(q) >= 0;
+        var okRegion = !g || row.getAttribute('data-region') === g;
+        row.hidden = !(okText && okRegion);
+      });
+    };
+    text.addEventListener('input', filter);
+    region.addEventListener('change', filter);
+  }
+
+  // ---- 404: known old paths redirect, with their #fragment --------------------------------------
+  var redirects = document.getElementById('wenji-redirects');
+  if (redirects) {
+    try {
+      var map = JSON.parse(redirects.textContent);
+      var path = location.pathname;
+      var target = map[path] || map[path + '/'];
+      if (target) location.replace(target + location.hash);
+    } catch (e) { /* stay on the 404 page */ }
+  }
+})();

@@ -1,0 +1,242 @@
+//! Builds real sites with the real binary: the fixture site and the repository's own
+//! content, and checks the pages, the failure cases, the atomic swap and determinism.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn fixture_site_builds_with_every_kind_of_page() {
+    let root = fixture();
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("built "), "{}", stderr(&out));
+    let site = root.path().join("site");
+    for page in [
+        "index.html",
+        "states/index.html",
+        "states/arcadia/index.html",
+        "states/borduria/index.html",
+        "concepts/index.html",
+        "concepts/norm-a/index.html",
+        "matrix/index.html",
+        "documents/index.html",
+        "data/index.html",
+        "search/index.html",
+        "about/index.html",
+        "404.html",
+        "old/arcadia/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        ".nojekyll",
+        "data/paragraphs.json",
+        "data/paragraphs.csv",
+        "states/arcadia/cite.bib",
+        "states/arcadia/cite.ris",
+        "states/arcadia/cite.json",
+    ] {
+        assert!(site.join(page).is_file(), "missing {page}");
+    }
+    let reply = read(&site.join("states/arcadia/index.html"));
+    // Paragraph anchors with their numbers, footnotes, symbols linked, tags shown.
+    assert!(reply.contains(" id=p1>"), "{reply}");
+    assert!(reply.contains("href=#p2"), "paragraph number link");
+    assert!(reply.contains("https://undocs.org/ch/A/70/174"));
+    assert!(reply.contains("https://undocs.org/ch/A/RES/70/237"));
+    assert!(reply.contains("id=fn-1"));
+    assert!(reply.contains("/concepts/international-law/"));
+    assert!(reply.contains("citation_technical_report_number"));
+    // Assets carry a content hash.
+    let assets: Vec<_> = std::fs::read_dir(site.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        assets.iter().any(|a| a.starts_with("style.")
+            && a.ends_with(".css")
+            && a.len() > "style..css".len() + 8),
+        "{assets:?}"
+    );
+    // The concept page quotes the tagged passages, linking to them.
+    let concept = read(&site.join("concepts/norm-a/index.html"));
+    assert!(
+        concept.contains("/states/arcadia/#p2") && concept.contains("/states/borduria/#p1"),
+        "{concept}"
+    );
+    // Human Rights Council resolution recognised by context.
+    let borduria = read(&site.join("states/borduria/index.html"));
+    assert!(
+        borduria.contains("https://undocs.org/ch/A/HRC/RES/20/8"),
+        "{borduria}"
+    );
+    // A redirect page carries the fragment by script and says where it goes.
+    let redirect = read(&site.join("old/arcadia/index.html"));
+    assert!(redirect.contains("/states/arcadia/"));
+}
+
+#[test]
+fn rebuilds_are_byte_identical_whatever_the_thread_count() {
+    let root = fixture();
+    let a = wenji_env(
+        root.path(),
+        &["build", "--output", "a"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    assert!(a.status.success(), "{}", stderr(&a));
+    let b = wenji_env(
+        root.path(),
+        &["build", "--output", "b"],
+        &[("RAYON_NUM_THREADS", "4")],
+    );
+    assert!(b.status.success(), "{}", stderr(&b));
+    let (sa, sb) = (
+        snapshot(&root.path().join("a")),
+        snapshot(&root.path().join("b")),
+    );
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (k, v) in &sa {
+        assert!(v == &sb[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn check_writes_nothing() {
+    let root = fixture();
+    let out = wenji(root.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!root.path().join("site").exists());
+}
+
+/// Breaks the fixture with `edit`, builds, and checks the message and the untouched site.
+fn assert_fails(edit: impl FnOnce(&std::path::Path), expect: &[&str]) {
+    let root = fixture();
+    let ok = wenji(root.path(), &["build"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let before = snapshot(&root.path().join("site"));
+    edit(root.path());
+    let out = wenji(root.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for e in expect {
+        assert!(err.contains(e), "expected `{e}` in:\n{err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        before,
+        snapshot(&root.path().join("site")),
+        "the previous site changed"
+    );
+    let stray: Vec<_> = std::fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".site"))
+        .collect();
+    assert!(stray.is_empty(), "left behind: {stray:?}");
+}
+
+fn edit_file(root: &std::path::Path, rel: &str, f: impl FnOnce(String) -> String) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, f(text)).unwrap();
+}
+
+#[test]
+fn bad_front_matter_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("order: 1", "order: one")
+            })
+        },
+        &["content/replies/arcadia.md:14", "order"],
+    );
+}
+
+#[test]
+fn unknown_key_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("order: 1", "order: 1\ncolour: red")
+            })
+        },
+        &["content/replies/arcadia.md:15", "colour"],
+    );
+}
+
+#[test]
+fn missing_template_is_named() {
+    assert_fails(
+        |r| std::fs::remove_file(r.join("templates/reply.html")).unwrap(),
+        &["templates/reply.html", "missing"],
+    );
+}
+
+#[test]
+fn template_syntax_error_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "templates/page.html", |t| {
+                t.replace("{{ body_html | safe }}", "{{ body_html | safe }\n")
+            })
+        },
+        &["templates/page.html:5"],
+    );
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    assert_fails(
+        |r| {
+            std::fs::write(
+                r.join("content/pages/bad.md"),
+                b"---\nkind: page\ntitle: \xff\xfe\n---\n",
+            )
+            .unwrap()
+        },
+        &["content/pages/bad.md:3", "UTF-8"],
+    );
+}
+
+#[test]
+fn several_errors_are_all_reported() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("norm-a: [\"p2\"]", "norm-z: [\"p2\"]")
+            });
+            edit_file(r, "content/replies/borduria.md", |t| {
+                t.replace("[\"p1\"]", "[\"p9\"]")
+            });
+        },
+        &[
+            "unknown concept `norm-z`",
+            "only 2 paragraphs, not p9",
+            "2 errors",
+        ],
+    );
+}
+
+#[test]
+fn the_real_site_builds() {
+    let repo = repo();
+    if !repo.join("content/replies").is_dir() {
+        eprintln!("no content/replies yet");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = wenji(
+        &repo,
+        &[
+            "build",
+            "--output",
+            dir.path().join("site").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n = std::fs::read_dir(dir.path().join("site/states"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .count();
+    assert!(n >= 20, "{n} reply pages");
+}
