@@ -109,7 +109,9 @@
     return out;
   }
 
-  /** Query tokens, first occurrence order, no repeats (step 5). */
+  const MAX_QUERY_TOKENS = 32;
+
+  /** Query tokens, first occurrence order, no repeats, at most 32 (step 5). */
   function queryTokens(query) {
     const out = [];
     const add = function (t) { if (out.indexOf(t) < 0) out.push(t); };
@@ -121,7 +123,7 @@
         add(r.word);
       }
     }
-    return out;
+    return out.slice(0, MAX_QUERY_TOKENS);
   }
 
   /** Phrase key (step 6). */
@@ -153,15 +155,35 @@
   }
 
   function decodePostings(arr, from) {
-    const docs = [];
-    const ws = [];
+    const len = Math.max(0, (arr.length - from) >> 1);
+    const docs = new Int32Array(len);
+    const ws = new Uint8Array(len);
     let d = 0;
-    for (let i = from; i + 1 < arr.length; i += 2) {
-      d = i === from ? arr[i] : d + arr[i];
-      docs.push(d);
-      ws.push(arr[i + 1]);
+    for (let x = 0, i = from; x < len; x++, i += 2) {
+      d = x === 0 ? arr[i] : d + arr[i];
+      docs[x] = d;
+      ws[x] = arr[i + 1];
     }
     return { docs: docs, ws: ws };
+  }
+
+  /** The first `k` of `items` in `cmp` order (a total order), sorted. */
+  function topK(items, k, cmp) {
+    if (items.length <= k * 4) return items.sort(cmp).slice(0, k);
+    const out = [];
+    for (const it of items) {
+      if (out.length === k && cmp(it, out[k - 1]) >= 0) continue;
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(out[mid], it) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.splice(lo, 0, it);
+      if (out.length > k) out.pop();
+    }
+    return out;
   }
 
   function blockOf(starts, d) {
@@ -197,16 +219,30 @@
       return m;
     }
 
+    const decoded = new Map(); // token or block path -> decoded data
     async function tokenData(m, t) {
       const shard = tokenHash(t) & (m.ps - 1);
       const s = await get('search/p/' + shard + '.json');
       if (!s || !Object.prototype.hasOwnProperty.call(s, t)) return null;
+      const key = 't:' + t;
+      if (decoded.has(key)) return decoded.get(key);
       const e = s[t];
+      let td;
       if (Array.isArray(e)) {
         const p = decodePostings(e, 1);
-        return { df: e[0], docs: p.docs, ws: p.ws };
+        td = { df: e[0], docs: p.docs, ws: p.ws };
+      } else {
+        td = { df: e.df, shard: shard, j: e.j, starts: e.b };
       }
-      return { df: e.df, shard: shard, j: e.j, starts: e.b };
+      decoded.set(key, td);
+      return td;
+    }
+
+    async function block(path) {
+      const b = await get(path);
+      if (!b) return null;
+      if (!decoded.has(path)) decoded.set(path, decodePostings(b, 0));
+      return decoded.get(path);
     }
 
     async function doc(id) {
@@ -218,9 +254,9 @@
     }
 
     /**
-     * Answers `query`. Resolves to {hits: [{doc, tier, score, matched}], total, more, tokens}.
-     * The first `limit` hits are exact; tier 0 = contains the whole query, 1 = all tokens,
-     * 2 = some tokens. `page` selects the window when every query token is very frequent.
+     * Answers `query`. Resolves to {hits: [{doc, tier, score, matched}], total, more, tokens}:
+     * the first `limit` hits in order (tier 0 = contains the whole query, 1 = all tokens,
+     * 2 = some tokens) and the number of matching docs in the window. `page` selects the window when every query token is very frequent.
      */
     async function search(query, limit, page) {
       limit = limit || 10;
@@ -262,52 +298,55 @@
         }
         const ks = Array.from(wanted).sort(function (x, y) { return x - y; });
         const blocks = await Promise.all(ks.map(function (k) {
-          return get('search/b/' + td.shard + '-' + td.j + '-' + k + '.json');
+          return block('search/b/' + td.shard + '-' + td.j + '-' + k + '.json');
         }));
-        const docs = [];
-        const ws = [];
-        for (const b of blocks) {
-          if (!b) continue;
-          const p = decodePostings(b, 0);
-          for (let x = 0; x < p.docs.length; x++) { docs.push(p.docs[x]); ws.push(p.ws[x]); }
-        }
-        return { df: td.df, docs: docs, ws: ws };
+        return { df: td.df, parts: blocks.filter(Boolean) };
       }));
-      const acc = new Map();
+      // accumulate per doc of the window in typed arrays (scores are integers < 2^53)
+      const size = hi - lo;
+      const matched = new Uint8Array(size);
+      const score = new Float64Array(size);
+      const touched = [];
       for (const l of lists) {
         const idf = idfQ(m.n, l.df);
-        for (let x = 0; x < l.docs.length; x++) {
-          const d = l.docs[x];
-          if (d < lo || d >= hi) continue;
-          let e = acc.get(d);
-          if (!e) { e = { doc: d, tier: 1, score: 0, matched: 0 }; acc.set(d, e); }
-          e.matched += 1;
-          e.score += idf * l.ws[x];
+        for (const p of (l.parts || [l])) {
+          const docs = p.docs;
+          const ws = p.ws;
+          for (let x = 0; x < docs.length; x++) {
+            const d = docs[x] - lo;
+            if (d < 0 || d >= size) continue;
+            if (matched[d] === 0) touched.push(d);
+            matched[d] += 1;
+            score[d] += idf * ws[x];
+          }
         }
       }
       const all = [];
       const partial = [];
-      for (const e of acc.values()) {
+      for (const d of touched) {
+        const e = { doc: d + lo, tier: 1, score: score[d], matched: matched[d] };
         if (e.matched === qt.length) all.push(e);
         else { e.tier = 2; partial.push(e); }
       }
-      all.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
-      partial.sort(function (x, y) {
+      const batch = Math.max(1, limit);
+      const maxVerify = batch * 3;
+      const top = topK(all, qt.length === 1 ? batch : maxVerify, function (x, y) {
+        return y.score - x.score || x.doc - y.doc;
+      });
+      const topPartial = topK(partial, batch, function (x, y) {
         return y.matched - x.matched || y.score - x.score || x.doc - y.doc;
       });
       let hits;
       if (qt.length === 1) {
-        for (const h of all) h.tier = 0;
-        hits = all;
+        for (const h of top) h.tier = 0;
+        hits = top;
       } else {
-        const batch = Math.max(1, limit);
-        const maxVerify = batch * 3;
         const yes = [];
         const no = [];
         let next = 0;
-        while (next < all.length && yes.length < batch && next < maxVerify) {
-          const end = Math.min(next + batch, all.length);
-          const slice = all.slice(next, end);
+        while (next < top.length && yes.length < batch && next < maxVerify) {
+          const end = Math.min(next + batch, top.length);
+          const slice = top.slice(next, end);
           const ds = await Promise.all(slice.map(function (h) { return doc(h.doc); }));
           for (let x = 0; x < slice.length; x++) {
             if (ds[x] && phraseKey(ds[x].text).indexOf(phrase) >= 0) {
@@ -319,9 +358,9 @@
           }
           next = end;
         }
-        hits = yes.concat(no, all.slice(next));
+        hits = yes.concat(no, top.slice(next));
       }
-      hits = hits.concat(partial);
+      hits = hits.concat(topPartial).slice(0, batch);
       return { hits: hits, total: all.length + partial.length, more: more, tokens: qt };
     }
 

@@ -36,8 +36,8 @@ pub struct IndexOptions {
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            block: 4096,
-            shard_bytes: 32 * 1024,
+            block: 1024,
+            shard_bytes: 16 * 1024,
             doc_bytes: 8 * 1024,
         }
     }

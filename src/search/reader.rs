@@ -159,9 +159,9 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
         })
     }
 
-    /// Answers `query`: the first `limit` results in final order are exact (phrase matches
-    /// verified), later ones follow the same order without verification. `page` selects the
-    /// window when every query token is very frequent (blocked).
+    /// Answers `query`: the first `limit` results in order (tier 0 = phrase verified first),
+    /// and the number of matching docs in the window. `page` selects the window when every
+    /// query token is very frequent (blocked).
     pub fn search(&mut self, query: &str, limit: usize, page: usize) -> Results {
         let qt = query_tokens(query);
         let Some(meta) = self.meta() else {
@@ -277,6 +277,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
             hits.extend(all.into_iter().skip(next));
         }
         hits.extend(partial);
+        hits.truncate(limit.max(1));
         // the shown results need their stored docs
         for h in hits.iter().take(limit) {
             let _ = self.doc(h.doc);

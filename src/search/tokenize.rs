@@ -12,7 +12,7 @@
 //! 4. **Index tokens**: every CJK character and every pair of adjacent CJK characters of a run
 //!    (in text order: c1, c1c2, c2, c2c3, c3, …); every word piece.
 //! 5. **Query tokens**: a CJK run of one character gives that character; a longer one gives its
-//!    bigrams only; word pieces as in the index; duplicates dropped.
+//!    bigrams only; word pieces as in the index; duplicates dropped; at most the first 32.
 //! 6. **Phrase key**: the folded text with everything but CJK characters, letters and digits
 //!    removed. A paragraph matches the whole query when its phrase key contains the query's.
 
@@ -172,8 +172,12 @@ pub fn query_tokens(query: &str) -> Vec<String> {
             Run::Word(w) => add(w),
         }
     }
+    out.truncate(MAX_QUERY_TOKENS);
     out
 }
+
+/// A query looks up at most this many tokens (the first ones): a pasted page stays cheap.
+pub const MAX_QUERY_TOKENS: usize = 32;
 
 /// The phrase key of a text (step 6).
 pub fn phrase_key(text: &str) -> String {
