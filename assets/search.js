@@ -580,12 +580,15 @@
         for (let i = 0; i < shown.length; i++) {
           const d = docs[i];
           if (!d) continue;
+          // the link itself is the option (an option inside a link, or a link inside an
+          // option, would nest interactive elements); focus stays in the input
           const li = doc.createElement('li');
-          li.id = id + '-opt-' + i;
-          li.setAttribute('role', 'option');
-          li.setAttribute('aria-selected', 'false');
+          li.setAttribute('role', 'none');
           li.className = 'search-result tier-' + shown[i].tier;
           const a = doc.createElement('a');
+          a.id = id + '-opt-' + i;
+          a.setAttribute('role', 'option');
+          a.setAttribute('aria-selected', 'false');
           a.href = base + d.url;
           a.tabIndex = -1;
           const t = doc.createElement('span');
@@ -612,7 +615,7 @@
           a.appendChild(sn);
           li.appendChild(a);
           list.appendChild(li);
-          options.push(li);
+          options.push(a);
         }
         if (!res.total) {
           status.textContent = strings.search_no_results;
@@ -696,8 +699,7 @@
         } else if (ev.key === 'Enter') {
           ev.preventDefault();
           if (active >= 0 && options[active]) {
-            const a = options[active].querySelector('a');
-            if (a) win.location.assign(a.href);
+            win.location.assign(options[active].href);
           } else {
             win.clearTimeout(timer);
             lastQuery = null;
