@@ -245,6 +245,13 @@
       return decoded.get(path);
     }
 
+    const keys = new Map(); // doc id -> phrase key of its text
+    function docKey(d) {
+      let k = keys.get(d.id);
+      if (k === undefined) { k = phraseKey(d.text); keys.set(d.id, k); }
+      return k;
+    }
+
     async function doc(id) {
       const m = await meta();
       const arr = await get('search/d/' + Math.floor(id / m.dpf) + '.json');
@@ -349,7 +356,7 @@
           const slice = top.slice(next, end);
           const ds = await Promise.all(slice.map(function (h) { return doc(h.doc); }));
           for (let x = 0; x < slice.length; x++) {
-            if (ds[x] && phraseKey(ds[x].text).indexOf(phrase) >= 0) {
+            if (ds[x] && docKey(ds[x]).indexOf(phrase) >= 0) {
               slice[x].tier = 0;
               yes.push(slice[x]);
             } else {
@@ -666,6 +673,7 @@
         if (q === lastQuery && !keep) { open(); return; }
         lastQuery = q;
         box.classList.add('search-busy');
+        if (!options.length) { status.textContent = strings.search_loading; open(); }
         try {
           const res = await getEngine().search(q, limit, page);
           if (my !== seq) return;
