@@ -632,13 +632,14 @@
             res.total);
           box.classList.remove('search-empty');
         }
-        if (isPage && (res.hits.length > limit || res.more)) {
+        if (isPage && (res.total > limit || res.more)) {
           const btn = doc.createElement('button');
           btn.type = 'button';
           btn.className = 'search-more';
           btn.textContent = strings.search_more_results;
           btn.addEventListener('click', function () {
-            if (res.hits.length > limit) limit += limitStep;
+            // more of this window first, then the next window (very frequent tokens only)
+            if (res.total > limit) limit += limitStep;
             else { page += 1; limit = limitStep; }
             run(true);
           });

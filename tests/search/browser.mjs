@@ -176,6 +176,16 @@ test('search page: fills from ?q=, updates the URL as the reader types', { skip 
   await input.fill('建立信任措施');
   await page.waitForURL(/q=%E5%BB%BA%E7%AB%8B/);
   await area.locator('[role="option"] mark', { hasText: '建立信任措施' }).first().waitFor();
+  // "more results": 的 is blocked in the fixture index, so the page moves window by window
+  await input.fill('的');
+  const more = area.locator('button.search-more');
+  await more.waitFor();
+  const before = await area.locator('a[role="option"]').first().getAttribute('href');
+  await more.click();
+  await page.waitForFunction((b) => {
+    const a = document.querySelector('[data-search-page] a[role="option"]');
+    return a && a.getAttribute('href') !== b;
+  }, before);
   assert.deepEqual(problems, []);
   await page.close();
 });
