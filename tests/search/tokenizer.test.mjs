@@ -54,3 +54,11 @@ test('highlight ranges and snippets', () => {
   assert.equal(s2[s2.length - 1].text, '…');
   assert.ok(s2.some((s) => s.mark && s.text === '建立信任措施'));
 });
+
+test('search.js stays CSP-safe and builds DOM from data with textContent only', () => {
+  const src = readFileSync(new URL('../../assets/search.js', import.meta.url), 'utf8');
+  for (const bad of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'eval(', 'new Function',
+    'document.write', 'setAttribute(\'on', 'http://', 'https://']) {
+    assert.ok(!src.includes(bad), `search.js contains ${bad}`);
+  }
+});
