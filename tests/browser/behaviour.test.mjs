@@ -3,7 +3,7 @@
 // sub-path (`/wenji/`). Run: node --test --test-concurrency=1 tests/browser/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   REPO, buildSite, fixtureRoot, serve, serveUnderSubPath, launch, pagesByKind, openPage, overflow,
@@ -24,6 +24,7 @@ after(async () => {
   await browser?.close();
   await site?.server.close();
   await fixture?.server.close();
+  for (const d of [site?.dir, fixture?.dir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 async function withPage(url, width, fn, opts = {}) {
@@ -232,6 +233,7 @@ test('sub-path hosting: links, assets and search requests stay under /wenji/', {
     await context.close();
   } finally {
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -18,6 +18,14 @@ export const AXE_SOURCE = readFileSync(join(REPO, 'node_modules', 'axe-core', 'a
 /** The weight budget: gzip bytes of HTML, CSS, JS and SVG a page loads before any search. */
 export const BUDGET = 60 * 1024;
 
+const temporary = [];
+process.on('exit', () => { for (const d of temporary) rmSync(d, { recursive: true, force: true }); });
+function tempDir(prefix) {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(d);
+  return d;
+}
+
 /** The site root to build: $WENJI_SITE, or the repository. */
 export function siteRoot() {
   return resolve(process.env.WENJI_SITE || REPO);
@@ -25,7 +33,7 @@ export function siteRoot() {
 
 /** A temporary site root made of the fixture content and the repository's templates and assets. */
 export function fixtureRoot() {
-  const dir = mkdtempSync(join(tmpdir(), 'wenji-fixture-'));
+  const dir = tempDir('wenji-fixture-');
   cpSync(join(REPO, 'tests', 'fixtures', 'content'), join(dir, 'content'), { recursive: true });
   for (const name of ['templates', 'assets']) cpSync(join(REPO, name), join(dir, name), { recursive: true });
   cpSync(join(REPO, 'wenji.toml'), join(dir, 'wenji.toml'));
@@ -34,7 +42,7 @@ export function fixtureRoot() {
 
 /** Builds `root` into a new temporary directory and returns it. */
 export function buildSite({ root = siteRoot(), baseUrl } = {}) {
-  const out = mkdtempSync(join(tmpdir(), 'wenji-site-'));
+  const out = tempDir('wenji-site-');
   const args = ['--root', root, 'build', '--output', out];
   if (baseUrl) args.push('--base-url', baseUrl);
   const [cmd, pre] = process.env.WENJI_BIN ? [process.env.WENJI_BIN, []] : ['cargo', ['run', '-q', '--']];
@@ -92,7 +100,7 @@ export async function serve(dir, prefix = '/') {
 
 /** Starts a server at a free port first, then builds the site for that URL under `/wenji/`. */
 export async function serveUnderSubPath(root = siteRoot()) {
-  const out = mkdtempSync(join(tmpdir(), 'wenji-sub-'));
+  const out = tempDir('wenji-sub-');
   const server = await serve(out, '/wenji/');
   const dir = buildSite({ root, baseUrl: `${server.origin}/wenji/` });
   // Move the built site where the server looks.

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import {
   buildSite, serve, launch, pagesByKind, biggestReply, htmlFiles, urlOf, openPage, overflow, axe,
   ensureScreenshots, formatViolations, BUDGET,
@@ -23,6 +24,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
   if (Object.keys(weights).length) {
     const rows = Object.entries(weights).map(([k, v]) => `  ${k.padEnd(10)} ${(v / 1024).toFixed(1)} kB`);
     console.log(`gzip weight per page kind (budget ${BUDGET / 1024} kB):\n${rows.join('\n')}`);
@@ -118,6 +120,33 @@ test('every page: no sideways scrolling at 360 px, no errors, within the weight 
     await context.close();
   }
   assert.deepEqual(problems, []);
+});
+
+test('typography: zh-Hans, Chinese system fonts, line height 1.8, 35–40 characters a line, autospace', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const { page } = await openPage(context, server.url(biggestReply(dir)));
+    const r = await page.evaluate(() => {
+      const p = document.querySelector('.body p.para');
+      const s = getComputedStyle(p);
+      return {
+        lang: document.documentElement.lang,
+        font: s.fontFamily, lineHeight: parseFloat(s.lineHeight) / parseFloat(s.fontSize),
+        chars: p.getBoundingClientRect().width / parseFloat(s.fontSize),
+        autospace: s.textAutospace,
+        fonts: [...document.fonts].length,
+      };
+    });
+    assert.equal(r.lang, 'zh-Hans');
+    assert.match(r.font, /PingFang SC.*Noto Sans CJK SC.*Microsoft YaHei.*sans-serif/);
+    assert.ok(Math.abs(r.lineHeight - 1.8) < 0.05, `line height ${r.lineHeight}`);
+    assert.ok(r.chars >= 35 && r.chars <= 40, `${r.chars} characters a line`);
+    if (r.autospace !== undefined) assert.equal(r.autospace, 'normal');
+    assert.equal(r.fonts, 0, 'no web fonts');
+    await page.close();
+  } finally {
+    await context.close();
+  }
 });
 
 test('no style attributes and a CSP that allows only the site itself', async () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { REPO, buildSite, fixtureRoot, htmlFiles } from './helpers.mjs';
 
 const VNU = join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
@@ -26,5 +26,6 @@ for (const [name, root] of [['the site', undefined], ['the fixture site', 'fixtu
     const shown = messages.map((m) => m.replace(dir, '')).slice(0, 60).join('\n');
     assert.equal(messages.length, 0, `${messages.length} errors in ${pages} pages:\n${shown}`);
     assert.equal(status, 0);
+    rmSync(dir, { recursive: true, force: true });
   });
 }
