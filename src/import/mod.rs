@@ -308,9 +308,36 @@ pub fn run(seed: &Path, site_root: &Path) -> Result<usize, ImportError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        std::fs::write(&path, &f.contents).map_err(|e| io(&path, e))?;
+        // Tags and aliases are editorial: a re-import keeps those already in the file.
+        let contents = match std::fs::read_to_string(&path) {
+            Ok(existing) => keep_editorial(&f.contents, &existing),
+            Err(_) => f.contents.clone(),
+        };
+        std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
     }
     Ok(files.len())
+}
+
+/// The editorial tail of a reply's front matter (from `aliases:` to the closing `---`):
+/// what a maintainer adds after import, which a re-import must not wipe out.
+fn editorial_tail(text: &str) -> Option<(usize, usize)> {
+    let start = if text.starts_with("aliases:") {
+        0
+    } else {
+        text.find("\naliases:")? + 1
+    };
+    let end = start + text[start..].find("\n---\n")? + 1;
+    Some((start, end))
+}
+
+/// `imported` with the editorial front matter (aliases, concept tags) of `existing`.
+pub fn keep_editorial(imported: &str, existing: &str) -> String {
+    match (editorial_tail(imported), editorial_tail(existing)) {
+        (Some((a, b)), Some((c, d))) => {
+            format!("{}{}{}", &imported[..a], &existing[c..d], &imported[b..])
+        }
+        _ => imported.to_string(),
+    }
 }
 
 /// Split the blocks into the introduction (section 一) and the replies, and check that all
@@ -576,5 +603,21 @@ mod tests {
             files[20].rel_path,
             PathBuf::from("content/replies/european-union.md")
         );
+    }
+}
+
+#[cfg(test)]
+mod editorial_tests {
+    use super::keep_editorial;
+
+    #[test]
+    fn reimport_keeps_tags_and_aliases() {
+        let imported = "---\nkind: reply\ntitle: 新\naliases: []\nconcepts: {}\n---\n\n新正文\n";
+        let existing = "---\nkind: reply\ntitle: 旧\naliases: [\"/old/\"]\nconcepts:\n  international-law: [\"p2\"]\n---\n\n旧正文\n";
+        assert_eq!(
+            keep_editorial(imported, existing),
+            "---\nkind: reply\ntitle: 新\naliases: [\"/old/\"]\nconcepts:\n  international-law: [\"p2\"]\n---\n\n新正文\n"
+        );
+        assert_eq!(keep_editorial(imported, "no front matter"), imported);
     }
 }
