@@ -87,6 +87,27 @@ test('the cite button is reachable and usable by keyboard, with a visible focus'
   });
 });
 
+test('the table of contents follows the reader on a wide screen', async () => {
+  const { biggestReply } = await import('./helpers.mjs');
+  await withPage(site.server.url(biggestReply(site.dir)), 1280, async (page) => {
+    const links = page.locator('nav.toc a');
+    if (await links.count() < 2) return;
+    const last = await links.last().getAttribute('href');
+    await page.locator(last).scrollIntoViewIfNeeded();
+    await page.evaluate((id) => document.querySelector(id).scrollIntoView({ block: 'start' }), last);
+    await page.waitForTimeout(300);
+    const r = await page.evaluate(() => {
+      const toc = document.querySelector('nav.toc');
+      const box = toc.getBoundingClientRect();
+      const cur = toc.querySelector('a[aria-current]');
+      return { top: box.top, bottom: box.bottom, position: getComputedStyle(toc).position, current: cur && cur.getAttribute('href'), h: innerHeight };
+    });
+    assert.equal(r.position, 'sticky');
+    assert.ok(r.top >= 0 && r.top < r.h, `the table of contents is in view (top ${r.top})`);
+    assert.equal(r.current, last);
+  });
+});
+
 test('the skip link is the first stop and takes focus to the main content', async () => {
   await withPage(site.server.url(''), 375, async (page) => {
     await page.keyboard.press('Tab');

@@ -1,7 +1,7 @@
 // Shared helpers of the browser tests: build the site, serve it on 127.0.0.1, drive Chromium.
 //
 // WENJI_SITE   the site root to build (default: the repository itself)
-// WENJI_BIN    a built wenji binary to use instead of `cargo run -q --`
+// WENJI_BIN    a built wenji binary to use instead of `cargo run -q --release --`
 // CHROMIUM     the browser (default /usr/bin/chromium)
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -45,7 +45,7 @@ export function buildSite({ root = siteRoot(), baseUrl } = {}) {
   const out = tempDir('wenji-site-');
   const args = ['--root', root, 'build', '--output', out];
   if (baseUrl) args.push('--base-url', baseUrl);
-  const [cmd, pre] = process.env.WENJI_BIN ? [process.env.WENJI_BIN, []] : ['cargo', ['run', '-q', '--']];
+  const [cmd, pre] = process.env.WENJI_BIN ? [process.env.WENJI_BIN, []] : ['cargo', ['run', '-q', '--release', '--']];
   execFileSync(cmd, [...pre, ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
 }
