@@ -261,7 +261,8 @@ test('sub-path hosting: links, assets and search requests stay under /wenji/', {
 test('print: a reply prints with its paragraph numbers and URLs, without navigation or buttons', async () => {
   const context = await browser.newContext();
   try {
-    const { page } = await openPage(context, site.server.url(site.kinds.reply));
+    const { biggestReply } = await import('./helpers.mjs');
+    const { page } = await openPage(context, site.server.url(biggestReply(site.dir)));
     await page.emulateMedia({ media: 'print' });
     const r = await page.evaluate(() => {
       const shown = (sel) => [...document.querySelectorAll(sel)].some((e) => getComputedStyle(e).display !== 'none' && e.getClientRects().length);
@@ -269,10 +270,12 @@ test('print: a reply prints with its paragraph numbers and URLs, without navigat
       return {
         header: shown('header.top'), cite: shown('button.cite'), toc: shown('nav.toc'), search: shown('form.search'),
         pn: shown('a.pn'), after: ext ? getComputedStyle(ext, '::after').content : null,
+        offPage: [...document.querySelectorAll('a.pn')].filter((a) => a.getBoundingClientRect().left < 0).map((a) => a.textContent),
       };
     });
     assert.deepEqual({ header: r.header, cite: r.cite, toc: r.toc, search: r.search, pn: r.pn }, { header: false, cite: false, toc: false, search: false, pn: true });
     if (r.after !== null) assert.match(r.after, /http/);
+    assert.deepEqual(r.offPage, [], 'paragraph numbers off the page');
     const pdf = await page.pdf({ format: 'A4' });
     assert.ok(pdf.length > 1000);
   } finally {
