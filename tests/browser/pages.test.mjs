@@ -4,9 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { rmSync, existsSync } from 'node:fs';
 import {
-  buildSite, serve, launch, pagesByKind, biggestReply, htmlFiles, urlOf, openPage, overflow, axe,
+  buildSite, siteRoot, serve, launch, pagesByKind, biggestReply, htmlFiles, urlOf, openPage, overflow, axe,
   ensureScreenshots, formatViolations, BUDGET,
 } from './helpers.mjs';
 
@@ -41,7 +41,10 @@ function kinds() {
 
 test('the site has every kind of page', () => {
   const k = kinds();
-  for (const want of ['home', 'replies', 'reply', 'concepts', 'matrix', 'documents', 'data', 'search', '404']) {
+  const wanted = ['home', 'replies', 'reply', 'concepts', 'matrix', 'documents', 'data', 'search', 'about', '404'];
+  // Concept and norm pages exist once the site has concepts.
+  if (existsSync(join(siteRoot(), 'content', 'concepts'))) wanted.push('concept', 'norm');
+  for (const want of wanted) {
     assert.ok(k[want] !== undefined, `no ${want} page in ${JSON.stringify(k)}`);
   }
 });
