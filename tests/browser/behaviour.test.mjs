@@ -108,6 +108,37 @@ test('the table of contents follows the reader on a wide screen', async () => {
   });
 });
 
+test('the map and the charts have text equivalents, and the map is usable by keyboard', async () => {
+  await withPage(site.server.url(''), 1280, async (page) => {
+    const map = page.locator('svg.world-map');
+    if (await map.count() === 0) return; // no map on this site
+    const r = await page.evaluate(() => {
+      const svg = document.querySelector('svg.world-map');
+      const name = (id) => (document.getElementById(id) || {}).textContent || '';
+      const hits = [...svg.querySelectorAll('a.map-hit')];
+      return {
+        title: name(svg.getAttribute('aria-labelledby')), desc: name(svg.getAttribute('aria-describedby')),
+        hits: hits.map((a) => a.getAttribute('aria-label')),
+        replies: [...document.querySelectorAll('.reply-grid .name')].map((e) => e.textContent),
+        land: getComputedStyle(svg.querySelector('.map-land')).fill,
+        hit: getComputedStyle(svg.querySelector('.map-hit path, .map-hit circle')).fill,
+        charts: [...document.querySelectorAll('figure.chart')].map((f) => ({
+          bars: f.querySelectorAll('.chart-row').length, rows: f.querySelectorAll('table tr').length,
+        })),
+      };
+    });
+    assert.ok(r.title.length > 0 && r.desc.length > 0);
+    assert.ok(r.hits.length > 0 && r.hits.every((h) => h && r.replies.includes(h)), 'every State on the map is also in the list of replies');
+    assert.notEqual(r.land, 'rgb(0, 0, 0)', 'the land is coloured by the stylesheet');
+    assert.notEqual(r.land, r.hit);
+    for (const c of r.charts) assert.equal(c.rows, c.bars, 'each chart has a table of its numbers');
+    // Tab to the first State on the map and see the focus.
+    await page.locator('a.map-hit').first().focus();
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none');
+  });
+});
+
 test('the skip link is the first stop and takes focus to the main content', async () => {
   await withPage(site.server.url(''), 375, async (page) => {
     await page.keyboard.press('Tab');
