@@ -55,6 +55,34 @@
     dialog.addEventListener('close', function () { if (opener) opener.focus(); });
   }
 
+  // ---- Reply page: the table of contents marks the section being read ---------------------
+  var toc = document.querySelector('nav.toc');
+  if (toc && 'IntersectionObserver' in window) {
+    var links = {};
+    Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
+      links[decodeURIComponent(a.getAttribute('href').slice(1))] = a;
+    });
+    var heads = Array.prototype.filter.call(document.querySelectorAll('.body [id]'), function (h) {
+      return links[h.id] !== undefined;
+    });
+    var current = null;
+    var mark = function () {
+      // The last heading above the upper third of the window.
+      var line = window.innerHeight / 3, found = null;
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].getBoundingClientRect().top <= line) found = heads[i]; else break;
+      }
+      var a = found ? links[found.id] : null;
+      if (a === current) return;
+      if (current) current.removeAttribute('aria-current');
+      if (a) a.setAttribute('aria-current', 'location');
+      current = a;
+    };
+    var io = new IntersectionObserver(mark, { rootMargin: '0px 0px -66% 0px' });
+    heads.forEach(function (h) { io.observe(h); });
+    mark();
+  }
+
   // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
   var compare = document.querySelector('[data-compare]');
   if (compare) {

@@ -423,7 +423,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                         let c = &site.concepts[ci];
                         let n = c.passages.iter().find(|(x, _)| *x == ri).map_or(0, |(_, p)| p.len());
                         // Heat levels 0–4 for CSS.
-                        let level = if n == 0 { 0 } else { 1 + (3 * n.saturating_sub(1)) / max };
+                        let level = if n == 0 { 0 } else { 1 + 3 * (n - 1) / (max - 1).max(1) };
                         json!({"count": n, "level": level.min(4), "href": format!("{base}{}#r-{}", c.url, site.replies[ri].page.meta.slug.value), "concept": concept_label(site, ci)})
                     })
                     .collect();
