@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
 
-use crate::error::{Diagnostic, line_of};
+use crate::error::Diagnostic;
 
 pub type Events = Vec<Event<'static>>;
 
@@ -138,7 +138,10 @@ pub fn parse(
     first_line: usize,
     allow_raw_html: bool,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let file_line = |offset: usize| first_line + line_of(body, offset) - 1;
+    // Offsets of every newline, once: looking a line up is then a binary search, not a
+    // scan from the start (which made a file of many paragraphs take quadratic time).
+    let newlines: Vec<usize> = newline_offsets(body);
+    let file_line = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
 
     // Group the event stream into top-level chunks, each with the offsets of its events.
     let mut chunks: Vec<Vec<(Event<'static>, usize)>> = Vec::new();
@@ -238,6 +241,15 @@ pub fn parse(
     } else {
         Err(errors)
     }
+}
+
+/// Byte offsets of the `\n`s in `text`, in order.
+fn newline_offsets(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Splits the inside of a list into its items, numbering each.
