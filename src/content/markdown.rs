@@ -131,6 +131,11 @@ fn markdown_options() -> Options {
     opts
 }
 
+/// Deepest nesting of blocks and inline markup a body may have. Deeper input (thousands of
+/// `>` or list levels) would overflow the stack of the recursive HTML minifier and gains
+/// nothing; it is refused with its line.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses a body. `first_line` is the body's line in its file, so block lines are file lines.
 pub fn parse(
     file: &Path,
@@ -159,6 +164,16 @@ pub fn parse(
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(vec![
+                Diagnostic::new(
+                    file,
+                    format!("the Markdown nests more than {MAX_NESTING} levels deep here"),
+                )
+                .at(file_line(range.start))
+                .help("flatten the quotes or lists: no reply needs more than a few levels"),
+            ]);
         }
         chunks
             .last_mut()
