@@ -16,8 +16,10 @@ pub use markdown::{Block, BlockKind, Document, Events, Footnote, ListItem, Passa
 
 pub const CONTENT_DIR: &str = "content";
 
-/// Files larger than this are refused: no reply is near it, and it bounds memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files larger than this are refused: the longest reply is under 40 kB, and the build holds
+/// every page in memory several times over (events, HTML, minified HTML), so this bounds
+/// its memory and time (a file at the limit builds in seconds).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A content file: its typed front matter and its parsed body.
 #[derive(Debug, Clone)]
@@ -162,8 +164,8 @@ fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
         return Err(Diagnostic::new(
             rel,
             format!(
-                "the file is {} MB; the limit is {} MB",
-                meta.len() >> 20,
+                "the file is {:.1} MB; the limit is {} MB",
+                meta.len() as f64 / (1 << 20) as f64,
                 MAX_FILE_BYTES >> 20
             ),
         )
