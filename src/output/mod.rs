@@ -119,18 +119,21 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), (PathBuf, io::Error)> {
     Ok(())
 }
 
-/// Refuses output folders that would overwrite the site's own sources.
+/// Refuses output folders that would overwrite the site's own sources: the root itself, a
+/// folder above it, or a folder the build reads (`content/`, `templates/`, `assets/`) or one
+/// inside them. The output is replaced whole, so any of those would be deleted.
 pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| {
-        fs::canonicalize(p).unwrap_or_else(|_| {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        })
-    };
-    let root_abs = abs(root);
-    let out_abs = abs(out);
+    let root_abs = absolute(root);
+    let out_abs = absolute(out);
+    let sources = [
+        crate::content::CONTENT_DIR,
+        crate::render::templates::TEMPLATES_DIR,
+        crate::render::assets::ASSETS_DIR,
+    ];
     if root_abs.starts_with(&out_abs)
+        || sources
+            .iter()
+            .any(|d| out_abs.starts_with(root_abs.join(d)))
         || out_abs.join(crate::config::CONFIG_FILE).exists()
         || out_abs.join(crate::content::CONTENT_DIR).exists()
     {
@@ -141,6 +144,35 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         .help("pass an output folder of its own, e.g. --output site"));
     }
     Ok(())
+}
+
+/// `p` made absolute and free of `.`, `..` and symbolic links, as far as it exists; the part
+/// that does not exist yet is appended as written.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = fs::canonicalize(existing) {
+            return rest
+                .iter()
+                .rev()
+                .fold(c, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return p,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +193,36 @@ mod tests {
             assert!(safe_relative(bad).is_none(), "{bad:?}");
         }
         assert!(safe_relative("states/armenia/index.html").is_some());
+    }
+
+    #[test]
+    fn the_sources_are_never_the_output() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        for dir in ["content", "templates", "assets"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        fs::write(root.join("wenji.toml"), "").unwrap();
+        for bad in [
+            "",
+            "content",
+            "templates",
+            "assets",
+            "content/site",
+            "assets/../content",
+            "..",
+        ] {
+            assert!(
+                check_output_folder(&root, &root.join(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+        for good in ["site", "public/site", "../site"] {
+            assert!(
+                check_output_folder(&root, &root.join(good)).is_ok(),
+                "{good:?}"
+            );
+        }
     }
 
     #[test]
