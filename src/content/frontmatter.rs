@@ -77,7 +77,7 @@ fn options() -> Options {
 /// Parses the YAML into `T`, locating any error in the file.
 pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options(split.yaml, options()).map_err(|e| {
-        let message = strip_location(first_line(&e.to_string()));
+        let message = clean_message(&e.to_string());
         let mut d = Diagnostic::new(file, format!("front matter: {message}"));
         if let Some(loc) = e.location() {
             let line = loc.line() as usize;
@@ -101,6 +101,19 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result
     })
 }
 
+/// The parser's message in the maintainer's terms: its first line, without its own location
+/// and without advice meant for programmers.
+fn clean_message(raw: &str) -> String {
+    if raw.contains("budget breached") || raw.contains("recursion limit") {
+        return "it expands to too much (YAML aliases, anchors or nesting past the limit)".into();
+    }
+    let msg = strip_location(first_line(raw));
+    match msg.find(", set DuplicateKeyPolicy") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
 /// The YAML error's own "at line L, column C" counts from the front matter's first line,
 /// not the file's; the diagnostic gives the file position instead.
 fn strip_location(msg: &str) -> String {
@@ -119,7 +132,11 @@ fn help_for(msg: &str) -> &'static str {
         "remove the key or correct its spelling; the keys of each kind are listed in docs/content-format.md"
     } else if msg.contains("missing field") {
         "add the key; the keys of each kind are listed in docs/content-format.md"
-    } else if msg.contains("budget") || msg.contains("alias") || msg.contains("depth") {
+    } else if msg.contains("budget")
+        || msg.contains("alias")
+        || msg.contains("depth")
+        || msg.contains("recursion")
+    {
         "front matter must be plain keys and values: no YAML aliases, anchors or deep nesting"
     } else {
         "correct the YAML; the keys and their types are listed in docs/content-format.md"
