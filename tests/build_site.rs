@@ -107,39 +107,6 @@ fn check_writes_nothing() {
     assert!(!root.path().join("site").exists());
 }
 
-/// Breaks the fixture with `edit`, builds, and checks the message and the untouched site.
-fn assert_fails(edit: impl FnOnce(&std::path::Path), expect: &[&str]) {
-    let root = fixture();
-    let ok = wenji(root.path(), &["build"]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let before = snapshot(&root.path().join("site"));
-    edit(root.path());
-    let out = wenji(root.path(), &["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    for e in expect {
-        assert!(err.contains(e), "expected `{e}` in:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(
-        before,
-        snapshot(&root.path().join("site")),
-        "the previous site changed"
-    );
-    let stray: Vec<_> = std::fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".site"))
-        .collect();
-    assert!(stray.is_empty(), "left behind: {stray:?}");
-}
-
-fn edit_file(root: &std::path::Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let p = root.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, f(text)).unwrap();
-}
-
 #[test]
 fn bad_front_matter_is_located() {
     assert_fails(
