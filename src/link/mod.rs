@@ -266,6 +266,40 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         }
     }
 
+    // Links written in content to pages of the site, checked here where the file and line are
+    // known (the output link check would name only the built page).
+    {
+        let pages: BTreeSet<&str> = claimed.keys().map(String::as_str).collect();
+        let reply_anchors: BTreeMap<&str, (u32, BTreeSet<&str>)> = corpus
+            .replies
+            .iter()
+            .zip(&replies_urls)
+            .map(|(r, u)| {
+                let ids = r.doc.heading_ids().collect();
+                (u.as_str(), (r.doc.paragraph_count(), ids))
+            })
+            .collect();
+        let base = config.base_path();
+        let docs = corpus
+            .replies
+            .iter()
+            .map(|p| (&p.file, &p.doc))
+            .chain(corpus.concepts.iter().map(|p| (&p.file, &p.doc)))
+            .chain(corpus.pages.iter().map(|p| (&p.file, &p.doc)))
+            .chain(corpus.home.iter().map(|p| (&p.file, &p.doc)));
+        for (file, doc) in docs {
+            for (line, dest) in content_links(doc) {
+                if let Some(problem) = check_content_link(&dest, &base, &pages, &reply_anchors) {
+                    diags.push(
+                        Diagnostic::new(file, format!("the link `{dest}` {problem}"))
+                            .at(line)
+                            .help("correct the link: pages are /<section>/<slug>/, paragraphs #pN, headings #sN or their {#id}"),
+                    );
+                }
+            }
+        }
+    }
+
     // Concepts: parents and children.
     let slug_index: BTreeMap<String, usize> = corpus
         .concepts
@@ -506,6 +540,75 @@ fn link_symbols(
     symbols_found
 }
 
+/// (line, target) of every link and image in a document, in order.
+fn content_links(doc: &crate::content::Document) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut push = |line: usize, events: &Events| {
+        for e in events {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
+                out.push((line, dest_url.to_string()));
+            }
+        }
+    };
+    for block in &doc.blocks {
+        match &block.kind {
+            BlockKind::Paragraph { events, .. }
+            | BlockKind::Heading { events, .. }
+            | BlockKind::Other { events } => push(block.line, events),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    push(item.line, &item.events)
+                }
+            }
+        }
+    }
+    for note in &doc.footnotes {
+        push(note.line, &note.events);
+    }
+    out
+}
+
+/// What is wrong with a link from content to a page of the site, if anything. Only links to
+/// pages (paths ending in `/`) under the base path are judged here, and of their fragments
+/// only paragraph and numbered-heading anchors of replies; the output link check sees the rest.
+fn check_content_link(
+    dest: &str,
+    base: &str,
+    pages: &BTreeSet<&str>,
+    reply_anchors: &BTreeMap<&str, (u32, BTreeSet<&str>)>,
+) -> Option<String> {
+    if dest.starts_with("//") {
+        return None;
+    }
+    let rest = dest.strip_prefix(base)?;
+    let (path, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let path = path.split('?').next().unwrap_or("");
+    if !(path.is_empty() || path.ends_with('/')) {
+        return None;
+    }
+    if !pages.contains(path) {
+        return Some(format!(
+            "points to {base}{path}, which is not a page of the site"
+        ));
+    }
+    let (count, headings) = reply_anchors.get(path)?;
+    let numbered = |prefix: char| {
+        fragment
+            .strip_prefix(prefix)
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map(|n| n.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    match (numbered('p'), numbered('s')) {
+        (Some(n), _) if n == 0 || n > u64::from(*count) => Some(format!(
+            "points to paragraph {n} of {base}{path}, which has {count} paragraphs"
+        )),
+        (_, Some(_)) if !headings.contains(fragment) => Some(format!(
+            "points to heading #{fragment} of {base}{path}, which has no such heading"
+        )),
+        _ => None,
+    }
+}
+
 /// Passage number → (heading text, heading id) of the nearest heading before it.
 fn sections_of(page: &Page<ReplyMeta>) -> (BTreeMap<u32, String>, BTreeMap<u32, String>) {
     let mut text_of = BTreeMap::new();
@@ -542,4 +645,44 @@ pub fn reply_anchors(reply: &Reply) -> BTreeSet<String> {
         .collect();
     set.extend(doc.heading_ids().map(str::to_string));
     set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_links_to_missing_pages_and_paragraphs_are_found() {
+        let pages: BTreeSet<&str> = ["", "states/x/", "about/"].into_iter().collect();
+        let anchors: BTreeMap<&str, (u32, BTreeSet<&str>)> =
+            [("states/x/", (3, ["s1", "law"].into_iter().collect()))]
+                .into_iter()
+                .collect();
+        let check = |d: &str| check_content_link(d, "/", &pages, &anchors);
+        for ok in [
+            "/",
+            "/about/",
+            "/states/x/#p3",
+            "/states/x/#s1",
+            "/states/x/#law",
+            "/states/x/#fn-1",
+            "/data/x.csv",
+            "https://example.org/nope/",
+            "//host/nope/",
+            "nope/",
+            "#p99",
+        ] {
+            assert_eq!(check(ok), None, "{ok}");
+        }
+        for bad in [
+            "/nope/",
+            "/states/y/",
+            "/states/x/#p4",
+            "/states/x/#p0",
+            "/states/x/#p99999999999999999999",
+            "/states/x/#s2",
+        ] {
+            assert!(check(bad).is_some(), "{bad}");
+        }
+    }
 }
