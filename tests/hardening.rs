@@ -521,11 +521,11 @@ fn broken_internal_link_in_content() {
     assert_fails(
         new_page(
             "kind: page\ntitle: a\nslug: x\n",
-            "See [x](/states/nope/).\n",
+            "ok\n\nSee [x](/states/nope/).\n",
         ),
         &[
-            "broken link `/states/nope/`",
-            "no page or file /states/nope/index.html is built",
+            "content/pages/x.md:8: the link `/states/nope/` points to /states/nope/, which is not a page of the site",
+            "correct the link",
         ],
     );
 }
@@ -533,13 +533,46 @@ fn broken_internal_link_in_content() {
 #[test]
 fn broken_anchor_in_content() {
     assert_fails(
+        |r| {
+            edit_file(r, REPLY, |t| {
+                t.replace(
+                    "适用于网络空间。",
+                    "适用于网络空间，见[第 99 段](/states/arcadia/#p99)。",
+                )
+            })
+        },
+        &[
+            "content/replies/arcadia.md:26: the link `/states/arcadia/#p99` points to paragraph 99 of /states/arcadia/, which has 5 paragraphs",
+            "correct the link",
+        ],
+    );
+}
+
+#[test]
+fn broken_heading_anchor_in_a_footnote() {
+    assert_fails(
         new_page(
             "kind: page\ntitle: a\nslug: x\n",
-            "See [x](/states/arcadia/#p99).\n",
+            "ok[^1]\n\n[^1]: [x](/states/borduria/#s1)\n",
         ),
         &[
-            "broken link `/states/arcadia/#p99`",
-            "has no element with id `p99`",
+            "content/pages/x.md:8: the link `/states/borduria/#s1` points to heading #s1 of /states/borduria/, which has no such heading",
+        ],
+    );
+}
+
+/// Links to files and other anchors are checked on the built pages, which the message names.
+#[test]
+fn broken_file_link_in_content() {
+    assert_fails(
+        new_page(
+            "kind: page\ntitle: a\nslug: x\n",
+            "[csv](/data/nope.csv) [fn](/states/arcadia/#fn-9)\n",
+        ),
+        &[
+            "site/x/index.html: broken link `/data/nope.csv`: no page or file /data/nope.csv is built",
+            "site/x/index.html: broken link `/states/arcadia/#fn-9`: /states/arcadia/index.html has no element with id `fn-9`",
+            "correct the link in the content or template that wrote it",
         ],
     );
 }
