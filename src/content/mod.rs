@@ -85,16 +85,28 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                let msg = if e.loop_ancestor().is_some() {
-                    "a symbolic link here points back to a folder that contains it (a loop)"
-                        .to_string()
+                let io = e.io_error().map(std::io::Error::kind);
+                let (msg, help) = if e.loop_ancestor().is_some() {
+                    (
+                        "a symbolic link here points back to a folder that contains it (a loop)"
+                            .to_string(),
+                        "remove the link or make it point outside the loop",
+                    )
+                } else if io == Some(std::io::ErrorKind::NotFound) {
+                    (
+                        "a symbolic link here points to nothing".to_string(),
+                        "remove the link or restore the file it points to",
+                    )
                 } else {
-                    format!("cannot read: {e}")
+                    (
+                        format!(
+                            "cannot read: {}",
+                            e.io_error().map_or(e.to_string(), |io| io.to_string())
+                        ),
+                        "check the permissions, or remove the file or link",
+                    )
                 };
-                diags.push(
-                    Diagnostic::new(path, msg)
-                        .help("remove the link or make it point outside the loop"),
-                );
+                diags.push(Diagnostic::new(path, msg).help(help));
             }
         }
     }
