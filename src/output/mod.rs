@@ -143,6 +143,19 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         )
         .help("pass an output folder of its own, e.g. --output site"));
     }
+    // The output is replaced whole: refuse a file, or a folder of other things (`--output
+    // src`), which would be deleted. A folder wenji built has its `index.html`.
+    if out_abs.exists() {
+        let is_site = out_abs.join("index.html").is_file();
+        let empty = fs::read_dir(&out_abs).is_ok_and(|mut d| d.next().is_none());
+        if !out_abs.is_dir() || !(is_site || empty) {
+            return Err(Diagnostic::new(
+                out,
+                "the output path exists and is not a site wenji built; writing there would delete what it holds",
+            )
+            .help("pass a new or empty folder, or one a previous build wrote, e.g. --output site"));
+        }
+    }
     Ok(())
 }
 
@@ -217,7 +230,18 @@ mod tests {
                 "{bad:?}"
             );
         }
-        for good in ["site", "public/site", "../site"] {
+        // A file, or a folder that is not a built site, would be deleted.
+        fs::write(root.join("notes.txt"), "x").unwrap();
+        fs::create_dir_all(root.join("src")).unwrap();
+        fs::write(root.join("src/main.rs"), "x").unwrap();
+        for bad in ["notes.txt", "src"] {
+            let e = check_output_folder(&root, &root.join(bad)).unwrap_err();
+            assert!(e.message.contains("not a site wenji built"), "{e}");
+        }
+        fs::create_dir_all(root.join("empty")).unwrap();
+        fs::create_dir_all(root.join("built")).unwrap();
+        fs::write(root.join("built/index.html"), "x").unwrap();
+        for good in ["site", "public/site", "../site", "empty", "built"] {
             assert!(
                 check_output_folder(&root, &root.join(good)).is_ok(),
                 "{good:?}"
