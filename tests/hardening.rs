@@ -514,6 +514,30 @@ fn output_folder_that_is_a_source_is_refused() {
     }
 }
 
+#[test]
+fn output_path_that_is_not_a_built_site_is_refused() {
+    for out in ["wenji.toml", "notes", "content/_index.md"] {
+        let (outer, root) = nested_fixture();
+        write_file(&root, "notes/todo.txt", "keep me");
+        let before = tree(outer.path());
+        let run = wenji_bounded(&root, &["build", "--output", out], &[], LIMIT);
+        assert_eq!(run.code, Some(1), "--output {out}: {}", run.stderr);
+        assert_messages_are_located(&run.stderr);
+        assert!(before == tree(outer.path()), "--output {out} wrote");
+    }
+    let (outer, root) = nested_fixture();
+    write_file(&root, "notes/todo.txt", "keep me");
+    let run = wenji_bounded(&root, &["build", "--output", "notes"], &[], LIMIT);
+    assert!(
+        run.stderr.contains(
+            "notes: the output path exists and is not a site wenji built; writing there would delete what it holds"
+        ),
+        "{}",
+        run.stderr
+    );
+    drop(outer);
+}
+
 // ---------------------------------------------------------------- links, tags, symbols
 
 #[test]
