@@ -287,6 +287,30 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
             .chain(corpus.concepts.iter().map(|p| (&p.file, &p.doc)))
             .chain(corpus.pages.iter().map(|p| (&p.file, &p.doc)))
             .chain(corpus.home.iter().map(|p| (&p.file, &p.doc)));
+        // A concept's `wording_from: slug#pN` is a link too.
+        for c in &corpus.concepts {
+            let Some(w) = &c.meta.wording_from else {
+                continue;
+            };
+            let link = w.value.split_once('#').and_then(|(slug, anchor)| {
+                let i = corpus
+                    .replies
+                    .iter()
+                    .position(|r| r.meta.slug.value == slug)?;
+                Some(format!("{base}{}#{anchor}", replies_urls[i]))
+            });
+            let problem = match &link {
+                Some(link) => check_content_link(link, &base, &pages, &reply_anchors),
+                None => Some("is not the slug of a reply and a paragraph".to_string()),
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diagnostic::new(&c.file, format!("`wording_from: {}` {problem}", w.value))
+                        .at(c.yaml_to_file_line(&w.referenced))
+                        .help("write the slug of a reply and the paragraph, e.g. `borduria#p1`"),
+                );
+            }
+        }
         for (file, doc) in docs {
             for (line, dest) in content_links(doc) {
                 if let Some(problem) = check_content_link(&dest, &base, &pages, &reply_anchors) {
