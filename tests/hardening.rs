@@ -665,6 +665,127 @@ fn document_symbol_that_does_not_parse() {
     );
 }
 
+#[test]
+fn concept_wording_from_a_paragraph_that_does_not_exist() {
+    for (value, problem) in [
+        (
+            "borduria#p9",
+            "points to paragraph 9 of /states/borduria/, which has 2 paragraphs",
+        ),
+        ("nobody#p1", "is not the slug of a reply and a paragraph"),
+        ("borduria", "is not the slug of a reply and a paragraph"),
+    ] {
+        assert_fails(
+            |r| {
+                edit_file(r, "content/concepts/norm-a.md", |t| {
+                    t.replace(
+                        "wording_from: borduria#p1",
+                        &format!("wording_from: {value}"),
+                    )
+                })
+            },
+            &[
+                &format!("content/concepts/norm-a.md:10: `wording_from: {value}` {problem}"),
+                "e.g. `borduria#p1`",
+            ],
+        );
+    }
+}
+
+#[test]
+fn unknown_parent_concept() {
+    for parent in ["normz", "norm-a"] {
+        assert_fails(
+            |r| {
+                edit_file(r, "content/concepts/norm-a.md", |t| {
+                    t.replace("parent: norms", &format!("parent: {parent}"))
+                })
+            },
+            &[&format!(
+                "content/concepts/norm-a.md:5: unknown parent concept `{parent}`"
+            )],
+        );
+    }
+}
+
+#[test]
+fn unknown_region_and_bad_date() {
+    assert_fails(
+        |r| {
+            edit_file(r, REPLY, |t| {
+                t.replace("region: eastern-european", "region: mars")
+                    .replace("received: 2020-05-13", "received: 2020-13-45")
+            })
+        },
+        &[
+            "content/replies/arcadia.md:9: unknown region `mars`",
+            "use one of the [regions] keys in wenji.toml",
+            "content/replies/arcadia.md:11: `received: 2020-13-45` is not a date",
+            "write it as YYYY-MM-DD",
+        ],
+    );
+}
+
+#[test]
+fn heading_anchors_invalid_or_twice() {
+    assert_fails(
+        |r| {
+            edit_file(r, REPLY, |t| {
+                t.replace(
+                    "## 国际法",
+                    "## 国际法 {#Bad\"id}\n\n## 二 {#s2}\n\n## 三 {#s2}",
+                )
+            })
+        },
+        &[
+            "content/replies/arcadia.md:24: heading id `Bad\"id` is not a valid anchor",
+            "content/replies/arcadia.md:28: two headings have the anchor `#s2`",
+        ],
+    );
+}
+
+#[test]
+fn two_home_pages() {
+    assert_fails(
+        new_page("kind: home\ntitle: a\n", ""),
+        &["content/pages/x.md:2: a second home page; content/_index.md is one already"],
+    );
+}
+
+#[test]
+fn broken_or_hostile_config() {
+    for (from, to, expect) in [
+        (
+            "minify = true",
+            "minify = yes",
+            "wenji.toml:11:10: string values must be quoted",
+        ),
+        (
+            "minify = true",
+            "minify = true\nminfy = true",
+            "wenji.toml:12:1: unknown field `minfy`",
+        ),
+        (
+            "base_url = \"/\"",
+            "base_url = \"javascript:alert(1)\"",
+            "wenji.toml: base_url `javascript:alert(1)` must be an absolute http(s) URL",
+        ),
+    ] {
+        assert_fails(
+            |r| edit_file(r, "wenji.toml", |t| t.replace(from, to)),
+            &[expect],
+        );
+    }
+    assert_fails(
+        |r| std::fs::remove_file(r.join("wenji.toml")).unwrap(),
+        &["wenji.toml: cannot read the site config", "pass --root DIR"],
+    );
+    assert_fails(
+        |r| std::fs::remove_dir_all(r.join("content")).unwrap(),
+        &["content: there is no content folder"],
+    );
+}
+
 // ---------------------------------------------------------------- templates
 
 #[test]
