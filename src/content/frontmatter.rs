@@ -79,7 +79,10 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result
     serde_saphyr::from_str_with_options(split.yaml, options()).map_err(|e| {
         let message = clean_message(&e.to_string());
         let mut d = Diagnostic::new(file, format!("front matter: {message}"));
-        if let Some(loc) = e.location() {
+        // A missing key is missing from the whole front matter, not from the line the parser
+        // stopped on (it would quote an unrelated key): point at the first line.
+        let missing = message.starts_with("missing field");
+        if let Some(loc) = e.location().filter(|_| !missing) {
             let line = loc.line() as usize;
             let source = split
                 .yaml
