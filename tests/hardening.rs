@@ -92,8 +92,7 @@ fn front_matter_missing_required_key() {
     assert_fails(
         |r| edit_file(r, ABOUT, |t| t.replace("slug: about\n", "")),
         &[
-            "content/pages/about.md:",
-            "missing field `slug`",
+            "content/pages/about.md:2: front matter: missing field `slug`\n",
             "add the key",
         ],
     );
