@@ -111,10 +111,30 @@ fn clean_message(raw: &str) -> String {
         return "it expands to too much (YAML aliases, anchors or nesting past the limit)".into();
     }
     let msg = strip_location(first_line(raw));
-    match msg.find(", set DuplicateKeyPolicy") {
+    let msg = match msg.find(", set DuplicateKeyPolicy") {
         Some(i) => msg[..i].to_string(),
         None => msg,
-    }
+    };
+    // Rust type names mean nothing to the maintainer.
+    const PLAIN: &[(&str, &str)] = &[
+        ("invalid u32", "expected a whole number (0, 1, 2, …)"),
+        (
+            "expected string scalar",
+            "expected a single value here, not a list or a mapping",
+        ),
+        (
+            "expected sequence start",
+            "expected a list here, e.g. [\"a\", \"b\"]",
+        ),
+        (
+            "cannot deserialize null into string; use Option<String>",
+            "the value is empty; write one or remove the key",
+        ),
+    ];
+    PLAIN
+        .iter()
+        .find(|(from, _)| msg.starts_with(from))
+        .map_or(msg.clone(), |(from, to)| msg.replacen(from, to, 1))
 }
 
 /// The YAML error's own "at line L, column C" counts from the front matter's first line,
