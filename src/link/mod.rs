@@ -350,10 +350,14 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                     concepts[i].parent = Some(p);
                     concepts[p].children.push(i);
                 }
-                _ => diags.push(
+                found => diags.push(
                     Diagnostic::new(
                         &concepts[i].page.file,
-                        format!("unknown parent concept `{}`", parent.value),
+                        if found.is_some() {
+                            format!("the concept names itself as its parent `{}`", parent.value)
+                        } else {
+                            format!("unknown parent concept `{}`", parent.value)
+                        },
                     )
                     .at(concepts[i].page.yaml_to_file_line(&parent.referenced))
                     .help("name the slug of another concept file"),
