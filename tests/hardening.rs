@@ -693,16 +693,59 @@ fn concept_wording_from_a_paragraph_that_does_not_exist() {
 
 #[test]
 fn unknown_parent_concept() {
-    for parent in ["normz", "norm-a"] {
+    for (parent, problem) in [
+        ("normz", "unknown parent concept `normz`"),
+        ("norm-a", "the concept names itself as its parent `norm-a`"),
+    ] {
         assert_fails(
             |r| {
                 edit_file(r, "content/concepts/norm-a.md", |t| {
                     t.replace("parent: norms", &format!("parent: {parent}"))
                 })
             },
-            &[&format!(
-                "content/concepts/norm-a.md:5: unknown parent concept `{parent}`"
-            )],
+            &[&format!("content/concepts/norm-a.md:5: {problem}")],
+        );
+    }
+}
+
+#[test]
+fn front_matter_values_of_the_wrong_shape() {
+    for (line, expect) in [
+        (
+            "order: one",
+            "5:8: front matter: expected a whole number (0, 1, 2, …) (in `order: one`)",
+        ),
+        ("order: -1", "5:8: front matter: expected a whole number"),
+        (
+            "order: [1]",
+            "5:8: front matter: expected a single value here, not a list or a mapping",
+        ),
+        (
+            "aliases: 5",
+            "5:10: front matter: expected a list here, e.g. [\"a\", \"b\"]",
+        ),
+        (
+            "title: ~",
+            "4:8: front matter: the value is empty; write one or remove the key",
+        ),
+    ] {
+        let front = format!("kind: page\ntitle: a\nslug: x\n{line}\n").replacen(
+            "title: a\n",
+            if line.starts_with("title") {
+                ""
+            } else {
+                "title: a\n"
+            },
+            1,
+        );
+        let front = if line.starts_with("title") {
+            format!("{front}order: 1\n")
+        } else {
+            front
+        };
+        assert_fails(
+            new_page(&front, "hi\n"),
+            &[&format!("content/pages/x.md:{expect}")],
         );
     }
 }

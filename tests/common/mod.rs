@@ -237,6 +237,11 @@ pub fn assert_fails(edit: impl FnOnce(&Path), expect: &[&str]) -> String {
     for e in expect {
         assert!(err.contains(e), "expected `{e}` in:\n{err}");
     }
+    // Shown with `--nocapture`; docs/hardening.md quotes these.
+    eprintln!(
+        "==== {}\n{err}",
+        std::thread::current().name().unwrap_or("?")
+    );
     let after = tree(outer.path());
     if before != after {
         let changed: Vec<_> = before
