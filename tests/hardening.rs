@@ -1238,3 +1238,83 @@ fn rebuilds_are_byte_identical_whatever_threads_and_file_order() {
         assert!(v == &sb[k], "{k} differs between builds");
     }
 }
+
+// ---------------------------------------------------------------- interrupted builds
+
+/// A build killed at any moment leaves the previous site whole, or the new one whole: never
+/// a mix. (Between its two renames the swap leaves no `site/` for an instant; a build killed
+/// exactly then leaves the previous site in `.site.old-PID` beside it, which counts as whole.)
+#[test]
+fn a_killed_build_never_leaves_a_half_written_site() {
+    let (_outer, root) = nested_fixture();
+    for i in 0..600 {
+        write_file(
+            &root,
+            &format!("content/pages/g{i}.md"),
+            format!(
+                "---\nkind: page\ntitle: 第 {i} 页\nslug: g{i}\n---\n{}\n",
+                "正文。".repeat(200)
+            ),
+        );
+    }
+    let about = read(&root.join(ABOUT));
+    let other = about.replace("title: 关于与引用", "title: 关于");
+    // The two sites a build may leave, built once each.
+    let build_to = |name: &str| {
+        let out = root.join(name);
+        let r = wenji_bounded(
+            &root,
+            &["build", "--output", out.to_str().unwrap()],
+            &[],
+            Duration::from_secs(120),
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        (snapshot(&out), r.elapsed)
+    };
+    let (a, full) = build_to("site");
+    write_file(&root, ABOUT, &other);
+    let (b, _) = build_to("../site-b");
+    assert_ne!(a, b);
+    let mut outcomes = Vec::new();
+    for step in 0..16u32 {
+        let site = root.join("site");
+        let before = snapshot(&site);
+        // Build towards the other version.
+        write_file(&root, ABOUT, if before == a { &other } else { &about });
+        let delay = full * (4 + step) / 16;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wenji"))
+            .arg("--root")
+            .arg(&root)
+            .arg("build")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        child.wait().unwrap();
+        let now = if site.is_dir() {
+            snapshot(&site)
+        } else {
+            let kept: Vec<_> = std::fs::read_dir(&root)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(".site.old-")
+                })
+                .collect();
+            assert_eq!(kept.len(), 1, "no site/ and no previous site kept");
+            let s = snapshot(&kept[0]);
+            std::fs::rename(&kept[0], &site).unwrap();
+            s
+        };
+        assert!(
+            now == a || now == b,
+            "killed after {delay:?}: site/ is neither the previous build nor the new one"
+        );
+        outcomes.push(if now == before { "kept" } else { "replaced" });
+    }
+    eprintln!("{outcomes:?}");
+}
