@@ -303,12 +303,26 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 Some(link) => check_content_link(link, &base, &pages, &reply_anchors),
                 None => Some("is not the slug of a reply and a paragraph".to_string()),
             };
+            // A renamed reply: its old slug is an alias now; say which slug to write.
+            let renamed = w.value.split_once('#').and_then(|(slug, anchor)| {
+                let target = redirects.get(&urls::reply(sections, slug))?;
+                let i = replies_urls.iter().position(|u| u == target)?;
+                Some((
+                    slug,
+                    format!("{}#{anchor}", corpus.replies[i].meta.slug.value),
+                ))
+            });
             if let Some(problem) = problem {
-                diags.push(
-                    Diagnostic::new(&c.file, format!("`wording_from: {}` {problem}", w.value))
-                        .at(c.yaml_to_file_line(&w.referenced))
-                        .help("write the slug of a reply and the paragraph, e.g. `borduria#p1`"),
-                );
+                let d = Diagnostic::new(&c.file, format!("`wording_from: {}` {problem}", w.value))
+                    .at(c.yaml_to_file_line(&w.referenced));
+                diags.push(match renamed {
+                    Some((old, new)) => d.help(format!(
+                        "the reply `{old}` was renamed (its old URL is an alias): write `{new}`"
+                    )),
+                    None => {
+                        d.help("write the slug of a reply and the paragraph, e.g. `borduria#p1`")
+                    }
+                });
             }
         }
         for (file, doc) in docs {
