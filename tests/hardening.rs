@@ -691,6 +691,25 @@ fn concept_wording_from_a_paragraph_that_does_not_exist() {
     }
 }
 
+/// A reply renamed with its old URL kept as an alias: the concept quoting it must follow.
+#[test]
+fn concept_wording_from_a_renamed_reply() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/borduria.md", |t| {
+                t.replace(
+                    "slug: borduria",
+                    "slug: borduria-new\naliases: [\"/states/borduria/\"]",
+                )
+            })
+        },
+        &[
+            "content/concepts/norm-a.md:10: `wording_from: borduria#p1` is not the slug of a reply and a paragraph",
+            "help: the reply `borduria` was renamed (its old URL is an alias): write `borduria-new#p1`",
+        ],
+    );
+}
+
 #[test]
 fn unknown_parent_concept() {
     for (parent, problem) in [
