@@ -139,7 +139,15 @@
       var map = JSON.parse(redirects.textContent);
       var path = location.pathname;
       var target = map[path] || map[path + '/'];
-      if (target) location.replace(target + location.hash);
+      if (!target) {
+        // An alias covers everything under it: /old/x/cite.bib → /new/x/cite.bib.
+        var best = '';
+        Object.keys(map).forEach(function (from) {
+          if (path.indexOf(from) === 0 && from.length > best.length) best = from;
+        });
+        if (best) target = map[best] + path.slice(best.length);
+      }
+      if (target) location.replace(target + location.search + location.hash);
     } catch (e) { /* stay on the 404 page */ }
   }
 })();

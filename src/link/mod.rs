@@ -132,11 +132,13 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         }
     };
 
-    // Symbols in every body; citations from replies only.
+    // Site links and symbols in every body; citations from replies only.
+    let base = config.base_path();
     let mut citations: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
     for (ri, reply) in corpus.replies.iter_mut().enumerate() {
         let file = reply.file.clone();
         for_each_passage_mut(&mut reply.doc, |number, line, events| {
+            resolve_site_links(events, &base);
             for sym in link_symbols(events, &file, line, &mut diags) {
                 let list = citations.entry(sym).or_default();
                 if number > 0 && list.last() != Some(&(ri, number)) {
@@ -154,6 +156,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     {
         let file = page.0.clone();
         for_each_passage_mut(page.1, |_, line, events| {
+            resolve_site_links(events, &base);
             link_symbols(events, &file, line, &mut diags);
         });
     }
@@ -483,6 +486,18 @@ pub fn footnote_owners(doc: &crate::content::Document) -> BTreeMap<String, u32> 
         }
     }
     owners
+}
+
+/// Links written `@/path/#anchor` in content are site paths: they get the base path, so they
+/// work wherever the site is published (and the link check then verifies them).
+fn resolve_site_links(events: &mut Events, base: &str) {
+    for e in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = e
+            && let Some(rest) = dest_url.strip_prefix("@/")
+        {
+            *dest_url = CowStr::from(format!("{base}{rest}"));
+        }
+    }
 }
 
 /// Replaces UN document symbols in the text events (outside existing links) with links to
