@@ -239,6 +239,10 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     edit_file(root.path(), "content/replies/borduria.md", |t| {
         t.replace("slug: borduria", "slug: borduria-new")
     });
+    // The concept quoting it follows (an internal reference, checked by the build).
+    edit_file(root.path(), "content/concepts/norm-a.md", |t| {
+        t.replace("wording_from: borduria#p1", "wording_from: borduria-new#p1")
+    });
     let out = wenji(root.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
