@@ -239,8 +239,10 @@ pub fn assert_fails(edit: impl FnOnce(&Path), expect: &[&str]) -> String {
     }
     // Shown with `--nocapture`; docs/hardening.md quotes these.
     eprintln!(
-        "==== {}\n{err}",
-        std::thread::current().name().unwrap_or("?")
+        "==== {} ({:.1} s, {} MB)\n{err}",
+        std::thread::current().name().unwrap_or("?"),
+        run.elapsed.as_secs_f64(),
+        run.max_rss_kb / 1024
     );
     let after = tree(outer.path());
     if before != after {
