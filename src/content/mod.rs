@@ -71,15 +71,21 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         return Err(diags);
     }
     let mut files = Vec::new();
+    // Hidden files and folders are skipped: editors keep their lock and swap files there
+    // (Emacs's `.#reply.md` is a symbolic link to nothing), and a build must not trip on them.
     for entry in WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
     {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }
             Ok(_) => {}
+            // A hidden link that cannot be followed is an error before `filter_entry` sees it.
+            Err(e) if e.path().is_some_and(is_hidden) => {}
             Err(e) => {
                 let path = e
                     .path()
@@ -163,6 +169,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
     } else {
         Err(diags)
     }
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
