@@ -937,6 +937,18 @@ fn dangling_symlink_in_content() {
     );
 }
 
+/// Editors' lock and swap files (Emacs's `.#x.md` is a dangling link) do not break a build.
+#[cfg(unix)]
+#[test]
+fn hidden_editor_files_in_content_are_skipped() {
+    let (_outer, root) = nested_fixture();
+    std::os::unix::fs::symlink("user@host.1234:1", root.join("content/pages/.#about.md")).unwrap();
+    write_file(&root, "content/pages/.about.md.swp", b"\0\xff binary");
+    write_file(&root, "content/.drafts/x.md", "not front matter");
+    let run = wenji_bounded(&root, &["build"], &[], LIMIT);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
 // ---------------------------------------------------------------- many problems at once
 
 #[test]
