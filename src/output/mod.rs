@@ -54,6 +54,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
             format!("cannot create the output's parent folder: {e}"),
         )
     })?;
+    clean_leftovers(parent, &name.to_string_lossy(), out);
     let staging = parent.join(format!(
         ".{}.new-{}",
         name.to_string_lossy(),
@@ -68,6 +69,37 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         Diagnostic::new(path, format!("cannot write the site: {e}"))
             .help("check the disk space and the permissions of the output folder")
     })
+}
+
+/// Folders a killed build left beside the output: its staging folder (`.site.new-PID`),
+/// removed, and the previous site it had moved aside (`.site.old-PID`), put back when the
+/// output is missing (the build was killed between the two renames of the swap) and removed
+/// otherwise.
+fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let pid_after = |file: &str, prefix: &str| {
+        file.strip_prefix(prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut olds = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if pid_after(&file, &format!(".{name}.new-")) {
+            let _ = fs::remove_dir_all(entry.path());
+        } else if pid_after(&file, &format!(".{name}.old-")) {
+            olds.push(entry.path());
+        }
+    }
+    olds.sort();
+    for old in olds {
+        if !out.exists() {
+            let _ = fs::rename(&old, out);
+        } else {
+            let _ = fs::remove_dir_all(&old);
+        }
+    }
 }
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), (PathBuf, io::Error)> {
@@ -206,6 +238,32 @@ mod tests {
             assert!(safe_relative(bad).is_none(), "{bad:?}");
         }
         assert!(safe_relative("states/armenia/index.html").is_some());
+    }
+
+    #[test]
+    fn a_killed_build_s_leftovers_are_cleaned_or_restored() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("site");
+        // Killed while writing: a staging folder; killed mid-swap: no site/, the old one aside.
+        fs::create_dir_all(d.path().join(".site.new-1")).unwrap();
+        fs::create_dir_all(d.path().join(".site.old-2")).unwrap();
+        fs::write(d.path().join(".site.old-2/a.html"), "old").unwrap();
+        fs::create_dir_all(d.path().join(".site.new-notes")).unwrap();
+        // A write that fails after the cleanup: the previous site is back.
+        let e = write_site(&out, &[OutputFile::new("../escape", "x")]);
+        assert!(e.is_err());
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        let mut left: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec![".site.new-notes", "site"]);
+        // With site/ present, a stale old copy is removed.
+        fs::create_dir_all(d.path().join(".site.old-3")).unwrap();
+        write_site(&out, &[OutputFile::new("b.html", "new")]).unwrap();
+        assert!(!d.path().join(".site.old-3").exists());
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "new");
     }
 
     #[test]
