@@ -1326,7 +1326,7 @@ fn a_killed_build_never_leaves_a_half_written_site() {
         let before = snapshot(&site);
         // Build towards the other version.
         write_file(&root, ABOUT, if before == a { &other } else { &about });
-        let delay = full * (4 + step) / 16;
+        let delay = full * (4 + 2 * step) / 16;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wenji"))
             .arg("--root")
             .arg(&root)
@@ -1362,4 +1362,13 @@ fn a_killed_build_never_leaves_a_half_written_site() {
         outcomes.push(if now == before { "kept" } else { "replaced" });
     }
     eprintln!("{outcomes:?}");
+    // The next build clears what the killed ones left beside the site.
+    let r = wenji_bounded(&root, &["build"], &[], Duration::from_secs(120));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".site."))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }
