@@ -100,6 +100,13 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         );
     }
     let mut claim = |url: String, file: &std::path::Path, line: usize, diags: &mut Diagnostics| {
+        // On a case-insensitive file system (macOS, Windows) `Old/` and `old/` are one folder.
+        let same_but_case = || {
+            claimed
+                .iter()
+                .find(|(u, _)| u.eq_ignore_ascii_case(&url))
+                .map(|(u, (f, _))| (u.clone(), f.clone()))
+        };
         if let Some((other, _)) = claimed.get(&url) {
             diags.push(
                 Diagnostic::new(
@@ -108,6 +115,18 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 )
                 .at(line)
                 .help("give one of the two another slug (or remove the alias)"),
+            );
+        } else if let Some((other_url, other)) = same_but_case() {
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "the URL /{url} differs only in case from /{other_url}, the URL of {}",
+                        other.display()
+                    ),
+                )
+                .at(line)
+                .help("on macOS and Windows the two are one file; write the alias in lowercase"),
             );
         } else {
             claimed.insert(url, (file.to_path_buf(), line));
