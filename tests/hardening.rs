@@ -389,6 +389,24 @@ fn alias_collides_with_another_alias() {
 }
 
 #[test]
+fn alias_that_differs_from_a_url_only_in_case() {
+    assert_fails(
+        |r| {
+            edit_file(r, ABOUT, |t| {
+                t.replace(
+                    "slug: about",
+                    "slug: about\naliases: [\"/States/Arcadia/\"]",
+                )
+            })
+        },
+        &[
+            "content/pages/about.md:5: the URL /States/Arcadia/ differs only in case from /states/arcadia/, the URL of content/replies/arcadia.md",
+            "on macOS and Windows the two are one file",
+        ],
+    );
+}
+
+#[test]
 fn slugs_that_leave_the_output_are_refused() {
     for slug in [
         "../../evil",
