@@ -106,39 +106,6 @@ fn check_writes_nothing() {
     assert!(!root.path().join("site").exists());
 }
 
-/// Breaks the fixture with `edit`, builds, and checks the message and the untouched site.
-fn assert_fails(edit: impl FnOnce(&std::path::Path), expect: &[&str]) {
-    let root = fixture();
-    let ok = wenji(root.path(), &["build"]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let before = snapshot(&root.path().join("site"));
-    edit(root.path());
-    let out = wenji(root.path(), &["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    for e in expect {
-        assert!(err.contains(e), "expected `{e}` in:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(
-        before,
-        snapshot(&root.path().join("site")),
-        "the previous site changed"
-    );
-    let stray: Vec<_> = std::fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".site"))
-        .collect();
-    assert!(stray.is_empty(), "left behind: {stray:?}");
-}
-
-fn edit_file(root: &std::path::Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let p = root.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, f(text)).unwrap();
-}
-
 #[test]
 fn bad_front_matter_is_located() {
     assert_fails(
@@ -271,6 +238,10 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     });
     edit_file(root.path(), "content/replies/borduria.md", |t| {
         t.replace("slug: borduria", "slug: borduria-new")
+    });
+    // The concept quoting it follows (an internal reference, checked by the build).
+    edit_file(root.path(), "content/concepts/norm-a.md", |t| {
+        t.replace("wording_from: borduria#p1", "wording_from: borduria-new#p1")
     });
     let out = wenji(root.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));

@@ -143,12 +143,15 @@ impl<'a> Common<'a> {
     }
 }
 
-/// JSON safe to place inside a `<script type="application/json">` element.
+/// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
+/// are written as `\u003c` etc., so no `</script` or `<!--` can appear and the JSON stays
+/// valid (`<\!--` is not a JSON escape).
 pub fn json_for_script(v: &Value) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn region_name(site: &Site, key: Option<&str>) -> String {
