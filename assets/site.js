@@ -9,6 +9,34 @@
   } catch (e) { /* no strings: fall back to keys */ }
   function t(key) { return strings[key] || key; }
 
+  // ---- Search: the script loads when the reader first reaches for the search box -------------
+  // (or at once on the search page), so pages that are only read do not pay for it.
+  (function () {
+    var src = document.documentElement.getAttribute('data-search-script');
+    if (!src) return;
+    var loading = false;
+    function load() {
+      if (loading) return;
+      loading = true;
+      var s = document.createElement('script');
+      s.src = src;
+      s.onload = function () {
+        // Typing may have begun before the script arrived: let it see the text.
+        var el = document.activeElement;
+        if (el && el.hasAttribute && el.hasAttribute('data-search-input') && el.value.trim()) {
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      };
+      document.head.appendChild(s);
+    }
+    if (document.querySelector('[data-search-page]')) { load(); return; }
+    ['focusin', 'pointerdown', 'input'].forEach(function (type) {
+      document.addEventListener(type, function (ev) {
+        if (ev.target && ev.target.closest && ev.target.closest('[data-search-form]')) load();
+      }, true);
+    });
+  })();
+
   // ---- Citations -------------------------------------------------------------------------
   function citation(article, lang, para) {
     var tpl = article.getAttribute('data-cite-' + lang) || '';

@@ -60,6 +60,7 @@ for (const q of ['国际法', '的', '5G', 'A/70/174', '第 70/237 号决议', '
 // Latency: 25 queries × 5 rounds with the site's engine, results plus snippets for the top 10.
 const page = await browser.newPage();
 await page.goto(`${base}/search/`);
+await page.waitForFunction(() => window.wenjiSearch);
 const times = await page.evaluate(async () => {
   const queries = ['国际法', '的', '5G', 'A/70/174', '建立信任措施', 'ISO/IEC 27001', '第 70/237 号决议', '网络安全', '信', '国际', '关键基础设施', '能力建设', '联合国宪章', '网络空间', 'COVID-19', '规范', '人权', '不限成员名额工作组', '政府专家组', '私营部门', '事件应对', '亚美尼亚', '信息和通信技术', '2015', '漏洞'];
   const basePath = document.documentElement.dataset.base || '/';
