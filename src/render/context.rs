@@ -666,15 +666,30 @@ fn pictures(site: &Site) -> Result<Value, Diagnostic> {
         .replies
         .iter()
         .filter_map(|r| {
-            r.page.meta.iso3.as_ref().map(|iso3| MapHighlight { iso3: iso3.clone(), href: format!("{base}{}", r.url), label: r.page.meta.title.clone() })
+            r.page.meta.iso3.as_ref().map(|iso3| MapHighlight {
+                iso3: iso3.clone(),
+                href: format!("{base}{}", r.url),
+                label: r.page.meta.title.clone(),
+            })
         })
         .collect();
     let map = if highlights.is_empty() {
         String::new()
     } else {
         world_map_svg(&highlights, &t("home_map_title"), &t("home_map_desc")).map_err(|e| {
-            let file = site.replies.iter().find(|r| e.to_string().contains(r.page.meta.iso3.as_deref().unwrap_or("\u{0}"))).map_or_else(|| std::path::PathBuf::from("content/replies"), |r| r.page.file.clone());
-            Diagnostic::new(file, format!("cannot draw the map: {e}")).help("use an ISO 3166-1 alpha-3 code in `iso3:`")
+            let file = site
+                .replies
+                .iter()
+                .find(|r| {
+                    e.to_string()
+                        .contains(r.page.meta.iso3.as_deref().unwrap_or("\u{0}"))
+                })
+                .map_or_else(
+                    || std::path::PathBuf::from("content/replies"),
+                    |r| r.page.file.clone(),
+                );
+            Diagnostic::new(file, format!("cannot draw the map: {e}"))
+                .help("use an ISO 3166-1 alpha-3 code in `iso3:`")
         })?
     };
     // Replies by region group, in the config's order; organizations last.
@@ -684,14 +699,32 @@ fn pictures(site: &Site) -> Result<Value, Diagnostic> {
         .iter()
         .map(|(key, region)| Bar {
             label: region.name.clone(),
-            value: site.replies.iter().filter(|r| r.page.meta.region.as_ref().is_some_and(|g| &g.value == *key)).count() as u32,
+            value: site
+                .replies
+                .iter()
+                .filter(|r| {
+                    r.page
+                        .meta
+                        .region
+                        .as_ref()
+                        .is_some_and(|g| &g.value == *key)
+                })
+                .count() as u32,
             href: None,
         })
         .filter(|b| b.value > 0)
         .collect();
-    let orgs = site.replies.iter().filter(|r| r.page.meta.region.is_none()).count() as u32;
+    let orgs = site
+        .replies
+        .iter()
+        .filter(|r| r.page.meta.region.is_none())
+        .count() as u32;
     if orgs > 0 {
-        by_region.push(Bar { label: t("region_none"), value: orgs, href: None });
+        by_region.push(Bar {
+            label: t("region_none"),
+            value: orgs,
+            href: None,
+        });
     }
     // Replies by month received.
     let mut months: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
@@ -704,8 +737,15 @@ fn pictures(site: &Site) -> Result<Value, Diagnostic> {
         .into_iter()
         .map(|(m, n)| {
             let (y, mo) = m.split_once('-').unwrap_or((&m, ""));
-            let label = fill_placeholders(site.config.string("month_label"), &[("year", y), ("month", mo.trim_start_matches('0'))]);
-            Bar { label, value: n, href: None }
+            let label = fill_placeholders(
+                site.config.string("month_label"),
+                &[("year", y), ("month", mo.trim_start_matches('0'))],
+            );
+            Bar {
+                label,
+                value: n,
+                href: None,
+            }
         })
         .collect();
     let chart = |id: &str, title: String, bars: &[Bar]| {
