@@ -66,6 +66,10 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 fn md_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
@@ -204,12 +208,12 @@ impl Pool {
     fn body(&self, i: usize) -> (String, usize) {
         let len = self.chunks.len();
         let start = (i.wrapping_mul(7919)) % len;
-        let step = 1 + (i / len) % 16;
-        let step = if len % step == 0 && step > 1 {
-            step + 1
-        } else {
-            step
-        };
+        // A stride prime to the pool's length visits every block before repeating one.
+        // The k-th such stride for the k-th pass over the pool, so (start, stride) is unique.
+        let step = (1..)
+            .filter(|&s| gcd(s, len) == 1)
+            .nth((i / len) % 16)
+            .unwrap_or(1);
         let mut body = String::with_capacity(TARGET_PAGE_BYTES + 2048);
         let mut notes = String::new();
         let mut n_notes = 0usize;
@@ -220,10 +224,6 @@ impl Pool {
             let size = c.text.len() + 2;
             if !body.is_empty() && body.len() + notes.len() + size / 2 > TARGET_PAGE_BYTES {
                 break;
-            }
-            if body.is_empty() && c.text.starts_with('#') {
-                // Open every page with a paragraph, as the replies do.
-                continue;
             }
             let mut text = c.text.clone();
             if !c.refs.is_empty() {
