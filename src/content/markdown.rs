@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag};
 
-use crate::error::{Diagnostic, line_of};
+use crate::error::Diagnostic;
 
 pub type Events = Vec<Event<'static>>;
 
@@ -138,7 +138,14 @@ pub fn parse(
     first_line: usize,
     allow_raw_html: bool,
 ) -> Result<Document, Vec<Diagnostic>> {
-    let file_line = |offset: usize| first_line + line_of(body, offset) - 1;
+    // Newline offsets once, then a binary search per block: `line_of` per block rescans the
+    // body from its start, quadratic in the number of blocks.
+    let newlines: Vec<usize> = body
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect();
+    let file_line = |offset: usize| first_line + newlines.partition_point(|&n| n < offset);
 
     // Group the event stream into top-level chunks, each with the offsets of its events.
     let mut chunks: Vec<Vec<(Event<'static>, usize)>> = Vec::new();
