@@ -12,6 +12,8 @@ pub struct Measured {
     pub wall: Duration,
     /// Peak resident set size in kB (`ru_maxrss`).
     pub maxrss_kb: u64,
+    /// User + system CPU time of the child.
+    pub cpu: Duration,
     pub success: bool,
     pub stdout: String,
     pub stderr: String,
@@ -64,10 +66,15 @@ pub fn run(program: &Path, args: &[&std::ffi::OsStr]) -> Result<Measured, String
     Ok(Measured {
         wall,
         maxrss_kb: usage.ru_maxrss.max(0) as u64,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         stdout,
         stderr,
     })
+}
+
+fn tv(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
 }
 
 fn wait4(pid: libc::pid_t) -> Result<(libc::c_int, libc::rusage), String> {

@@ -283,7 +283,7 @@ fn max_rss(v: &[Measured]) -> u64 {
 
 impl SiteRuns {
     fn to_json(&self, n: usize, input_bytes: u64) -> Value {
-        let one = |m: &Measured| json!({"wall_ms": ms(m.wall), "maxrss_kb": m.maxrss_kb, "child": m.json()});
+        let one = |m: &Measured| json!({"wall_ms": ms(m.wall), "cpu_ms": ms(m.cpu), "maxrss_kb": m.maxrss_kb, "child": m.json()});
         json!({
             "replies": n,
             "input_bytes": input_bytes,
@@ -405,8 +405,10 @@ fn report(
         all.push((format!("{n} replies"), *n, stats.content_bytes, r));
     }
     s.push_str("\nWall time is the child process's, start to exit, median of the runs; peak RSS is the highest of the runs (wait4 ru_maxrss).\n\n");
-    s.push_str("| site | runs | input MB | floor ms | build ms | build/floor | pages/s | input MB/s | peak RSS MB | floor RSS MB | output MB | files | search index kB | hugo ms | hugo RSS MB |\n");
-    s.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    s.push_str("| site | runs | input MB | floor ms | build ms | build/floor | build CPU s | pages/s | input MB/s | peak RSS MB | floor RSS MB | output MB | files | search index kB | hugo ms | hugo/build | hugo RSS MB |\n");
+    s.push_str(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for (label, n, input, r) in &all {
         let (Some(f), Some(b)) = (median(&r.floor), median(&r.build)) else {
             continue;
@@ -416,12 +418,13 @@ fn report(
         let hugo = median(&r.hugo);
         let _ = writeln!(
             s,
-            "| {label} | {} | {:.2} | {:.0} | {:.0} | {:.2}× | {:.0} | {:.1} | {:.0} | {:.0} | {:.1} | {} | {:.0} | {} | {} |",
+            "| {label} | {} | {:.2} | {:.0} | {:.0} | {:.2}× | {:.2} | {:.0} | {:.1} | {:.0} | {:.0} | {:.1} | {} | {:.0} | {} | {} | {} |",
             r.build.len(),
             mb(*input as f64),
             ms(f.wall),
             ms(b.wall),
             b.wall.as_secs_f64() / f.wall.as_secs_f64().max(1e-9),
+            b.cpu.as_secs_f64(),
             *n as f64 / secs,
             mb(*input as f64) / secs,
             max_rss(&r.build) as f64 / 1024.0,
@@ -430,19 +433,23 @@ fn report(
             j["files"],
             j["search_bytes"].as_f64().unwrap_or(0.0) / 1e3,
             hugo.map_or("–".into(), |h| format!("{:.0}", ms(h.wall))),
+            hugo.map_or("–".into(), |h| format!(
+                "{:.2}×",
+                h.wall.as_secs_f64() / secs
+            )),
             hugo.map_or("–".into(), |_| format!(
                 "{:.0}",
                 max_rss(&r.hugo) as f64 / 1024.0
             )),
         );
     }
-    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time; `other` is process start, config, templates, ledger, extras, exit):\n\n");
+    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time. `rest of build()`: the untimed parts of build::build — config, templates and assets (alongside load), ledger check, search documents are in `index`, extras (sitemap, citation files, open data), sorting; `process`: exec, dynamic loading, freeing memory and exit, i.e. the child's wall time minus build::build's own total):\n\n");
     s.push_str("| site | wall ms |");
     for st in STAGES {
         let _ = write!(s, " {st} |");
     }
-    s.push_str(" other |\n|---|---:|");
-    for _ in 0..=STAGES.len() {
+    s.push_str(" rest of build() | process |\n|---|---:|");
+    for _ in 0..=STAGES.len() + 1 {
         s.push_str("---:|");
     }
     s.push('\n');
@@ -457,8 +464,15 @@ fn report(
             sum += v;
             let _ = write!(s, " {v:.0} ({:.0}%) |", 100.0 * v / wall.max(1e-9));
         }
-        let other = (wall - sum).max(0.0);
-        let _ = writeln!(s, " {other:.0} ({:.0}%) |", 100.0 * other / wall.max(1e-9));
+        let total = j["total_ms"].as_f64().unwrap_or(wall);
+        let untimed = (total - sum).max(0.0);
+        let process = (wall - total).max(0.0);
+        let _ = writeln!(
+            s,
+            " {untimed:.0} ({:.0}%) | {process:.0} ({:.0}%) |",
+            100.0 * untimed / wall.max(1e-9),
+            100.0 * process / wall.max(1e-9)
+        );
     }
     s.push_str("\nThe floor's own split (median run; ms): read + render Markdown | write\n\n");
     for (label, _, _, r) in &all {

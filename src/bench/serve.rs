@@ -116,7 +116,7 @@ pub fn measure(exe: &Path, root: &Path, work: &Path, edits: usize) -> Result<Ser
             while let Ok(line) = rx.try_recv() {
                 if line.starts_with("rebuilt")
                     && let Some(ms) = line
-                        .rsplit_once(" in ")
+                        .split_once(") in ")
                         .and_then(|(_, r)| r.split(" ms").next())
                         .and_then(|n| n.parse().ok())
                 {
