@@ -1,6 +1,7 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -293,8 +294,12 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         });
     }
 
-    // Each reply.
-    for (ri, r) in site.replies.iter().enumerate() {
+    // Each reply, in parallel: the reply bodies are most of the work of building contexts.
+    let reply_jobs: Vec<PageJob> = site
+        .replies
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
         let m = &r.page.meta;
         let mut ctx = common.context(
             "reply",
@@ -343,12 +348,14 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             }),
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
-        jobs.push(PageJob {
+        PageJob {
             path: urls::file_of(&r.url),
             template: "reply.html",
             context: ctx,
-        });
-    }
+        }
+        })
+        .collect();
+    jobs.extend(reply_jobs);
 
     // Concepts list and each concept.
     {
