@@ -48,7 +48,11 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     // Watch the site root, except the output folder; debounce bursts of events.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(ev) = res {
+        // Reads and closes change nothing; counting them made one save rebuild two or three
+        // times (the close of the write arrived after the debounce).
+        if let Ok(ev) = res
+            && !matches!(ev.kind, notify::EventKind::Access(_))
+        {
             let _ = tx.send(ev.paths);
         }
     })
