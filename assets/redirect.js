@@ -1,5 +1,6 @@
 // Redirect pages: carry the #fragment along (GitHub Pages cannot redirect on the server).
+// Runs from <head>, before anything is drawn; the <noscript> refresh covers browsers without JS.
 (function () {
-  var target = document.body && document.body.getAttribute('data-target');
+  var target = document.documentElement.getAttribute('data-target');
   if (target) location.replace(target + location.hash);
 })();

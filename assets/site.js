@@ -9,6 +9,34 @@
   } catch (e) { /* no strings: fall back to keys */ }
   function t(key) { return strings[key] || key; }
 
+  // ---- Search: the script loads when the reader first reaches for the search box -------------
+  // (or at once on the search page), so pages that are only read do not pay for it.
+  (function () {
+    var src = document.documentElement.getAttribute('data-search-script');
+    if (!src) return;
+    var loading = false;
+    function load() {
+      if (loading) return;
+      loading = true;
+      var s = document.createElement('script');
+      s.src = src;
+      s.onload = function () {
+        // Typing may have begun before the script arrived: let it see the text.
+        var el = document.activeElement;
+        if (el && el.hasAttribute && el.hasAttribute('data-search-input') && el.value.trim()) {
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      };
+      document.head.appendChild(s);
+    }
+    if (document.querySelector('[data-search-page]')) { load(); return; }
+    ['focusin', 'pointerdown', 'input'].forEach(function (type) {
+      document.addEventListener(type, function (ev) {
+        if (ev.target && ev.target.closest && ev.target.closest('[data-search-form]')) load();
+      }, true);
+    });
+  })();
+
   // ---- Citations -------------------------------------------------------------------------
   function citation(article, lang, para) {
     var tpl = article.getAttribute('data-cite-' + lang) || '';
@@ -53,6 +81,34 @@
       if (b) copy(dialog.querySelector('[data-cite-out="' + b.getAttribute('data-copy') + '"]').textContent, status);
     });
     dialog.addEventListener('close', function () { if (opener) opener.focus(); });
+  }
+
+  // ---- Reply page: the table of contents marks the section being read ---------------------
+  var toc = document.querySelector('nav.toc');
+  if (toc && 'IntersectionObserver' in window) {
+    var links = {};
+    Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
+      links[decodeURIComponent(a.getAttribute('href').slice(1))] = a;
+    });
+    var heads = Array.prototype.filter.call(document.querySelectorAll('.body [id]'), function (h) {
+      return links[h.id] !== undefined;
+    });
+    var current = null;
+    var mark = function () {
+      // The last heading above the upper third of the window.
+      var line = window.innerHeight / 3, found = null;
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].getBoundingClientRect().top <= line) found = heads[i]; else break;
+      }
+      var a = found ? links[found.id] : null;
+      if (a === current) return;
+      if (current) current.removeAttribute('aria-current');
+      if (a) a.setAttribute('aria-current', 'location');
+      current = a;
+    };
+    var io = new IntersectionObserver(mark, { rootMargin: '0px 0px -66% 0px' });
+    heads.forEach(function (h) { io.observe(h); });
+    mark();
   }
 
   // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
@@ -139,7 +195,15 @@
       var map = JSON.parse(redirects.textContent);
       var path = location.pathname;
       var target = map[path] || map[path + '/'];
-      if (target) location.replace(target + location.hash);
+      if (!target) {
+        // An alias covers everything under it: /old/x/cite.bib → /new/x/cite.bib.
+        var best = '';
+        Object.keys(map).forEach(function (from) {
+          if (path.indexOf(from) === 0 && from.length > best.length) best = from;
+        });
+        if (best) target = map[best] + path.slice(best.length);
+      }
+      if (target) location.replace(target + location.search + location.hash);
     } catch (e) { /* stay on the 404 page */ }
   }
 })();

@@ -102,6 +102,46 @@ impl Default for Sections {
     }
 }
 
+impl Sections {
+    /// Every section is one URL segment, so pages cannot be written outside the output folder.
+    fn check(&self, text: &str) -> Result<(), Diagnostic> {
+        let all = [
+            ("replies", &self.replies),
+            ("concepts", &self.concepts),
+            ("documents", &self.documents),
+            ("matrix", &self.matrix),
+            ("search", &self.search),
+            ("data", &self.data),
+        ];
+        for (key, value) in all {
+            if !crate::link::urls::valid_slug(value) {
+                let mut d = Diagnostic::new(
+                    CONFIG_FILE,
+                    format!(
+                        "[sections] {key} = `{}` is not allowed",
+                        value.escape_debug()
+                    ),
+                );
+                let lines: Vec<&str> = text.lines().collect();
+                let table = lines.iter().position(|l| l.trim() == "[sections]");
+                let line = table.and_then(|t| {
+                    lines[t..]
+                        .iter()
+                        .position(|l| l.split('=').next().map(str::trim) == Some(key))
+                        .map(|i| t + i + 1)
+                });
+                if let Some(line) = line {
+                    d = d.at(line);
+                }
+                return Err(d.help(
+                    "use lowercase ASCII letters, digits and hyphens: it becomes one URL segment",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Region {
@@ -146,6 +186,7 @@ impl Config {
         config.site.base_url = normalize_base_url(&config.site.base_url).map_err(|m| {
             Diagnostic::new(CONFIG_FILE, m).help("e.g. base_url = \"https://user.github.io/repo/\"")
         })?;
+        config.sections.check(text)?;
         Ok(config)
     }
 
@@ -225,6 +266,18 @@ published = "2020"
         assert_eq!(c.base_path(), "/repo/");
         assert_eq!(base_path_of("https://example.org/"), "/");
         assert_eq!(base_path_of("/sub/"), "/sub/");
+    }
+
+    #[test]
+    fn sections_are_one_segment() {
+        for bad in ["../../evil", "/tmp/x", "a/b", "a\\\\b", ""] {
+            let text = format!(
+                "{MINIMAL}\n[sections]\nreplies = \"{bad}\"\nconcepts = \"c\"\ndocuments = \"d\"\nmatrix = \"m\"\nsearch = \"s\"\ndata = \"x\"\n"
+            );
+            let e = Config::parse(&text).unwrap_err();
+            assert!(e.message.contains("[sections] replies"), "{e}");
+            assert!(e.line.is_some(), "{e}");
+        }
     }
 
     #[test]

@@ -48,10 +48,9 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     // Watch the site root, except the output folder; debounce bursts of events.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reads and closes change nothing; counting them made one save rebuild two or three
-        // times (the close of the write arrived after the debounce).
+        // Reading files during a build raises access events; only changes count.
         if let Ok(ev) = res
-            && !matches!(ev.kind, notify::EventKind::Access(_))
+            && (ev.kind.is_create() || ev.kind.is_remove() || matches!(ev.kind, notify::EventKind::Modify(m) if !matches!(m, notify::event::ModifyKind::Metadata(_))))
         {
             let _ = tx.send(ev.paths);
         }

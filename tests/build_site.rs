@@ -26,7 +26,6 @@ fn fixture_site_builds_with_every_kind_of_page() {
         "about/index.html",
         "404.html",
         "old/arcadia/index.html",
-        "sitemap.xml",
         "robots.txt",
         ".nojekyll",
         "data/paragraphs.json",
@@ -105,39 +104,6 @@ fn check_writes_nothing() {
     let out = wenji(root.path(), &["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!root.path().join("site").exists());
-}
-
-/// Breaks the fixture with `edit`, builds, and checks the message and the untouched site.
-fn assert_fails(edit: impl FnOnce(&std::path::Path), expect: &[&str]) {
-    let root = fixture();
-    let ok = wenji(root.path(), &["build"]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let before = snapshot(&root.path().join("site"));
-    edit(root.path());
-    let out = wenji(root.path(), &["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    for e in expect {
-        assert!(err.contains(e), "expected `{e}` in:\n{err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(
-        before,
-        snapshot(&root.path().join("site")),
-        "the previous site changed"
-    );
-    let stray: Vec<_> = std::fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".site"))
-        .collect();
-    assert!(stray.is_empty(), "left behind: {stray:?}");
-}
-
-fn edit_file(root: &std::path::Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let p = root.join(rel);
-    let text = std::fs::read_to_string(&p).unwrap();
-    std::fs::write(&p, f(text)).unwrap();
 }
 
 #[test]
@@ -239,4 +205,81 @@ fn the_real_site_builds() {
         .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
         .count();
     assert!(n >= 20, "{n} reply pages");
+}
+
+#[test]
+fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
+    let root = fixture();
+    let out = wenji(root.path(), &["ledger"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger = read(&root.path().join("published-urls.txt"));
+    assert!(
+        ledger.contains("/states/arcadia/#p5\n") && ledger.contains("/concepts/norm-a/\n"),
+        "{ledger}"
+    );
+    assert!(wenji(root.path(), &["build"]).status.success());
+
+    // Dropping the last list item removes the anchor #p5.
+    edit_file(root.path(), "content/replies/arcadia.md", |t| {
+        t.replace("- (b) 第二项。\n", "")
+    });
+    let out = wenji(root.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("published-urls.txt") && stderr(&out).contains("/states/arcadia/#p5"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Renaming a reply without an alias fails; with the old path as an alias it passes, and
+    // the old anchors are carried by the redirect.
+    edit_file(root.path(), "content/replies/arcadia.md", |t| {
+        t.replace("- (a) 第一项；\n", "- (a) 第一项；\n- (b) 第二项。\n")
+    });
+    edit_file(root.path(), "content/replies/borduria.md", |t| {
+        t.replace("slug: borduria", "slug: borduria-new")
+    });
+    // The concept quoting it follows (an internal reference, checked by the build).
+    edit_file(root.path(), "content/concepts/norm-a.md", |t| {
+        t.replace("wording_from: borduria#p1", "wording_from: borduria-new#p1")
+    });
+    let out = wenji(root.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/states/borduria/ is no longer produced"),
+        "{}",
+        stderr(&out)
+    );
+    edit_file(root.path(), "content/replies/borduria.md", |t| {
+        t.replace("order: 2\n", "order: 2\naliases: [\"/states/borduria/\"]\n")
+    });
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let redirect = read(&root.path().join("site/states/borduria/index.html"));
+    assert!(redirect.contains("/states/borduria-new/"), "{redirect}");
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_everything_under_it() {
+    let root = fixture();
+    let out = wenji(
+        root.path(),
+        &["build", "--base-url", "https://user.github.io/repo/"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = read(&root.path().join("site/index.html"));
+    assert!(
+        home.contains("href=/repo/states/") && home.contains("/repo/assets/style."),
+        "{home}"
+    );
+    assert!(!home.contains("href=/states/"));
+    let sitemap = read(&root.path().join("site/sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://user.github.io/repo/states/arcadia/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        read(&root.path().join("site/robots.txt"))
+            .contains("Sitemap: https://user.github.io/repo/sitemap.xml")
+    );
 }

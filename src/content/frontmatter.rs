@@ -77,9 +77,12 @@ fn options() -> Options {
 /// Parses the YAML into `T`, locating any error in the file.
 pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options(split.yaml, options()).map_err(|e| {
-        let message = strip_location(first_line(&e.to_string()));
+        let message = clean_message(&e.to_string());
         let mut d = Diagnostic::new(file, format!("front matter: {message}"));
-        if let Some(loc) = e.location() {
+        // A missing key is missing from the whole front matter, not from the line the parser
+        // stopped on (it would quote an unrelated key): point at the first line.
+        let missing = message.starts_with("missing field");
+        if let Some(loc) = e.location().filter(|_| !missing) {
             let line = loc.line() as usize;
             let source = split
                 .yaml
@@ -101,6 +104,39 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result
     })
 }
 
+/// The parser's message in the maintainer's terms: its first line, without its own location
+/// and without advice meant for programmers.
+fn clean_message(raw: &str) -> String {
+    if raw.contains("budget breached") || raw.contains("recursion limit") {
+        return "it expands to too much (YAML aliases, anchors or nesting past the limit)".into();
+    }
+    let msg = strip_location(first_line(raw));
+    let msg = match msg.find(", set DuplicateKeyPolicy") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    // Rust type names mean nothing to the maintainer.
+    const PLAIN: &[(&str, &str)] = &[
+        ("invalid u32", "expected a whole number (0, 1, 2, …)"),
+        (
+            "expected string scalar",
+            "expected a single value here, not a list or a mapping",
+        ),
+        (
+            "expected sequence start",
+            "expected a list here, e.g. [\"a\", \"b\"]",
+        ),
+        (
+            "cannot deserialize null into string; use Option<String>",
+            "the value is empty; write one or remove the key",
+        ),
+    ];
+    PLAIN
+        .iter()
+        .find(|(from, _)| msg.starts_with(from))
+        .map_or(msg.clone(), |(from, to)| msg.replacen(from, to, 1))
+}
+
 /// The YAML error's own "at line L, column C" counts from the front matter's first line,
 /// not the file's; the diagnostic gives the file position instead.
 fn strip_location(msg: &str) -> String {
@@ -119,7 +155,11 @@ fn help_for(msg: &str) -> &'static str {
         "remove the key or correct its spelling; the keys of each kind are listed in docs/content-format.md"
     } else if msg.contains("missing field") {
         "add the key; the keys of each kind are listed in docs/content-format.md"
-    } else if msg.contains("budget") || msg.contains("alias") || msg.contains("depth") {
+    } else if msg.contains("budget")
+        || msg.contains("alias")
+        || msg.contains("depth")
+        || msg.contains("recursion")
+    {
         "front matter must be plain keys and values: no YAML aliases, anchors or deep nesting"
     } else {
         "correct the YAML; the keys and their types are listed in docs/content-format.md"

@@ -131,6 +131,11 @@ fn markdown_options() -> Options {
     opts
 }
 
+/// Deepest nesting of blocks and inline markup a body may have. Deeper input (thousands of
+/// `>` or list levels) would overflow the stack of the recursive HTML minifier and gains
+/// nothing; it is refused with its line.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses a body. `first_line` is the body's line in its file, so block lines are file lines.
 pub fn parse(
     file: &Path,
@@ -138,14 +143,10 @@ pub fn parse(
     first_line: usize,
     allow_raw_html: bool,
 ) -> Result<Document, Vec<Diagnostic>> {
-    // Newline offsets once, then a binary search per block: `line_of` per block rescans the
-    // body from its start, quadratic in the number of blocks.
-    let newlines: Vec<usize> = body
-        .bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b'\n').then_some(i))
-        .collect();
-    let file_line = |offset: usize| first_line + newlines.partition_point(|&n| n < offset);
+    // Offsets of every newline, once: looking a line up is then a binary search, not a
+    // scan from the start (which made a file of many paragraphs take quadratic time).
+    let newlines: Vec<usize> = newline_offsets(body);
+    let file_line = |offset: usize| first_line + newlines.partition_point(|&nl| nl < offset);
 
     // Group the event stream into top-level chunks, each with the offsets of its events.
     let mut chunks: Vec<Vec<(Event<'static>, usize)>> = Vec::new();
@@ -163,6 +164,16 @@ pub fn parse(
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(vec![
+                Diagnostic::new(
+                    file,
+                    format!("the Markdown nests more than {MAX_NESTING} levels deep here"),
+                )
+                .at(file_line(range.start))
+                .help("flatten the quotes or lists: no reply needs more than a few levels"),
+            ]);
         }
         chunks
             .last_mut()
@@ -245,6 +256,15 @@ pub fn parse(
     } else {
         Err(errors)
     }
+}
+
+/// Byte offsets of the `\n`s in `text`, in order.
+fn newline_offsets(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Splits the inside of a list into its items, numbering each.

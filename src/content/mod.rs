@@ -16,8 +16,10 @@ pub use markdown::{Block, BlockKind, Document, Events, Footnote, ListItem, Passa
 
 pub const CONTENT_DIR: &str = "content";
 
-/// Files larger than this are refused: no reply is near it, and it bounds memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files larger than this are refused: the longest reply is under 40 kB, and the build holds
+/// every page in memory several times over (events, HTML, minified HTML), so this bounds
+/// its memory and time (a file at the limit builds in seconds).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A content file: its typed front matter and its parsed body.
 #[derive(Debug, Clone)]
@@ -69,30 +71,48 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         return Err(diags);
     }
     let mut files = Vec::new();
+    // Hidden files and folders are skipped: editors keep their lock and swap files there
+    // (Emacs's `.#reply.md` is a symbolic link to nothing), and a build must not trip on them.
     for entry in WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
     {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
             }
             Ok(_) => {}
+            // A hidden link that cannot be followed is an error before `filter_entry` sees it.
+            Err(e) if e.path().is_some_and(is_hidden) => {}
             Err(e) => {
                 let path = e
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                let msg = if e.loop_ancestor().is_some() {
-                    "a symbolic link here points back to a folder that contains it (a loop)"
-                        .to_string()
+                let io = e.io_error().map(std::io::Error::kind);
+                let (msg, help) = if e.loop_ancestor().is_some() {
+                    (
+                        "a symbolic link here points back to a folder that contains it (a loop)"
+                            .to_string(),
+                        "remove the link or make it point outside the loop",
+                    )
+                } else if io == Some(std::io::ErrorKind::NotFound) {
+                    (
+                        "a symbolic link here points to nothing".to_string(),
+                        "remove the link or restore the file it points to",
+                    )
                 } else {
-                    format!("cannot read: {e}")
+                    (
+                        format!(
+                            "cannot read: {}",
+                            e.io_error().map_or(e.to_string(), |io| io.to_string())
+                        ),
+                        "check the permissions, or remove the file or link",
+                    )
                 };
-                diags.push(
-                    Diagnostic::new(path, msg)
-                        .help("remove the link or make it point outside the loop"),
-                );
+                diags.push(Diagnostic::new(path, msg).help(help));
             }
         }
     }
@@ -151,6 +171,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
     }
 }
 
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -162,8 +187,8 @@ fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
         return Err(Diagnostic::new(
             rel,
             format!(
-                "the file is {} MB; the limit is {} MB",
-                meta.len() >> 20,
+                "the file is {:.1} MB; the limit is {} MB",
+                meta.len() as f64 / (1 << 20) as f64,
                 MAX_FILE_BYTES >> 20
             ),
         )

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::fixes::HEADING_LEVELS;
+use super::plan::{HeadingLevel, ImportPlan};
 use super::seed::Block;
 
 /// What a block is.
@@ -32,12 +32,10 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+=%]*[A-Za-z0-9\-_~/#=]").unwrap()
 });
 
-/// The longest heading in the report has 49 characters; the shortest paragraph without
-/// closing punctuation has 76.
-const MAX_HEADING_CHARS: usize = 60;
-
-/// Classify a block by its text.
-pub fn classify(block: &Block) -> Kind {
+/// Classify a block by its text. A block of at most `max_heading_chars` characters that does
+/// not end with closing punctuation is a heading (the threshold is the plan's
+/// `[rules] max_heading_chars`, measured on the report).
+pub fn classify(block: &Block, max_heading_chars: usize) -> Kind {
     let t = block.text.as_str();
     if t.starts_with('•') {
         return Kind::Bullet;
@@ -46,7 +44,7 @@ pub fn classify(block: &Block) -> Kind {
         return Kind::Dash;
     }
     let closes = t.ends_with(['。', '；', '：', '！', '？', '，']);
-    if !closes && t.chars().count() <= MAX_HEADING_CHARS {
+    if !closes && t.chars().count() <= max_heading_chars {
         return Kind::Heading;
     }
     if LETTERED.is_match(t) {
@@ -59,17 +57,27 @@ pub fn classify(block: &Block) -> Kind {
 }
 
 /// Tracks the headings of one reply to choose Markdown levels.
-#[derive(Debug, Default)]
-pub struct HeadingLevels {
+#[derive(Debug)]
+pub struct HeadingLevels<'a> {
+    corrections: &'a [HeadingLevel],
     numbered_seen: bool,
     lettered_top_seen: bool,
 }
 
-impl HeadingLevels {
+impl<'a> HeadingLevels<'a> {
+    /// Start a reply, with the listed corrections (`[corrections] heading_levels`).
+    pub fn new(corrections: &'a [HeadingLevel]) -> Self {
+        HeadingLevels {
+            corrections,
+            numbered_seen: false,
+            lettered_top_seen: false,
+        }
+    }
+
     /// The level of a heading: a numbered heading (`1. …`) is `##`; a lettered one (`(a) …`)
     /// is `###` under a numbered one, else `##`; an unnumbered heading is `###` after a
     /// numbered or top-level lettered heading of the same reply, else `##`. The listed hand
-    /// corrections (`fixes::HEADING_LEVELS`) win.
+    /// corrections win.
     pub fn level(&mut self, block: &Block) -> u8 {
         let t = block.text.as_str();
         let rule = if NUMBERED.is_match(t) {
@@ -87,10 +95,10 @@ impl HeadingLevels {
         } else {
             2
         };
-        HEADING_LEVELS
+        self.corrections
             .iter()
-            .find(|(line, _)| *line == block.line)
-            .map_or(rule, |&(_, level)| level)
+            .find(|c| c.seed_line == block.line)
+            .map_or(rule, |c| c.level)
     }
 }
 
@@ -127,16 +135,16 @@ fn after_marker(t: &str) -> &str {
 }
 
 /// Render a sequence of blocks (one reply's body, or the introduction) as Markdown.
-pub fn render_blocks(blocks: &[Block], link_targets: &[String]) -> String {
+pub fn render_blocks(blocks: &[Block], link_targets: &[String], plan: &ImportPlan) -> String {
     let mut out = String::new();
-    let mut levels = HeadingLevels::default();
+    let mut levels = HeadingLevels::new(&plan.heading_levels);
     // The kind of the previous block, to keep list items of one list together.
     let mut prev: Option<Kind> = None;
     // Nesting context: a dash item right after a bullet item (or after dashes nested so)
     // belongs to that bullet; a lettered item after a numbered item belongs to it.
     let mut nested_under: Option<Kind> = None;
     for b in blocks {
-        let kind = classify(b);
+        let kind = classify(b, plan.max_heading_chars);
         let text = link_urls(&b.text, link_targets);
         let (line, nested) = match kind {
             Kind::Heading => {
@@ -195,6 +203,15 @@ pub fn render_blocks(blocks: &[Block], link_targets: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::plan;
+
+    fn classify(block: &Block) -> Kind {
+        super::classify(block, 60)
+    }
+
+    fn render_blocks(blocks: &[Block], link_targets: &[String]) -> String {
+        super::render_blocks(blocks, link_targets, &plan::example())
+    }
 
     fn b(line: usize, text: &str) -> Block {
         Block {
@@ -250,16 +267,17 @@ mod tests {
 
     #[test]
     fn heading_levels_follow_the_reply_numbering() {
-        let mut l = HeadingLevels::default();
+        let mut l = HeadingLevels::new(&[]);
         assert_eq!(l.level(&b(1, "导言")), 2);
         assert_eq!(l.level(&b(2, "1. 信息技术")), 2);
         assert_eq!(l.level(&b(3, "(a) 信息安全专门委员会")), 3);
         assert_eq!(l.level(&b(4, "负责任行为标准的定义")), 3);
-        let mut l = HeadingLevels::default();
+        let mut l = HeadingLevels::new(&[]);
         assert_eq!(l.level(&b(1, "(a) 在国家一级")), 2);
         assert_eq!(l.level(&b(2, "现有和新出现的威胁")), 3);
         // A listed correction wins.
-        let mut l = HeadingLevels::default();
+        let p = plan::example_with_corrections();
+        let mut l = HeadingLevels::new(&p.heading_levels);
         assert_eq!(l.level(&b(481, "波斯尼亚和黑塞哥维那联邦")), 4);
     }
 

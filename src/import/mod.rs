@@ -1,20 +1,26 @@
-//! The importer: UN document A/75/123 (Chinese edition, text extracted from the PDF) →
-//! `content/_index.md` and one `content/replies/<slug>.md` per reply.
+//! The importer: a report of the Secretary-General compiling the replies of States and
+//! organizations (Chinese edition, text extracted from the PDF) → `content/_index.md` and one
+//! `content/replies/<slug>.md` per reply.
 //!
-//! Why it exists: the seed (`sources/A-75-123-zh.txt`) is the only source of the reply texts,
+//! Why it exists: the seed (`sources/<report>.txt`) is the only source of the reply texts,
 //! and the PDF extraction broke it in mechanical ways — wrapped lines, running heads and page
 //! numbers, footnotes printed mid-paragraph at page bottoms, hyperlink targets repeated as bare
 //! lines, URLs broken across lines, characters spread out with spaces. Repairing that by hand
-//! in twenty files could not be checked or repeated; this module repairs only what the
+//! in many files could not be checked or repeated; this module repairs only what the
 //! extraction broke, by rules plus a short listed table of hand corrections (`fixes`), and
 //! produces the same files every time. It never rewords, drops or adds text.
 //!
+//! Everything particular to one report — its symbol and job number, title, the entities that
+//! replied, the hand corrections — is data: the import plan beside the seed
+//! (`sources/<report>.import.toml`, see `plan`). The code knows only the shape of the series.
+//!
 //! Pipeline: `seed::scan` (lines → blocks + footnotes) → split into the introduction and the
-//! twenty replies (each starts with the entity's name, `[原件：…]` and `[2020 年 m 月 d 日]`) →
+//! replies (each starts with the entity's name, `[原件：…]` and `[yyyy 年 m 月 d 日]`) →
 //! `markdown::render_blocks` (blocks → Markdown) → front matter. See `docs/import.md`.
 
 pub mod fixes;
 pub mod markdown;
+pub mod plan;
 pub mod seed;
 
 use std::collections::BTreeSet;
@@ -24,6 +30,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use plan::{Entity, ImportPlan, plan_path};
 use seed::{Block, Footnote, Scanned};
 
 /// One file the importer produces, relative to the site root.
@@ -38,8 +45,14 @@ pub struct ImportedFile {
 pub enum ImportError {
     /// The seed does not have the expected shape at this line (1-based).
     Seed { line: usize, message: String },
-    /// Reading the seed or writing a content file failed.
+    /// Reading the seed or the plan, or writing a content file, failed.
     Io { path: PathBuf, message: String },
+    /// The import plan is wrong at this line (1-based).
+    Plan {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 impl ImportError {
@@ -56,176 +69,16 @@ impl fmt::Display for ImportError {
         match self {
             ImportError::Seed { line, message } => write!(f, "seed line {line}: {message}"),
             ImportError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            ImportError::Plan {
+                path,
+                line,
+                message,
+            } => write!(f, "{}:{line}: {message}", path.display()),
         }
     }
 }
 
 impl std::error::Error for ImportError {}
-
-/// Facts about an entity that the report does not print (names in English, codes, group).
-pub struct Entity {
-    /// The Chinese name exactly as printed on the reply's first line.
-    pub zh: &'static str,
-    pub en: &'static str,
-    pub slug: &'static str,
-    /// ISO 3166-1 alpha-2 and alpha-3; `None` for an organization.
-    pub iso: Option<(&'static str, &'static str)>,
-    /// Key of `[regions]` in `wenji.toml`; `None` for an organization.
-    pub region: Option<&'static str>,
-}
-
-const EE: Option<&str> = Some("eastern-european");
-const WEOG: Option<&str> = Some("western-european-and-others");
-const GRULAC: Option<&str> = Some("latin-american-and-caribbean");
-const AP: Option<&str> = Some("asia-pacific");
-
-/// The twenty entities that replied, in the report's order.
-pub const ENTITIES: &[Entity] = &[
-    Entity {
-        zh: "亚美尼亚",
-        en: "Armenia",
-        slug: "armenia",
-        iso: Some(("AM", "ARM")),
-        region: EE,
-    },
-    Entity {
-        zh: "澳大利亚",
-        en: "Australia",
-        slug: "australia",
-        iso: Some(("AU", "AUS")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "波斯尼亚和黑塞哥维那",
-        en: "Bosnia and Herzegovina",
-        slug: "bosnia-and-herzegovina",
-        iso: Some(("BA", "BIH")),
-        region: EE,
-    },
-    Entity {
-        zh: "加拿大",
-        en: "Canada",
-        slug: "canada",
-        iso: Some(("CA", "CAN")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "哥伦比亚",
-        en: "Colombia",
-        slug: "colombia",
-        iso: Some(("CO", "COL")),
-        region: GRULAC,
-    },
-    Entity {
-        zh: "丹麦",
-        en: "Denmark",
-        slug: "denmark",
-        iso: Some(("DK", "DNK")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "法国",
-        en: "France",
-        slug: "france",
-        iso: Some(("FR", "FRA")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "格鲁吉亚",
-        en: "Georgia",
-        slug: "georgia",
-        iso: Some(("GE", "GEO")),
-        region: EE,
-    },
-    Entity {
-        zh: "洪都拉斯",
-        en: "Honduras",
-        slug: "honduras",
-        iso: Some(("HN", "HND")),
-        region: GRULAC,
-    },
-    Entity {
-        zh: "匈牙利",
-        en: "Hungary",
-        slug: "hungary",
-        iso: Some(("HU", "HUN")),
-        region: EE,
-    },
-    Entity {
-        zh: "印度尼西亚",
-        en: "Indonesia",
-        slug: "indonesia",
-        iso: Some(("ID", "IDN")),
-        region: AP,
-    },
-    Entity {
-        zh: "爱尔兰",
-        en: "Ireland",
-        slug: "ireland",
-        iso: Some(("IE", "IRL")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "意大利",
-        en: "Italy",
-        slug: "italy",
-        iso: Some(("IT", "ITA")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "日本",
-        en: "Japan",
-        slug: "japan",
-        iso: Some(("JP", "JPN")),
-        region: AP,
-    },
-    Entity {
-        zh: "墨西哥",
-        en: "Mexico",
-        slug: "mexico",
-        iso: Some(("MX", "MEX")),
-        region: GRULAC,
-    },
-    Entity {
-        zh: "新加坡",
-        en: "Singapore",
-        slug: "singapore",
-        iso: Some(("SG", "SGP")),
-        region: AP,
-    },
-    Entity {
-        zh: "土耳其",
-        en: "Turkey",
-        slug: "turkey",
-        iso: Some(("TR", "TUR")),
-        region: WEOG,
-    },
-    Entity {
-        zh: "乌克兰",
-        en: "Ukraine",
-        slug: "ukraine",
-        iso: Some(("UA", "UKR")),
-        region: EE,
-    },
-    Entity {
-        zh: "阿拉伯联合酋长国",
-        en: "United Arab Emirates",
-        slug: "united-arab-emirates",
-        iso: Some(("AE", "ARE")),
-        region: AP,
-    },
-    Entity {
-        zh: "欧洲联盟",
-        en: "European Union",
-        slug: "european-union",
-        iso: None,
-        region: None,
-    },
-];
-
-/// The report's title (the title of resolution 74/28 and of the agenda item's report, as the
-/// introduction prints it in paragraph 1).
-pub const REPORT_TITLE: &str = "从国际安全角度促进网络空间负责任国家行为";
 
 static SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]+)\. (.+)$").unwrap());
@@ -247,23 +100,23 @@ struct Reply<'a> {
     body: Vec<Block>,
 }
 
-/// Convert the seed text into the site's content files: `content/_index.md` first, then the
-/// twenty replies in the report's order.
-pub fn import(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
-    let scanned = seed::scan(seed_text)?;
-    let (intro, replies) = split(&scanned)?;
-    check_heading_levels(&scanned)?;
+/// Convert the seed text into the site's content files, with what the plan says about the
+/// report: `content/_index.md` first, then the replies in the report's order.
+pub fn import(seed_text: &str, plan: &ImportPlan) -> Result<Vec<ImportedFile>, ImportError> {
+    let scanned = seed::scan(seed_text, plan)?;
+    let (intro, replies) = split(&scanned, plan)?;
+    check_heading_levels(&scanned, plan)?;
     let mut used_notes = BTreeSet::new();
     let mut files = Vec::with_capacity(replies.len() + 1);
 
     files.push(ImportedFile {
         rel_path: PathBuf::from("content/_index.md"),
-        contents: render_home(&intro, &scanned, &mut used_notes)?,
+        contents: render_home(&intro, &scanned, plan, &mut used_notes)?,
     });
     for r in &replies {
         files.push(ImportedFile {
             rel_path: PathBuf::from(format!("content/replies/{}.md", r.entity.slug)),
-            contents: render_reply(r, &scanned, &mut used_notes)?,
+            contents: render_reply(r, &scanned, plan, &mut used_notes)?,
         });
     }
     if let Some(n) = scanned
@@ -281,48 +134,87 @@ pub fn import(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
 
 /// Every listed heading-level correction must name the first line of a heading, so that a
 /// changed seed cannot leave a correction silently unused.
-fn check_heading_levels(scanned: &Scanned) -> Result<(), ImportError> {
-    for &(line, _) in fixes::HEADING_LEVELS {
-        let heading = scanned.blocks.iter().find(|b| b.line == line);
-        if !heading.is_some_and(|b| markdown::classify(b) == markdown::Kind::Heading) {
+fn check_heading_levels(scanned: &Scanned, plan: &ImportPlan) -> Result<(), ImportError> {
+    for c in &plan.heading_levels {
+        let heading = scanned.blocks.iter().find(|b| b.line == c.seed_line);
+        if !heading.is_some_and(|b| {
+            markdown::classify(b, plan.max_heading_chars) == markdown::Kind::Heading
+        }) {
             return Err(ImportError::seed(
-                line,
-                "listed heading-level correction, but no heading starts here",
+                c.seed_line,
+                format!(
+                    "listed heading-level correction, but no heading starts here; correct the \
+                     entry at {}",
+                    plan.at(c.plan_line)
+                ),
             ));
         }
     }
     Ok(())
 }
 
-/// Read the seed at `seed` and write the content files under `site_root`. Returns how many
-/// files were written.
+/// Read the seed at `seed` and its import plan beside it ([`plan_path`]: `X.txt` →
+/// `X.import.toml`), and write the content files under `site_root`. Returns how many files
+/// were written. Nothing is written unless the whole import succeeds.
 pub fn run(seed: &Path, site_root: &Path) -> Result<usize, ImportError> {
     let io = |path: &Path, e: std::io::Error| ImportError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     let text = std::fs::read_to_string(seed).map_err(|e| io(seed, e))?;
-    let files = import(&text)?;
+    let plan = ImportPlan::load(&plan_path(seed))?;
+    let files = import(&text, &plan)?;
     for f in &files {
         let path = site_root.join(&f.rel_path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        std::fs::write(&path, &f.contents).map_err(|e| io(&path, e))?;
+        // Tags and aliases are editorial: a re-import keeps those already in the file.
+        let contents = match std::fs::read_to_string(&path) {
+            Ok(existing) => keep_editorial(&f.contents, &existing),
+            Err(_) => f.contents.clone(),
+        };
+        std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
     }
     Ok(files.len())
 }
 
-/// Split the blocks into the introduction (section 一) and the replies, and check that all
-/// twenty replies are there, each with some text.
-fn split(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>), ImportError> {
-    let (intro, replies) = split_unchecked(scanned)?;
+/// The editorial tail of a reply's front matter (from `aliases:` to the closing `---`):
+/// what a maintainer adds after import, which a re-import must not wipe out.
+fn editorial_tail(text: &str) -> Option<(usize, usize)> {
+    let start = if text.starts_with("aliases:") {
+        0
+    } else {
+        text.find("\naliases:")? + 1
+    };
+    let end = start + text[start..].find("\n---\n")? + 1;
+    Some((start, end))
+}
+
+/// `imported` with the editorial front matter (aliases, concept tags) of `existing`.
+pub fn keep_editorial(imported: &str, existing: &str) -> String {
+    match (editorial_tail(imported), editorial_tail(existing)) {
+        (Some((a, b)), Some((c, d))) => {
+            format!("{}{}{}", &imported[..a], &existing[c..d], &imported[b..])
+        }
+        _ => imported.to_string(),
+    }
+}
+
+/// Split the blocks into the introduction (section 一) and the replies, and check that the
+/// replies of all the plan's entities are there, each with some text.
+fn split<'p>(
+    scanned: &Scanned,
+    plan: &'p ImportPlan,
+) -> Result<(Vec<Block>, Vec<Reply<'p>>), ImportError> {
+    let (intro, replies) = split_unchecked(scanned, plan)?;
     let blocks = &scanned.blocks;
-    if replies.len() != ENTITIES.len() {
-        let missing: Vec<&str> = ENTITIES
+    if replies.len() != plan.entities.len() {
+        let missing: Vec<&str> = plan
+            .entities
             .iter()
             .filter(|e| !replies.iter().any(|r| r.entity.slug == e.slug))
-            .map(|e| e.zh)
+            .map(|e| e.zh.as_str())
             .collect();
         return Err(ImportError::seed(
             blocks.last().map_or(0, |b| b.line),
@@ -339,7 +231,10 @@ fn split(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>), ImportE
 }
 
 /// Split the blocks into the introduction (section 一) and the replies found.
-fn split_unchecked(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>), ImportError> {
+fn split_unchecked<'p>(
+    scanned: &Scanned,
+    plan: &'p ImportPlan,
+) -> Result<(Vec<Block>, Vec<Reply<'p>>), ImportError> {
     let blocks = &scanned.blocks;
     let mut intro = Vec::new();
     let mut replies: Vec<Reply> = Vec::new();
@@ -352,11 +247,15 @@ fn split_unchecked(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>
             i += 1;
             continue;
         }
-        if let Some(entity) = ENTITIES.iter().find(|e| e.zh == b.text) {
+        if let Some(entity) = plan.entities.iter().find(|e| e.zh == b.text) {
             let sec = section.clone().filter(|s| s != "一").ok_or_else(|| {
                 ImportError::seed(
                     b.line,
-                    format!("reply of {} outside sections 二 and 三", entity.zh),
+                    format!(
+                        "reply of {} outside the replies' sections (before any section or in \
+                         section 一, the introduction)",
+                        entity.zh
+                    ),
                 )
             })?;
             let meta = |k: usize, re: &Regex, what: &str| {
@@ -399,6 +298,20 @@ fn split_unchecked(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>
             i += 3;
             continue;
         }
+        // A reply of an entity the plan does not list would silently become part of the
+        // previous reply.
+        let starts_reply =
+            |k: usize, re: &Regex| blocks.get(i + k).is_some_and(|m| re.is_match(&m.text));
+        if starts_reply(1, &ORIGINAL) && starts_reply(2, &RECEIVED) {
+            return Err(ImportError::seed(
+                b.line,
+                format!(
+                    "a reply of {:?}, which is not listed; add it to [replies] entities in {}",
+                    b.text,
+                    plan.path.display()
+                ),
+            ));
+        }
         match (replies.last_mut(), section.as_deref()) {
             (Some(r), _) => r.body.push(b.clone()),
             (None, Some("一")) => intro.push(b.clone()),
@@ -418,9 +331,10 @@ fn split_unchecked(scanned: &Scanned) -> Result<(Vec<Block>, Vec<Reply<'static>>
 fn body_with_notes(
     blocks: &[Block],
     scanned: &Scanned,
+    plan: &ImportPlan,
     used: &mut BTreeSet<u32>,
 ) -> Result<String, ImportError> {
-    let mut out = markdown::render_blocks(blocks, &scanned.link_targets);
+    let mut out = markdown::render_blocks(blocks, &scanned.link_targets, plan);
     let mut notes: Vec<&Footnote> = Vec::new();
     for b in blocks {
         for c in FOOTNOTE_REF.captures_iter(&b.text) {
@@ -456,26 +370,37 @@ fn body_with_notes(
 fn render_home(
     intro: &[Block],
     scanned: &Scanned,
+    plan: &ImportPlan,
     used: &mut BTreeSet<u32>,
 ) -> Result<String, ImportError> {
+    let title = &plan.report.title;
     let first = intro
         .first()
         .ok_or_else(|| ImportError::seed(1, "no introduction (section 一)"))?;
-    if !first.text.starts_with("1. ") || !first.text.contains(REPORT_TITLE) {
+    if !first.text.starts_with("1. ") {
         return Err(ImportError::seed(
             first.line,
             "the introduction does not start with paragraph 1",
         ));
     }
-    let body = body_with_notes(intro, scanned, used)?;
-    Ok(format!(
-        "---\nkind: home\ntitle: {REPORT_TITLE}\n---\n\n{body}"
-    ))
+    if !first.text.contains(title.as_str()) {
+        return Err(ImportError::seed(
+            first.line,
+            format!(
+                "paragraph 1 of the introduction does not quote the report's title {title:?}; \
+                 correct [report] title in {}",
+                plan.path.display()
+            ),
+        ));
+    }
+    let body = body_with_notes(intro, scanned, plan, used)?;
+    Ok(format!("---\nkind: home\ntitle: {title}\n---\n\n{body}"))
 }
 
 fn render_reply(
     r: &Reply,
     scanned: &Scanned,
+    plan: &ImportPlan,
     used: &mut BTreeSet<u32>,
 ) -> Result<String, ImportError> {
     let e = r.entity;
@@ -484,7 +409,7 @@ fn render_reply(
         "title: {}\ntitle_en: {}\nslug: {}\n",
         e.zh, e.en, e.slug
     ));
-    match (e.iso, e.region) {
+    match (&e.iso, &e.region) {
         (Some((iso2, iso3)), Some(region)) => fm.push_str(&format!(
             "entity: state\niso2: {iso2}\niso3: {iso3}\nregion: {region}\n"
         )),
@@ -495,29 +420,39 @@ fn render_reply(
         r.original_language, r.received, r.received_as_printed, r.section, r.order
     ));
     fm.push_str("aliases: []\nconcepts: {}\n---\n\n");
-    Ok(fm + &body_with_notes(&r.body, scanned, used)?)
+    Ok(fm + &body_with_notes(&r.body, scanned, plan, used)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Import with the small example plan (three entities).
+    fn import_example(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
+        import(seed_text, &plan::example())
+    }
+
     const MINI: &str = "  一. 导言 \n\n1. 大会通过了题为“从国际安全角度促进网络空间负责任国家行为”的第 74/28 号决议。 \n\n 二. 从各国政府收到的答复 \n\n  亚美尼亚 \n\n[原件：英文] \n\n[2020 年 5 月 13 日] \n\n 亚美尼亚高度重视。 \n\n  国际法 \n\n 第二段。 \n";
 
     #[test]
     fn a_minimal_report_gives_home_and_one_reply_until_entities_run_out() {
         // Nineteen replies are missing: a clear error, not a partial site.
-        let e = import(MINI).unwrap_err();
-        assert!(e.to_string().contains("replies not found: 澳大利亚"), "{e}");
+        let e = import_example(MINI).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("replies not found: 澳大利亚、欧洲联盟"),
+            "{e}"
+        );
     }
 
     #[test]
     fn reply_front_matter_and_body() {
-        let scanned = seed::scan(MINI).unwrap();
-        let (intro, replies) = split_unchecked(&scanned).unwrap();
+        let p = plan::example();
+        let scanned = seed::scan(MINI, &p).unwrap();
+        let (intro, replies) = split_unchecked(&scanned, &p).unwrap();
         assert_eq!(intro.len(), 1);
         let mut used = BTreeSet::new();
-        let md = render_reply(&replies[0], &scanned, &mut used).unwrap();
+        let md = render_reply(&replies[0], &scanned, &p, &mut used).unwrap();
         assert_eq!(
             md,
             "---\nkind: reply\ntitle: 亚美尼亚\ntitle_en: Armenia\nslug: armenia\nentity: state\niso2: AM\niso3: ARM\nregion: eastern-european\noriginal_language: 英文\nreceived: 2020-05-13\nreceived_as_printed: 2020 年 5 月 13 日\nreport_section: 二\norder: 1\naliases: []\nconcepts: {}\n---\n\n亚美尼亚高度重视。\n\n## 国际法\n\n第二段。\n"
@@ -535,46 +470,114 @@ mod tests {
 
     #[test]
     fn text_before_any_section_is_an_error() {
-        let e = import(" 无节的文字。 \n").unwrap_err();
+        let e = import_example(" 无节的文字。 \n").unwrap_err();
         assert_eq!(
             e,
             ImportError::seed(1, "text outside any section or reply: \"无节的文字。\"")
         );
     }
 
+    #[test]
+    fn plan_errors_name_the_plan_file_and_line() {
+        let e = ImportError::Plan {
+            path: PathBuf::from("sources/x.import.toml"),
+            line: 12,
+            message: "unknown field `colour`".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "sources/x.import.toml:12: unknown field `colour`"
+        );
+    }
+
+    #[test]
+    fn a_wrong_title_sends_the_reader_to_the_plan() {
+        // Only Armenia replies in MINI; the plan's title is not the one paragraph 1 quotes.
+        let text: String = plan::EXAMPLE
+            .replace("负责任国家行为\"", "负责任行为\"")
+            .lines()
+            .filter(|l| !l.contains("澳大利亚") && !l.contains("欧洲联盟"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let p = ImportPlan::parse(&text, Path::new("x.import.toml")).unwrap();
+        let e = import(MINI, &p).unwrap_err().to_string();
+        assert!(
+            e.starts_with("seed line 3: paragraph 1 of the introduction"),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("correct [report] title in x.import.toml"),
+            "{e}"
+        );
+        // With the right title, MINI imports.
+        let p = ImportPlan::parse(
+            &text.replace("负责任行为\"", "负责任国家行为\""),
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(import(MINI, &p).unwrap().len(), 2);
+    }
+
+    // The real seed, with its real plan: the series' first report as test data.
     const SEED: &str = include_str!("../../sources/A-75-123-zh.txt");
+    const SEED_PLAN: &str = include_str!("../../sources/A-75-123-zh.import.toml");
+
+    fn import_seed(seed_text: &str) -> Result<Vec<ImportedFile>, ImportError> {
+        let p = ImportPlan::parse(SEED_PLAN, Path::new("sources/A-75-123-zh.import.toml"))?;
+        import(seed_text, &p)
+    }
 
     #[test]
     fn a_damaged_seed_gives_an_error_naming_the_line() {
-        let e = import(&SEED.replace("[原件：法文]", "[原文：法文]")).unwrap_err();
+        let e = import_seed(&SEED.replace("[原件：法文]", "[原文：法文]")).unwrap_err();
         assert_eq!(
             e.to_string(),
             "seed line 1698: 法国 is not followed by [原件：…]"
         );
-        let e = import(&SEED.replace(" 1 这一称谓不影响对地位问题的立场。", "")).unwrap_err();
+        let e = import_seed(&SEED.replace(" 1 这一称谓不影响对地位问题的立场。", "")).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("seed line 417: expected a footnote"),
             "{e}"
         );
-        let e = import(&SEED.replace("科索沃、1 塞尔维亚", "科索沃、塞尔维亚")).unwrap_err();
+        let e = import_seed(&SEED.replace("科索沃、1 塞尔维亚", "科索沃、塞尔维亚")).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("seed line 406: footnote reference 1"),
             "{e}"
         );
-        let e = import(&SEED.replace("  丹麦 \n", "  丹 麦 \n")).unwrap_err();
-        assert!(e.to_string().contains("replies not found: 丹麦"), "{e}");
+        let e = import_seed(&SEED.replace("  丹麦 \n", "  丹 麦 \n")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a reply of \"丹 麦\", which is not listed"),
+            "{e}"
+        );
     }
 
     #[test]
     fn the_real_seed_imports() {
-        let files = import(SEED).unwrap();
+        let files = import_seed(SEED).unwrap();
         assert_eq!(files.len(), 21);
         assert_eq!(files[0].rel_path, PathBuf::from("content/_index.md"));
         assert_eq!(
             files[20].rel_path,
             PathBuf::from("content/replies/european-union.md")
         );
+    }
+}
+
+#[cfg(test)]
+mod editorial_tests {
+    use super::keep_editorial;
+
+    #[test]
+    fn reimport_keeps_tags_and_aliases() {
+        let imported = "---\nkind: reply\ntitle: 新\naliases: []\nconcepts: {}\n---\n\n新正文\n";
+        let existing = "---\nkind: reply\ntitle: 旧\naliases: [\"/old/\"]\nconcepts:\n  international-law: [\"p2\"]\n---\n\n旧正文\n";
+        assert_eq!(
+            keep_editorial(imported, existing),
+            "---\nkind: reply\ntitle: 新\naliases: [\"/old/\"]\nconcepts:\n  international-law: [\"p2\"]\n---\n\n新正文\n"
+        );
+        assert_eq!(keep_editorial(imported, "no front matter"), imported);
     }
 }

@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::ImportError;
 use super::fixes;
+use super::plan::ImportPlan;
 
 /// One printed paragraph, heading or list item: its lines joined, page furniture removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,17 +43,10 @@ pub struct Scanned {
     pub link_targets: Vec<String>,
 }
 
-static PAGE_HEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(A/75/123|\d+/74 20-08285|20-08285 \d+/74)$").unwrap());
 static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^_{5,}$").unwrap());
 static BARE_URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^https?://\S+$").unwrap());
 static FOOTNOTE_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^ +(\d{1,2})(?: +|(\D))(.*)$").unwrap());
-
-/// Is this line page furniture: a running head or a page number?
-pub fn is_page_head(line: &str) -> bool {
-    PAGE_HEAD.is_match(line.trim())
-}
 
 /// Is line `i` (0-based) a bare hyperlink target that the extraction printed twice?
 /// Only a line that holds nothing but one URL *and* is repeated on the line before or after
@@ -110,8 +104,9 @@ pub fn unspread(line: &str) -> String {
     out
 }
 
-/// Take the seed apart into blocks and footnotes.
-pub fn scan(seed: &str) -> Result<Scanned, ImportError> {
+/// Take the seed apart into blocks and footnotes. The plan gives the running heads (the
+/// report's symbol, job number and page count) and the footnote reference positions.
+pub fn scan(seed: &str, plan: &ImportPlan) -> Result<Scanned, ImportError> {
     let lines: Vec<&str> = seed.lines().collect();
     let mut out = Scanned::default();
     // Body lines that survive: (1-based line number, text).
@@ -124,7 +119,7 @@ pub fn scan(seed: &str) -> Result<Scanned, ImportError> {
         if raw.trim().is_empty() {
             continue;
         }
-        if is_page_head(raw) {
+        if plan.is_page_head(raw) {
             continue;
         }
         if is_repeated_link_target(&lines, i) {
@@ -196,10 +191,28 @@ pub fn scan(seed: &str) -> Result<Scanned, ImportError> {
             }
             in_footnotes = false;
         }
-        body.push((no, fixes::apply_line_fixes(no, raw)?));
+        body.push((no, fixes::apply_line_fixes(no, raw, plan)?));
     }
     if let Some(n) = current_note.take() {
         out.footnotes.insert(n.number, n);
+    }
+    // A listed footnote reference on a line that is not running text (blank, page furniture,
+    // a footnote, beyond the end) was never applied: say so, rather than report the footnote
+    // as unreferenced.
+    if let Some(r) = plan
+        .footnote_refs
+        .iter()
+        .find(|r| !body.iter().any(|(no, _)| *no == r.seed_line))
+    {
+        return Err(ImportError::seed(
+            r.seed_line,
+            format!(
+                "listed footnote reference {}, but this line is not running text; correct the \
+                 entry at {}",
+                r.number,
+                plan.at(r.plan_line)
+            ),
+        ));
     }
     out.blocks = join_blocks(&body);
     Ok(out)
@@ -245,15 +258,32 @@ fn join_blocks(body: &[(usize, String)]) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::plan;
+
+    fn scan(seed: &str) -> Result<Scanned, ImportError> {
+        super::scan(seed, &plan::example())
+    }
 
     #[test]
     fn page_heads_are_recognised() {
-        assert!(is_page_head(" A/75/123 "));
-        assert!(is_page_head("A/75/123  "));
-        assert!(is_page_head("31/74 20-08285 "));
-        assert!(is_page_head("20-08285 62/74 "));
-        assert!(!is_page_head("第 A/75/123 号文件"));
-        assert!(!is_page_head(" 31/74 号决议"));
+        let p = plan::example();
+        assert!(p.is_page_head(" A/75/123 "));
+        assert!(p.is_page_head("A/75/123  "));
+        assert!(p.is_page_head("31/74 20-08285 "));
+        assert!(p.is_page_head("20-08285 62/74 "));
+        assert!(!p.is_page_head("第 A/75/123 号文件"));
+        assert!(!p.is_page_head(" 31/74 号决议"));
+    }
+
+    #[test]
+    fn a_footnote_reference_listed_on_a_line_that_is_not_text_is_an_error() {
+        // The example plan lists footnote 1 on line 406; this seed has three lines.
+        let e = super::scan("一。 \n\n二。 \n", &plan::example_with_corrections()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "seed line 406: listed footnote reference 1, but this line is not running text; \
+             correct the entry at example.import.toml:20"
+        );
     }
 
     #[test]

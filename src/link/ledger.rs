@@ -79,15 +79,22 @@ pub fn check(site: &Site, ledger: &[(usize, String)]) -> Vec<Diagnostic> {
         let (path, fragment) = entry
             .split_once('#')
             .map_or((entry.as_str(), None), |(p, f)| (p, Some(f)));
-        let alias = path.trim_start_matches('/');
-        if let Some(target) = site.redirects.get(alias) {
-            let redirected = match fragment {
-                Some(f) => format!("/{target}#{f}"),
-                None => format!("/{target}"),
-            };
-            if produced.contains(&redirected) {
-                continue;
-            }
+        // An alias covers its own path and everything under it (the 404 page redirects those).
+        let rel = path.trim_start_matches('/');
+        let covered = site.redirects.iter().any(|(alias, target)| {
+            rel.strip_prefix(alias.as_str())
+                .or_else(|| (format!("{rel}/") == *alias).then_some(""))
+                .is_some_and(|rest| {
+                    let moved = format!("/{target}{rest}");
+                    let moved = match fragment {
+                        Some(f) => format!("{moved}#{f}"),
+                        None => moved,
+                    };
+                    produced.contains(&moved)
+                })
+        });
+        if covered {
+            continue;
         }
         errors.push(
             Diagnostic::new(LEDGER_FILE, format!("the published URL {entry} is no longer produced"))

@@ -100,6 +100,13 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         );
     }
     let mut claim = |url: String, file: &std::path::Path, line: usize, diags: &mut Diagnostics| {
+        // On a case-insensitive file system (macOS, Windows) `Old/` and `old/` are one folder.
+        let same_but_case = || {
+            claimed
+                .iter()
+                .find(|(u, _)| u.eq_ignore_ascii_case(&url))
+                .map(|(u, (f, _))| (u.clone(), f.clone()))
+        };
         if let Some((other, _)) = claimed.get(&url) {
             diags.push(
                 Diagnostic::new(
@@ -108,6 +115,18 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 )
                 .at(line)
                 .help("give one of the two another slug (or remove the alias)"),
+            );
+        } else if let Some((other_url, other)) = same_but_case() {
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "the URL /{url} differs only in case from /{other_url}, the URL of {}",
+                        other.display()
+                    ),
+                )
+                .at(line)
+                .help("on macOS and Windows the two are one file; write the alias in lowercase"),
             );
         } else {
             claimed.insert(url, (file.to_path_buf(), line));
@@ -132,11 +151,13 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         }
     };
 
-    // Symbols in every body; citations from replies only.
+    // Site links and symbols in every body; citations from replies only.
+    let base = config.base_path();
     let mut citations: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
     for (ri, reply) in corpus.replies.iter_mut().enumerate() {
         let file = reply.file.clone();
         for_each_passage_mut(&mut reply.doc, |number, line, events| {
+            resolve_site_links(events, &base);
             for sym in link_symbols(events, &file, line, &mut diags) {
                 let list = citations.entry(sym).or_default();
                 if number > 0 && list.last() != Some(&(ri, number)) {
@@ -154,6 +175,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     {
         let file = page.0.clone();
         for_each_passage_mut(page.1, |_, line, events| {
+            resolve_site_links(events, &base);
             link_symbols(events, &file, line, &mut diags);
         });
     }
@@ -266,6 +288,78 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         }
     }
 
+    // Links written in content to pages of the site, checked here where the file and line are
+    // known (the output link check would name only the built page).
+    {
+        let pages: BTreeSet<&str> = claimed.keys().map(String::as_str).collect();
+        let reply_anchors: BTreeMap<&str, (u32, BTreeSet<&str>)> = corpus
+            .replies
+            .iter()
+            .zip(&replies_urls)
+            .map(|(r, u)| {
+                let ids = r.doc.heading_ids().collect();
+                (u.as_str(), (r.doc.paragraph_count(), ids))
+            })
+            .collect();
+        let base = config.base_path();
+        let docs = corpus
+            .replies
+            .iter()
+            .map(|p| (&p.file, &p.doc))
+            .chain(corpus.concepts.iter().map(|p| (&p.file, &p.doc)))
+            .chain(corpus.pages.iter().map(|p| (&p.file, &p.doc)))
+            .chain(corpus.home.iter().map(|p| (&p.file, &p.doc)));
+        // A concept's `wording_from: slug#pN` is a link too.
+        for c in &corpus.concepts {
+            let Some(w) = &c.meta.wording_from else {
+                continue;
+            };
+            let link = w.value.split_once('#').and_then(|(slug, anchor)| {
+                let i = corpus
+                    .replies
+                    .iter()
+                    .position(|r| r.meta.slug.value == slug)?;
+                Some(format!("{base}{}#{anchor}", replies_urls[i]))
+            });
+            let problem = match &link {
+                Some(link) => check_content_link(link, &base, &pages, &reply_anchors),
+                None => Some("is not the slug of a reply and a paragraph".to_string()),
+            };
+            // A renamed reply: its old slug is an alias now; say which slug to write.
+            let renamed = w.value.split_once('#').and_then(|(slug, anchor)| {
+                let target = redirects.get(&urls::reply(sections, slug))?;
+                let i = replies_urls.iter().position(|u| u == target)?;
+                Some((
+                    slug,
+                    format!("{}#{anchor}", corpus.replies[i].meta.slug.value),
+                ))
+            });
+            if let Some(problem) = problem {
+                let d = Diagnostic::new(&c.file, format!("`wording_from: {}` {problem}", w.value))
+                    .at(c.yaml_to_file_line(&w.referenced));
+                diags.push(match renamed {
+                    Some((old, new)) => d.help(format!(
+                        "the reply `{old}` was renamed (its old URL is an alias): write `{new}`"
+                    )),
+                    None => {
+                        d.help("write the slug of a reply and the paragraph, e.g. `borduria#p1`")
+                    }
+                });
+            }
+        }
+        for (file, doc) in docs {
+            for (line, dest) in content_links(doc) {
+                if let Some(problem) = check_content_link(&dest, &base, &pages, &reply_anchors) {
+                    diags.push(
+                        Diagnostic::new(file, format!("the link `{dest}` {problem}"))
+                            .at(line)
+                            .help("correct the link: pages are /<section>/<slug>/, paragraphs #pN, headings #sN or their {#id}"),
+                    );
+                }
+            }
+        }
+    }
+
     // Concepts: parents and children.
     let slug_index: BTreeMap<String, usize> = corpus
         .concepts
@@ -292,10 +386,14 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                     concepts[i].parent = Some(p);
                     concepts[p].children.push(i);
                 }
-                _ => diags.push(
+                found => diags.push(
                     Diagnostic::new(
                         &concepts[i].page.file,
-                        format!("unknown parent concept `{}`", parent.value),
+                        if found.is_some() {
+                            format!("the concept names itself as its parent `{}`", parent.value)
+                        } else {
+                            format!("unknown parent concept `{}`", parent.value)
+                        },
                     )
                     .at(concepts[i].page.yaml_to_file_line(&parent.referenced))
                     .help("name the slug of another concept file"),
@@ -409,6 +507,18 @@ pub fn footnote_owners(doc: &crate::content::Document) -> BTreeMap<String, u32> 
     owners
 }
 
+/// Links written `@/path/#anchor` in content are site paths: they get the base path, so they
+/// work wherever the site is published (and the link check then verifies them).
+fn resolve_site_links(events: &mut Events, base: &str) {
+    for e in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = e
+            && let Some(rest) = dest_url.strip_prefix("@/")
+        {
+            *dest_url = CowStr::from(format!("{base}{rest}"));
+        }
+    }
+}
+
 /// Replaces UN document symbols in the text events (outside existing links) with links to
 /// their stable addresses. Returns the canonical symbols found, in order.
 fn link_symbols(
@@ -506,6 +616,75 @@ fn link_symbols(
     symbols_found
 }
 
+/// (line, target) of every link and image in a document, in order.
+fn content_links(doc: &crate::content::Document) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut push = |line: usize, events: &Events| {
+        for e in events {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
+                out.push((line, dest_url.to_string()));
+            }
+        }
+    };
+    for block in &doc.blocks {
+        match &block.kind {
+            BlockKind::Paragraph { events, .. }
+            | BlockKind::Heading { events, .. }
+            | BlockKind::Other { events } => push(block.line, events),
+            BlockKind::List { items, .. } => {
+                for item in items {
+                    push(item.line, &item.events)
+                }
+            }
+        }
+    }
+    for note in &doc.footnotes {
+        push(note.line, &note.events);
+    }
+    out
+}
+
+/// What is wrong with a link from content to a page of the site, if anything. Only links to
+/// pages (paths ending in `/`) under the base path are judged here, and of their fragments
+/// only paragraph and numbered-heading anchors of replies; the output link check sees the rest.
+fn check_content_link(
+    dest: &str,
+    base: &str,
+    pages: &BTreeSet<&str>,
+    reply_anchors: &BTreeMap<&str, (u32, BTreeSet<&str>)>,
+) -> Option<String> {
+    if dest.starts_with("//") {
+        return None;
+    }
+    let rest = dest.strip_prefix(base)?;
+    let (path, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let path = path.split('?').next().unwrap_or("");
+    if !(path.is_empty() || path.ends_with('/')) {
+        return None;
+    }
+    if !pages.contains(path) {
+        return Some(format!(
+            "points to {base}{path}, which is not a page of the site"
+        ));
+    }
+    let (count, headings) = reply_anchors.get(path)?;
+    let numbered = |prefix: char| {
+        fragment
+            .strip_prefix(prefix)
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map(|n| n.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    match (numbered('p'), numbered('s')) {
+        (Some(n), _) if n == 0 || n > u64::from(*count) => Some(format!(
+            "points to paragraph {n} of {base}{path}, which has {count} paragraphs"
+        )),
+        (_, Some(_)) if !headings.contains(fragment) => Some(format!(
+            "points to heading #{fragment} of {base}{path}, which has no such heading"
+        )),
+        _ => None,
+    }
+}
+
 /// Passage number → (heading text, heading id) of the nearest heading before it.
 fn sections_of(page: &Page<ReplyMeta>) -> (BTreeMap<u32, String>, BTreeMap<u32, String>) {
     let mut text_of = BTreeMap::new();
@@ -542,4 +721,44 @@ pub fn reply_anchors(reply: &Reply) -> BTreeSet<String> {
         .collect();
     set.extend(doc.heading_ids().map(str::to_string));
     set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_links_to_missing_pages_and_paragraphs_are_found() {
+        let pages: BTreeSet<&str> = ["", "states/x/", "about/"].into_iter().collect();
+        let anchors: BTreeMap<&str, (u32, BTreeSet<&str>)> =
+            [("states/x/", (3, ["s1", "law"].into_iter().collect()))]
+                .into_iter()
+                .collect();
+        let check = |d: &str| check_content_link(d, "/", &pages, &anchors);
+        for ok in [
+            "/",
+            "/about/",
+            "/states/x/#p3",
+            "/states/x/#s1",
+            "/states/x/#law",
+            "/states/x/#fn-1",
+            "/data/x.csv",
+            "https://example.org/nope/",
+            "//host/nope/",
+            "nope/",
+            "#p99",
+        ] {
+            assert_eq!(check(ok), None, "{ok}");
+        }
+        for bad in [
+            "/nope/",
+            "/states/y/",
+            "/states/x/#p4",
+            "/states/x/#p0",
+            "/states/x/#p99999999999999999999",
+            "/states/x/#s2",
+        ] {
+            assert!(check(bad).is_some(), "{bad}");
+        }
+    }
 }

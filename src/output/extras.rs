@@ -10,11 +10,11 @@ use crate::output::OutputFile;
 use crate::render::html::escaped;
 
 pub fn all(site: &Site, page_paths: &[String]) -> Vec<OutputFile> {
-    let mut files = vec![
-        sitemap(site, page_paths),
-        robots(site),
-        OutputFile::new(".nojekyll", ""),
-    ];
+    let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
+    // A sitemap lists absolute URLs: there is none when the base URL is only a path.
+    if absolute_base(site) {
+        files.push(sitemap(site, page_paths));
+    }
     if let Some(cname) = site
         .config
         .site
@@ -55,14 +55,20 @@ fn sitemap(site: &Site, page_paths: &[String]) -> OutputFile {
     OutputFile::new("sitemap.xml", xml)
 }
 
+fn absolute_base(site: &Site) -> bool {
+    let b = &site.config.site.base_url;
+    b.starts_with("https://") || b.starts_with("http://")
+}
+
 fn robots(site: &Site) -> OutputFile {
-    OutputFile::new(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if absolute_base(site) {
+        text.push_str(&format!(
+            "Sitemap: {}sitemap.xml\n",
             site.config.site.base_url
-        ),
-    )
+        ));
+    }
+    OutputFile::new("robots.txt", text)
 }
 
 fn year(site: &Site) -> &str {

@@ -54,6 +54,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
             format!("cannot create the output's parent folder: {e}"),
         )
     })?;
+    clean_leftovers(parent, &name.to_string_lossy(), out);
     let staging = parent.join(format!(
         ".{}.new-{}",
         name.to_string_lossy(),
@@ -68,6 +69,37 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         Diagnostic::new(path, format!("cannot write the site: {e}"))
             .help("check the disk space and the permissions of the output folder")
     })
+}
+
+/// Folders a killed build left beside the output: its staging folder (`.site.new-PID`),
+/// removed, and the previous site it had moved aside (`.site.old-PID`), put back when the
+/// output is missing (the build was killed between the two renames of the swap) and removed
+/// otherwise.
+fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let pid_after = |file: &str, prefix: &str| {
+        file.strip_prefix(prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut olds = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if pid_after(&file, &format!(".{name}.new-")) {
+            let _ = fs::remove_dir_all(entry.path());
+        } else if pid_after(&file, &format!(".{name}.old-")) {
+            olds.push(entry.path());
+        }
+    }
+    olds.sort();
+    for old in olds {
+        if !out.exists() {
+            let _ = fs::rename(&old, out);
+        } else {
+            let _ = fs::remove_dir_all(&old);
+        }
+    }
 }
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), (PathBuf, io::Error)> {
@@ -119,18 +151,21 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), (PathBuf, io::Error)> {
     Ok(())
 }
 
-/// Refuses output folders that would overwrite the site's own sources.
+/// Refuses output folders that would overwrite the site's own sources: the root itself, a
+/// folder above it, or a folder the build reads (`content/`, `templates/`, `assets/`) or one
+/// inside them. The output is replaced whole, so any of those would be deleted.
 pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| {
-        fs::canonicalize(p).unwrap_or_else(|_| {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        })
-    };
-    let root_abs = abs(root);
-    let out_abs = abs(out);
+    let root_abs = absolute(root);
+    let out_abs = absolute(out);
+    let sources = [
+        crate::content::CONTENT_DIR,
+        crate::render::templates::TEMPLATES_DIR,
+        crate::render::assets::ASSETS_DIR,
+    ];
     if root_abs.starts_with(&out_abs)
+        || sources
+            .iter()
+            .any(|d| out_abs.starts_with(root_abs.join(d)))
         || out_abs.join(crate::config::CONFIG_FILE).exists()
         || out_abs.join(crate::content::CONTENT_DIR).exists()
     {
@@ -140,7 +175,49 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         )
         .help("pass an output folder of its own, e.g. --output site"));
     }
+    // The output is replaced whole: refuse a file, or a folder of other things (`--output
+    // src`), which would be deleted. A folder wenji built has its `index.html`.
+    if out_abs.exists() {
+        let is_site = out_abs.join("index.html").is_file();
+        let empty = fs::read_dir(&out_abs).is_ok_and(|mut d| d.next().is_none());
+        if !out_abs.is_dir() || !(is_site || empty) {
+            return Err(Diagnostic::new(
+                out,
+                "the output path exists and is not a site wenji built; writing there would delete what it holds",
+            )
+            .help("pass a new or empty folder, or one a previous build wrote, e.g. --output site"));
+        }
+    }
     Ok(())
+}
+
+/// `p` made absolute and free of `.`, `..` and symbolic links, as far as it exists; the part
+/// that does not exist yet is appended as written.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = fs::canonicalize(existing) {
+            return rest
+                .iter()
+                .rev()
+                .fold(c, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return p,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +238,73 @@ mod tests {
             assert!(safe_relative(bad).is_none(), "{bad:?}");
         }
         assert!(safe_relative("states/armenia/index.html").is_some());
+    }
+
+    #[test]
+    fn a_killed_build_s_leftovers_are_cleaned_or_restored() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("site");
+        // Killed while writing: a staging folder; killed mid-swap: no site/, the old one aside.
+        fs::create_dir_all(d.path().join(".site.new-1")).unwrap();
+        fs::create_dir_all(d.path().join(".site.old-2")).unwrap();
+        fs::write(d.path().join(".site.old-2/a.html"), "old").unwrap();
+        fs::create_dir_all(d.path().join(".site.new-notes")).unwrap();
+        // A write that fails after the cleanup: the previous site is back.
+        let e = write_site(&out, &[OutputFile::new("../escape", "x")]);
+        assert!(e.is_err());
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        let mut left: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec![".site.new-notes", "site"]);
+        // With site/ present, a stale old copy is removed.
+        fs::create_dir_all(d.path().join(".site.old-3")).unwrap();
+        write_site(&out, &[OutputFile::new("b.html", "new")]).unwrap();
+        assert!(!d.path().join(".site.old-3").exists());
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn the_sources_are_never_the_output() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        for dir in ["content", "templates", "assets"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        fs::write(root.join("wenji.toml"), "").unwrap();
+        for bad in [
+            "",
+            "content",
+            "templates",
+            "assets",
+            "content/site",
+            "assets/../content",
+            "..",
+        ] {
+            assert!(
+                check_output_folder(&root, &root.join(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+        // A file, or a folder that is not a built site, would be deleted.
+        fs::write(root.join("notes.txt"), "x").unwrap();
+        fs::create_dir_all(root.join("src")).unwrap();
+        fs::write(root.join("src/main.rs"), "x").unwrap();
+        for bad in ["notes.txt", "src"] {
+            let e = check_output_folder(&root, &root.join(bad)).unwrap_err();
+            assert!(e.message.contains("not a site wenji built"), "{e}");
+        }
+        fs::create_dir_all(root.join("empty")).unwrap();
+        fs::create_dir_all(root.join("built")).unwrap();
+        fs::write(root.join("built/index.html"), "x").unwrap();
+        for good in ["site", "public/site", "../site", "empty", "built"] {
+            assert!(
+                check_output_folder(&root, &root.join(good)).is_ok(),
+                "{good:?}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,10 @@ const SCRIPT_STRINGS: &[&str] = &[
     "search_loading",
     "search_error",
     "search_section",
+    "search_results_count_more",
+    "search_all_results",
+    "search_more_results",
+    "search_results_label",
     "cite",
     "cite_copied",
     "cite_copy_failed",
@@ -140,12 +144,15 @@ impl<'a> Common<'a> {
     }
 }
 
-/// JSON safe to place inside a `<script type="application/json">` element.
+/// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
+/// are written as `\u003c` etc., so no `</script` or `<!--` can appear and the JSON stays
+/// valid (`<\!--` is not a JSON escape).
 pub fn json_for_script(v: &Value) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn region_name(site: &Site, key: Option<&str>) -> String {
@@ -435,7 +442,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                         let c = &site.concepts[ci];
                         let n = passages_of(c, ri).map_or(0, <[u32]>::len);
                         // Heat levels 0–4 for CSS.
-                        let level = if n == 0 { 0 } else { 1 + (3 * n.saturating_sub(1)) / max };
+                        let level = if n == 0 { 0 } else { 1 + 3 * (n - 1) / (max - 1).max(1) };
                         json!({"count": n, "level": level.min(4), "href": format!("{base}{}#r-{}", c.url, site.replies[ri].page.meta.slug.value), "concept": concept_label(site, ci)})
                     })
                     .collect();

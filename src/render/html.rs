@@ -4,7 +4,8 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
-/// Escapes text for an HTML text node or a quoted attribute value.
+/// Escapes text for an HTML text node or a quoted attribute value (also valid XML, for SVG):
+/// control characters that neither allows are dropped.
 pub fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
@@ -13,6 +14,7 @@ pub fn escape(s: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }

@@ -1,33 +1,80 @@
-//! Stub until the search branch lands.
+//! Search: the tokenizer (one specification, shared test vectors with `assets/search.js`) and
+//! the prebuilt, sharded index the browser reads. Format and figures: `docs/search.md`.
+//!
+//! ```
+//! use wenji::search::{build_index, SearchDoc};
+//! let docs = vec![SearchDoc {
+//!     url: "states/armenia/#p3".into(),
+//!     title: "亚美尼亚".into(),
+//!     section: "国际法".into(),
+//!     text: "国际法适用于网络空间。".into(),
+//! }];
+//! let files = build_index(&docs).unwrap();
+//! assert!(files.iter().any(|f| f.path == "search/meta.json"));
+//! ```
 
+#[cfg(test)]
+mod bench;
+mod fold_table;
+mod index;
+pub mod reader;
+#[cfg(test)]
+mod tests;
+pub mod tokenize;
+
+pub use index::{IndexOptions, build_index, build_index_with};
+pub use tokenize::{WenjiLanguage, phrase_key, query_tokens, tokenize};
+
+/// One searchable unit: a paragraph (or a short page).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchDoc {
+    /// Site-relative permalink, e.g. `states/armenia/#p3`.
     pub url: String,
+    /// The reply or page name.
     pub title: String,
+    /// The heading text above the paragraph; may be empty.
     pub section: String,
+    /// Plain text of the paragraph.
     pub text: String,
 }
 
+/// One file of the index, to be written under the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchFile {
+    /// Path relative to the site root, e.g. `search/meta.json`.
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
+/// Why an index could not be built.
 #[derive(Debug)]
-pub struct SearchError(pub String);
+pub enum SearchError {
+    /// More documents than the format addresses (2^31 - 1).
+    TooManyDocs(usize),
+    /// A document's url is empty or starts with `/` (urls are site-relative).
+    BadUrl { index: usize, url: String },
+    /// Serializing a file failed.
+    Json(serde_json::Error),
+}
 
 impl std::fmt::Display for SearchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            SearchError::TooManyDocs(n) => write!(f, "search index: too many documents ({n})"),
+            SearchError::BadUrl { index, url } => write!(
+                f,
+                "search index: document {index} has url {url:?}; expected a site-relative url \
+                 such as \"states/armenia/#p3\""
+            ),
+            SearchError::Json(e) => write!(f, "search index: {e}"),
+        }
     }
 }
 
-pub fn build_index(docs: &[SearchDoc]) -> Result<Vec<SearchFile>, SearchError> {
-    let v: Vec<_> = docs
-        .iter()
-        .map(|d| serde_json::json!({"u": d.url, "t": d.title, "s": d.section, "x": d.text}))
-        .collect();
-    Ok(vec![SearchFile {
-        path: "search/docs.json".into(),
-        bytes: serde_json::to_vec(&v).unwrap_or_default(),
-    }])
+impl std::error::Error for SearchError {}
+
+impl From<serde_json::Error> for SearchError {
+    fn from(e: serde_json::Error) -> Self {
+        SearchError::Json(e)
+    }
 }

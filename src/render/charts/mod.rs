@@ -57,20 +57,7 @@ impl std::error::Error for ChartError {}
 
 /// Escapes text for XML character data and attribute values.
 pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Characters not allowed in XML 1.0 are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::html::escaped(s)
 }
 
 /// Whether `p` is usable as an id prefix: `[A-Za-z][A-Za-z0-9_-]*`.

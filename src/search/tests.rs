@@ -1,0 +1,308 @@
+//! Index tests: round trip through the reader, the committed fixture shared with the node
+//! tests, determinism. `WENJI_BLESS=1 cargo test --lib search::tests` rewrites the fixture.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::reader::{Reader, Results};
+use super::{IndexOptions, SearchDoc, SearchError, SearchFile, build_index, build_index_with};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/fixture")
+}
+
+fn fixture_docs() -> Vec<SearchDoc> {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_dir().join("docs.json")).unwrap())
+            .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| SearchDoc {
+            url: d["url"].as_str().unwrap().into(),
+            title: d["title"].as_str().unwrap().into(),
+            section: d["section"].as_str().unwrap().into(),
+            text: d["text"].as_str().unwrap().into(),
+        })
+        .collect()
+}
+
+/// Small shards and blocks, so that the fixture exercises blocked posting lists.
+fn fixture_options() -> IndexOptions {
+    IndexOptions {
+        block: 8,
+        shard_bytes: 4096,
+        doc_bytes: 2000,
+    }
+}
+
+fn reader(files: &[SearchFile]) -> Reader<impl FnMut(&str) -> Option<Vec<u8>> + '_> {
+    let map: BTreeMap<&str, &[u8]> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    Reader::new(move |p: &str| map.get(p).map(|b| b.to_vec()))
+}
+
+fn urls(files: &[SearchFile], res: &Results) -> Vec<String> {
+    let mut r = reader(files);
+    res.hits.iter().map(|h| r.doc(h.doc).unwrap().url).collect()
+}
+
+fn search(files: &[SearchFile], q: &str, limit: usize) -> (Vec<String>, Results) {
+    let res = reader(files).search(q, limit, 0);
+    (urls(files, &res), res)
+}
+
+const FIXTURE_QUERIES: &[(&str, usize, usize)] = &[
+    ("国际法", 5, 0),
+    ("的", 5, 0),
+    ("的", 5, 1),
+    ("5G", 5, 0),
+    ("5 g", 5, 0),
+    ("A/70/174", 5, 0),
+    ("a / 70 / 174", 5, 0),
+    ("第 70/237 号决议", 5, 0),
+    ("第70/237号决议", 5, 0),
+    ("ISO/IEC 27001", 5, 0),
+    ("iso/iec27001", 5, 0),
+    ("建立信任措施", 5, 0),
+    ("国际 法", 5, 0),
+    ("网络空间", 2, 0),
+    ("Canada", 5, 0),
+    ("ＣＯＶＩＤ-19", 5, 0),
+    ("国际和平", 5, 0),
+    ("不存在的词语xyz", 5, 0),
+    ("，", 5, 0),
+];
+
+fn expectations(files: &[SearchFile]) -> Value {
+    let mut out = Vec::new();
+    for &(q, limit, page) in FIXTURE_QUERIES {
+        let mut r = reader(files);
+        let res = r.search(q, limit, page);
+        let mut fetched = r.fetched.clone();
+        fetched.sort();
+        let hits: Vec<Value> = res
+            .hits
+            .iter()
+            .map(|h| json!([r.doc(h.doc).unwrap().url, h.tier, h.score, h.matched]))
+            .collect();
+        out.push(json!({
+            "q": q, "limit": limit, "page": page, "total": res.total, "more": res.more,
+            "hits": hits, "fetched": fetched,
+        }));
+    }
+    json!(out)
+}
+
+#[test]
+fn fixture_is_up_to_date() {
+    let files = build_index_with(&fixture_docs(), &fixture_options()).unwrap();
+    let dir = fixture_dir().join("index");
+    let exp_path = fixture_dir().join("queries.json");
+    let exp = serde_json::to_string_pretty(&expectations(&files)).unwrap() + "\n";
+    if std::env::var_os("WENJI_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in &files {
+            let p = dir.join(&f.path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, &f.bytes).unwrap();
+        }
+        std::fs::write(&exp_path, &exp).unwrap();
+    }
+    let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    on_disk.sort();
+    let built: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(
+        on_disk, built,
+        "fixture index is stale: WENJI_BLESS=1 cargo test --lib search::tests"
+    );
+    for f in &files {
+        assert_eq!(
+            std::fs::read(dir.join(&f.path)).unwrap(),
+            f.bytes,
+            "fixture {} is stale: WENJI_BLESS=1 cargo test --lib search::tests",
+            f.path
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&exp_path).unwrap(),
+        exp,
+        "queries.json is stale"
+    );
+    // the fixture exercises block files
+    assert!(files.iter().any(|f| f.path.starts_with("search/b/")));
+}
+
+#[test]
+fn every_file_is_json() {
+    for opts in [IndexOptions::default(), fixture_options()] {
+        let files = build_index_with(&fixture_docs(), &opts).unwrap();
+        for f in &files {
+            assert!(f.path.starts_with("search/") && f.path.ends_with(".json"));
+            serde_json::from_slice::<Value>(&f.bytes)
+                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", f.path));
+        }
+    }
+}
+
+#[test]
+fn round_trip_queries() {
+    for opts in [IndexOptions::default(), fixture_options()] {
+        let files = build_index_with(&fixture_docs(), &opts).unwrap();
+        // symbols with and without spaces, full-width, find each other; phrase matches first
+        for q in ["第 70/237 号决议", "第70/237号决议", "第７０／２３７号决议"] {
+            let (u, res) = search(&files, q, 5);
+            let mut top = u[..2].to_vec();
+            top.sort();
+            assert_eq!(top, ["states/france/#p2", "states/japan/#p1"], "{q}");
+            assert!(res.hits[..2].iter().all(|h| h.tier == 0));
+        }
+        for q in ["A/70/174", "a / 70 / 174", "Ａ／７０／１７４"] {
+            let (u, res) = search(&files, q, 5);
+            let top: Vec<&str> = res
+                .hits
+                .iter()
+                .zip(&u)
+                .filter(|(h, _)| h.tier == 0)
+                .map(|(_, u)| u.as_str())
+                .collect();
+            for want in ["states/canada/#p1", "states/france/#p2", "states/japan/#p1"] {
+                assert!(top.contains(&want), "{q}: {want} in {top:?}");
+            }
+            assert_eq!(top.len(), 5, "{q}: {top:?}"); // two more in Armenia's text
+        }
+        for q in ["5G", "5 g", "5g"] {
+            let (u, res) = search(&files, q, 5);
+            assert!(u[..2].contains(&"states/france/#p1".to_string()), "{q}");
+            assert!(u[..2].contains(&"states/canada/#p1".to_string()), "{q}");
+            assert!(res.hits[..2].iter().all(|h| h.tier == 0));
+        }
+        for q in ["ISO/IEC 27001", "iso/iec27001", "ＩＳＯ／ＩＥＣ２７００１"] {
+            let (u, res) = search(&files, q, 5);
+            let mut top = u[..2].to_vec();
+            top.sort();
+            assert_eq!(top, ["states/canada/#p1", "states/france/#p1"], "{q}");
+            assert!(res.hits[..2].iter().all(|h| h.tier == 0));
+        }
+        // a phrase: the paragraph with the contiguous phrase comes before those with the
+        // tokens apart ("国际和平与安全；法律" has 国际 and 法 but not 国际法)
+        let (u, res) = search(&files, "国际 法", 20);
+        if opts.block < 21 {
+            assert!(res.more); // 国际 and 法 are blocked: page 0 is a window
+        } else {
+            let canada = u.iter().position(|x| x == "states/canada/#p2").unwrap();
+            assert_eq!(res.hits[canada].tier, 1);
+            assert!(res.hits[..canada].iter().all(|h| h.tier == 0));
+            assert!(u[..canada].contains(&"states/japan/#p1".to_string()));
+        }
+        // one character finds every paragraph containing it
+        let docs = fixture_docs();
+        let (u, _) = search(&files, "的", 100);
+        let with: Vec<&str> = docs
+            .iter()
+            .filter(|d| d.text.contains('的'))
+            .map(|d| d.url.as_str())
+            .collect();
+        if opts.block >= docs.len() {
+            let mut got: Vec<&str> = u.iter().map(|s| s.as_str()).collect();
+            got.sort();
+            let mut want = with.clone();
+            want.sort();
+            assert_eq!(got, want);
+        } else {
+            // blocked: the pages together find them all
+            let mut got = Vec::new();
+            for page in 0.. {
+                let res = reader(&files).search("的", 100, page);
+                got.extend(urls(&files, &res));
+                if !res.more {
+                    break;
+                }
+            }
+            got.sort();
+            let mut want: Vec<String> = with.iter().map(|s| s.to_string()).collect();
+            want.sort();
+            assert_eq!(got, want);
+        }
+        // nothing
+        assert!(search(&files, "不存在xyz", 5).1.hits.is_empty());
+        assert!(search(&files, "，。", 5).1.hits.is_empty());
+        assert!(search(&files, "", 5).1.hits.is_empty());
+    }
+}
+
+fn synthetic_docs(n: usize) -> Vec<SearchDoc> {
+    let base = fixture_docs();
+    (0..n)
+        .map(|i| {
+            let d = &base[i % base.len()];
+            SearchDoc {
+                url: format!("s/{}/#p{}", i / 40, i % 40),
+                title: d.title.clone(),
+                section: d.section.clone(),
+                text: format!(
+                    "{}{}",
+                    d.text,
+                    base[(i * 7 + 3) % base.len()]
+                        .text
+                        .chars()
+                        .take(10)
+                        .collect::<String>()
+                ),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn deterministic_whatever_the_thread_count() {
+    let docs = synthetic_docs(2500);
+    let opts = IndexOptions {
+        block: 300,
+        ..IndexOptions::default()
+    };
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| build_index_with(&docs, &opts).unwrap());
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
+        .install(|| build_index_with(&docs, &opts).unwrap());
+    assert_eq!(one, four);
+    assert_eq!(one, build_index_with(&docs, &opts).unwrap());
+}
+
+#[test]
+fn empty_and_bad_input() {
+    let files = build_index(&[]).unwrap();
+    assert!(files.iter().any(|f| f.path == "search/meta.json"));
+    assert!(reader(&files).search("国际法", 5, 0).hits.is_empty());
+    let bad = SearchDoc {
+        url: "/states/x/".into(),
+        title: String::new(),
+        section: String::new(),
+        text: "x".into(),
+    };
+    match build_index(&[bad]) {
+        Err(e @ SearchError::BadUrl { .. }) => assert!(e.to_string().contains("/states/x/")),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,207 @@
+// The search box in headless Chromium, against a static harness (tests/search/fixture/site)
+// and the fixture index the Rust side builds (tests/search/fixture/index), served by a tiny
+// HTTP server on 127.0.0.1 with a strict Content-Security-Policy.
+//
+//   apt-get install -y chromium && npm install
+//   node --test tests/search/browser.mjs      (npm run test:browser)
+//
+// WENJI_CHROMIUM overrides the browser path (default /usr/bin/chromium). Without a browser,
+// or without playwright-core, the tests are skipped (and say so).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const site = path.join(here, 'fixture/site');
+const index = path.join(here, 'fixture/index');
+const exe = process.env.WENJI_CHROMIUM || '/usr/bin/chromium';
+
+let chromium = null;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  chromium = null;
+}
+const skip = !chromium ? 'playwright-core is not installed (npm install)'
+  : !existsSync(exe) ? `no browser at ${exe} (apt-get install -y chromium)` : false;
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+  + "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.css': 'text/css; charset=utf-8' };
+
+/** Serves the harness at / and again at /repo/ (with data-base="/repo/"). */
+function serve() {
+  const log = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let p = decodeURIComponent(url.pathname);
+    log.push(p);
+    let base = '/';
+    if (p.startsWith('/repo/')) { base = '/repo/'; p = p.slice(5); }
+    let file;
+    if (p === '/assets/search.js') file = path.join(repo, 'assets/search.js');
+    else if (p.startsWith('/search/') && p.endsWith('.json')) file = path.join(index, p);
+    else file = path.join(site, p.endsWith('/') ? p + 'index.html' : p);
+    if (p === '/favicon.ico') { res.writeHead(204); res.end(); return; }
+    if (p.endsWith('/') && !existsSync(file)) {
+      // a stand-in for the reply pages the results link to
+      res.writeHead(200, { 'content-type': TYPES['.html'], 'content-security-policy': CSP });
+      res.end('<!doctype html><html lang="zh-Hans"><title>stand-in</title><p>stand-in page</p></html>');
+      return;
+    }
+    if (!file.startsWith(repo) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    let body = await readFile(file);
+    const ext = path.extname(file);
+    if (ext === '.html' && base !== '/') {
+      body = body.toString('utf8')
+        .replace('data-base="/"', `data-base="${base}"`)
+        .replace(/(href|src|action)="\//g, `$1="${base}`);
+    }
+    res.writeHead(200, { 'content-type': TYPES[ext] || 'application/octet-stream',
+      'content-security-policy': CSP });
+    res.end(body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ server, log, origin: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+let srv;
+let browser;
+
+before(async () => {
+  if (skip) return;
+  srv = await serve();
+  browser = await chromium.launch({
+    executablePath: exe,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await new Promise((r) => srv.server.close(r));
+});
+
+async function openPage(urlPath) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(srv.origin + urlPath);
+  return { page, problems };
+}
+
+const box = '[data-search-form]';
+
+test('fetches nothing until the search box is used; results as the reader types', { skip }, async () => {
+  srv.log.length = 0;
+  const { page, problems } = await openPage('/');
+  await page.waitForLoadState('load');
+  assert.deepEqual(srv.log.filter((p) => p.startsWith('/search/')), [], 'no index fetch on load');
+  const input = page.locator(`${box} [data-search-input]`);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/search/meta.json')),
+    input.focus(),
+  ]);
+  await input.pressSequentially('国际法', { delay: 30 });
+  const options = page.locator(`${box} a[role="option"][href]`);
+  await options.first().waitFor();
+  assert.ok(await options.count() >= 3);
+  assert.equal(await input.getAttribute('role'), 'combobox');
+  assert.equal(await input.getAttribute('aria-expanded'), 'true');
+  const listId = await input.getAttribute('aria-controls');
+  assert.equal(await page.locator(`#${listId}`).getAttribute('role'), 'listbox');
+  const first = options.first();
+  assert.match(await first.getAttribute('href'), /^\/(states|intro)\//);
+  assert.equal(await first.locator('mark').first().textContent(), '国际法');
+  assert.match(await page.locator(`${box} .search-status`).textContent(), /^\d+ 条结果$/);
+  // arrows move the active option; Escape closes; Enter follows the active option
+  await input.press('ArrowDown');
+  const id0 = await options.nth(0).getAttribute('id');
+  assert.equal(await input.getAttribute('aria-activedescendant'), id0);
+  await input.press('ArrowDown');
+  assert.equal(await input.getAttribute('aria-activedescendant'), await options.nth(1).getAttribute('id'));
+  await input.press('ArrowUp');
+  assert.equal(await input.getAttribute('aria-activedescendant'), id0);
+  await input.press('Escape');
+  assert.equal(await page.locator(`${box} [data-search-results]`).isHidden(), true);
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  await input.press('ArrowDown');
+  await input.press('ArrowDown');
+  const href = await options.nth(1).getAttribute('href');
+  await Promise.all([page.waitForURL(srv.origin + href), input.press('Enter')]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('no results, symbols and full-width input', { skip }, async () => {
+  const { page, problems } = await openPage('/');
+  const input = page.locator(`${box} [data-search-input]`);
+  await input.focus();
+  await input.fill('不存在的词语xyz');
+  await page.locator(`${box} .search-status`, { hasText: '没有找到结果。' }).waitFor();
+  assert.equal(await page.locator(`${box} [role="option"]`).count(), 0);
+  for (const q of ['第70/237号决议', '第 70/237 号决议', '第７０／２３７号决议']) {
+    await input.fill(q);
+    await input.press('Enter');
+    const first = page.locator(`${box} [role="option"]`).first();
+    await first.locator('mark').first().waitFor();
+    const marks = await page.locator(`${box} [role="option"] mark`).allTextContents();
+    assert.ok(marks.some((m) => m.replace(/\s/g, '') === '第70/237号决议'), `${q}: ${marks}`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('search page: fills from ?q=, updates the URL as the reader types', { skip }, async () => {
+  const { page, problems } = await openPage('/search/?q=5G');
+  const area = page.locator('[data-search-page]');
+  const input = area.locator('[data-search-input]');
+  assert.equal(await input.inputValue(), '5G');
+  await area.locator('[role="option"]').first().waitFor();
+  const texts = await area.locator('[role="option"] mark').allTextContents();
+  assert.ok(texts.some((t) => t.replace(/\s/g, '').toLowerCase() === '5g'), texts.join('|'));
+  await input.fill('建立信任措施');
+  await page.waitForURL(/q=%E5%BB%BA%E7%AB%8B/);
+  await area.locator('[role="option"] mark', { hasText: '建立信任措施' }).first().waitFor();
+  // "more results": 的 is blocked in the fixture index, so the page moves window by window
+  await input.fill('的');
+  const more = area.locator('button.search-more');
+  await more.waitFor();
+  const before = await area.locator('a[role="option"]').first().getAttribute('href');
+  await more.click();
+  await page.waitForFunction((b) => {
+    const a = document.querySelector('[data-search-page] a[role="option"]');
+    return a && a.getAttribute('href') !== b;
+  }, before);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('base path: index and links under data-base', { skip }, async () => {
+  srv.log.length = 0;
+  const { page, problems } = await openPage('/repo/');
+  const input = page.locator(`${box} [data-search-input]`);
+  await input.focus();
+  await input.fill('A/70/174');
+  const first = page.locator(`${box} [role="option"]`).first();
+  await first.waitFor();
+  assert.match(await first.getAttribute('href'), /^\/repo\/states\//);
+  const fetched = srv.log.filter((p) => p.includes('/search/'));
+  assert.ok(fetched.length && fetched.every((p) => p.startsWith('/repo/search/')), fetched.join(' '));
+  assert.deepEqual(problems, []);
+  if (process.env.WENJI_SCREENSHOT) await page.screenshot({ path: process.env.WENJI_SCREENSHOT });
+  await page.close();
+});

@@ -1,0 +1,47 @@
+// The JS query engine against the fixture index built by the Rust side
+// (tests/search/fixture/index, kept up to date by `cargo test --lib search::tests`), with the
+// expectations the Rust reader computed (tests/search/fixture/queries.json): same hits, same
+// tiers and scores, same files fetched.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const search = require('../../assets/search.js');
+const root = new URL('./fixture/index/', import.meta.url);
+const queries = JSON.parse(readFileSync(new URL('./fixture/queries.json', import.meta.url), 'utf8'));
+
+function engine() {
+  return search.createEngine(async (path) => {
+    const u = new URL(path, root);
+    return existsSync(u) ? JSON.parse(readFileSync(u, 'utf8')) : null;
+  });
+}
+
+for (const q of queries) {
+  test(`query ${JSON.stringify(q.q)} page ${q.page}`, async () => {
+    const e = engine();
+    const res = await e.search(q.q, q.limit, q.page);
+    const hits = [];
+    for (const h of res.hits) hits.push([(await e.doc(h.doc)).url, h.tier, h.score, h.matched]);
+    assert.deepEqual(hits, q.hits);
+    assert.equal(res.total, q.total);
+    assert.equal(res.more, q.more);
+    // the fetched files: those of the search plus the shown docs (the Rust reader fetches
+    // the shown docs' files inside search)
+    const e2 = engine();
+    const r2 = await e2.search(q.q, q.limit, q.page);
+    await Promise.all(r2.hits.slice(0, q.limit).map((h) => e2.doc(h.doc)));
+    assert.deepEqual([...e2.cache.keys()].sort(), q.fetched);
+  });
+}
+
+test('a query answers well under 10 ms on the fixture (warm cache)', async () => {
+  const e = engine();
+  await e.search('国际法', 10, 0);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < 50; i++) await e.search('国际法', 10, 0);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / 50;
+  assert.ok(ms < 10, `${ms} ms`);
+});
