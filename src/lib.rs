@@ -5,6 +5,7 @@
 //! [`content`] (load) → [`link`] (resolve cross-references) → [`render`] → [`search`] (index)
 //! → [`output`] (write). [`build`] runs them in order.
 
+pub mod bench;
 pub mod build;
 pub mod config;
 pub mod content;

@@ -42,6 +42,8 @@ enum Command {
     },
     /// Add every URL the site now produces to the committed ledger of published URLs.
     Ledger,
+    /// Measure build speed and memory on synthetic corpora of N replies and the real site.
+    Bench(wenji::bench::BenchArgs),
 }
 
 #[derive(clap::Args, Clone)]
@@ -119,6 +121,10 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e.to_string()),
             }
         }
+        Command::Bench(args) => match wenji::bench::run(&root, args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
     }
 }
 

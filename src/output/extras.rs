@@ -2,6 +2,7 @@
 //! GitHub Pages, `CNAME`, per-reply citation downloads (CSL-JSON, BibTeX, RIS) and the
 //! paragraph-level open data (JSON and CSV).
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::link::{Site, urls};
@@ -24,9 +25,11 @@ pub fn all(site: &Site, page_paths: &[String]) -> Vec<OutputFile> {
     {
         files.push(OutputFile::new("CNAME", format!("{cname}\n")));
     }
-    for ri in 0..site.replies.len() {
-        files.extend(citation_files(site, ri));
-    }
+    let cites: Vec<Vec<OutputFile>> = (0..site.replies.len())
+        .into_par_iter()
+        .map(|ri| citation_files(site, ri))
+        .collect();
+    files.extend(cites.into_iter().flatten());
     files.extend(open_data(site));
     files
 }
@@ -138,8 +141,16 @@ fn bib_escape(s: &str) -> String {
 
 /// One row per paragraph of every reply.
 pub fn paragraph_rows(site: &Site) -> Vec<Value> {
+    site.replies
+        .par_iter()
+        .map(|r| reply_rows(site, r))
+        .flatten()
+        .collect()
+}
+
+fn reply_rows(site: &Site, r: &crate::link::Reply) -> Vec<Value> {
     let mut rows = Vec::new();
-    for r in &site.replies {
+    {
         let m = &r.page.meta;
         for p in r.page.doc.passages() {
             let concepts: Vec<&str> = r
@@ -177,54 +188,86 @@ fn csv_field(s: &str) -> String {
 
 fn open_data(site: &Site) -> Vec<OutputFile> {
     let dir = urls::data(&site.config.sections);
-    let rows = paragraph_rows(site);
+    // Rows are serialized reply by reply in parallel and spliced into the document, which is
+    // serialized with a placeholder for them: the bytes are those of serializing it whole.
+    const ROWS: &str = "\u{0}paragraphs\u{0}";
     let doc = json!({
         "report": site.config.report.symbol,
         "title": site.config.report.title,
         "source": site.config.report.url,
         "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url"],
-        "paragraphs": rows,
+        "paragraphs": ROWS,
     });
+    let parts: Vec<(String, String)> = site
+        .replies
+        .par_iter()
+        .map(|r| {
+            let rows = reply_rows(site, r);
+            let json = rows
+                .iter()
+                .map(|row| serde_json::to_string(row).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut csv = String::new();
+            for row in &rows {
+                csv_row(row, &mut csv);
+            }
+            (json, csv)
+        })
+        .collect();
+    let rows_json = parts
+        .iter()
+        .map(|(j, _)| j.as_str())
+        .filter(|j| !j.is_empty())
+        .collect::<Vec<_>>()
+        .join(",");
+    let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
+    let json = serde_json::to_string(&doc).unwrap_or_default().replacen(
+        &placeholder,
+        &format!("[{rows_json}]"),
+        1,
+    );
     let mut csv =
         String::from("\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n");
-    for r in &rows {
-        let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
-        let concepts = r["concepts"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(";")
-            })
-            .unwrap_or_default();
-        let fields = [
-            s("reply"),
-            s("reply_en"),
-            s("slug"),
-            s("iso3"),
-            r["paragraph"].to_string(),
-            s("section"),
-            concepts,
-            s("text"),
-            s("url"),
-        ];
-        csv.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
+    for (_, c) in &parts {
+        csv.push_str(c);
     }
     vec![
-        OutputFile::new(
-            format!("{dir}paragraphs.json"),
-            serde_json::to_vec(&doc).unwrap_or_default(),
-        ),
+        OutputFile::new(format!("{dir}paragraphs.json"), json),
         OutputFile::new(format!("{dir}paragraphs.csv"), csv),
     ]
+}
+
+fn csv_row(r: &Value, csv: &mut String) {
+    let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
+    let concepts = r["concepts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .unwrap_or_default();
+    let fields = [
+        s("reply"),
+        s("reply_en"),
+        s("slug"),
+        s("iso3"),
+        r["paragraph"].to_string(),
+        s("section"),
+        concepts,
+        s("text"),
+        s("url"),
+    ];
+    csv.push_str(
+        &fields
+            .iter()
+            .map(|f| csv_field(f))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    csv.push_str("\r\n");
 }
 
 #[cfg(test)]

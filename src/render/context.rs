@@ -1,6 +1,7 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -213,6 +214,15 @@ fn concept_summary(site: &Site, ci: usize) -> Value {
     })
 }
 
+/// The passages of reply `ri` on concept `c`. `Concept::passages` is in reply order, so a
+/// binary search: a scan per reply made the matrix and concept pages quadratic in replies.
+fn passages_of(c: &crate::link::Concept, ri: usize) -> Option<&[u32]> {
+    c.passages
+        .binary_search_by_key(&ri, |(x, _)| *x)
+        .ok()
+        .map(|i| c.passages[i].1.as_slice())
+}
+
 /// Every page of the site with its template and context.
 pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> {
     let common = Common::new(site, assets);
@@ -291,8 +301,12 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         });
     }
 
-    // Each reply.
-    for (ri, r) in site.replies.iter().enumerate() {
+    // Each reply, in parallel: the reply bodies are most of the work of building contexts.
+    let reply_jobs: Vec<PageJob> = site
+        .replies
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
         let m = &r.page.meta;
         let mut ctx = common.context(
             "reply",
@@ -321,7 +335,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             .iter()
             .map(|&ci| {
                 let c = &site.concepts[ci];
-                let n = c.passages.iter().find(|(x, _)| *x == ri).map_or(0, |(_, ps)| ps.len());
+                let n = passages_of(c, ri).map_or(0, <[u32]>::len);
                 json!({"title": c.page.meta.title, "short": concept_label(site, ci), "url": format!("{base}{}#r-{}", c.url, m.slug.value), "count": n})
             })
             .collect();
@@ -341,12 +355,14 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             }),
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
-        jobs.push(PageJob {
+        PageJob {
             path: urls::file_of(&r.url),
             template: "reply.html",
             context: ctx,
-        });
-    }
+        }
+        })
+        .collect();
+    jobs.extend(reply_jobs);
 
     // Concepts list and each concept.
     {
@@ -391,7 +407,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             .collect();
         ctx.insert("groups", &groups);
         let silent: Vec<Value> = (0..site.replies.len())
-            .filter(|ri| !c.passages.iter().any(|(x, _)| x == ri))
+            .filter(|&ri| passages_of(c, ri).is_none())
             .map(|ri| reply_row(site, ri))
             .collect();
         ctx.insert("silent", &silent);
@@ -424,7 +440,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                     .iter()
                     .map(|&ci| {
                         let c = &site.concepts[ci];
-                        let n = c.passages.iter().find(|(x, _)| *x == ri).map_or(0, |(_, p)| p.len());
+                        let n = passages_of(c, ri).map_or(0, <[u32]>::len);
                         // Heat levels 0–4 for CSS.
                         let level = if n == 0 { 0 } else { 1 + 3 * (n - 1) / (max - 1).max(1) };
                         json!({"count": n, "level": level.min(4), "href": format!("{base}{}#r-{}", c.url, site.replies[ri].page.meta.slug.value), "concept": concept_label(site, ci)})
