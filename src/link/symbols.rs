@@ -179,32 +179,33 @@ pub fn undocs_url(symbol: &str) -> String {
     format!("https://undocs.org/ch/{}", symbol.replace(' ', "%20"))
 }
 
-/// Human-readable organ/kind of a symbol, for the documents page.
+/// The organ and kind of a symbol, as a key: the documents page shows the config's string
+/// `doc_kind_<key>` (e.g. `doc_kind_ga-resolution = "大会决议"`).
 pub fn describe(symbol: &str) -> &'static str {
     if symbol.starts_with("A/RES/") {
-        "大会决议"
+        "ga-resolution"
     } else if symbol.starts_with("A/HRC/RES/") {
-        "人权理事会决议"
+        "hrc-resolution"
     } else if symbol.starts_with("S/RES/") {
-        "安全理事会决议"
+        "sc-resolution"
     } else if symbol.starts_with("E/RES/") {
-        "经济及社会理事会决议"
+        "ecosoc-resolution"
     } else if symbol.contains("/L.") {
-        "决议草案或其他限发文件"
+        "limited"
     } else if symbol.contains("/PV.") {
-        "会议记录"
+        "record"
     } else if symbol.starts_with("A/HRC/") {
-        "人权理事会文件"
+        "hrc-document"
     } else if symbol.starts_with("A/") {
-        "大会文件"
+        "ga-document"
     } else if symbol.starts_with("S/") {
-        "安全理事会文件"
+        "sc-document"
     } else if symbol.starts_with("E/") {
-        "经济及社会理事会文件"
+        "ecosoc-document"
     } else if symbol.starts_with("ST/") {
-        "秘书处文件"
+        "secretariat-document"
     } else {
-        "联合国文件"
+        "un-document"
     }
 }
 
@@ -883,14 +884,14 @@ mod tests {
             undocs_url("S/RES/2341(2017)"),
             "https://undocs.org/ch/S/RES/2341(2017)"
         );
-        assert_eq!(describe("A/RES/70/237"), "大会决议");
-        assert_eq!(describe("A/HRC/RES/20/8"), "人权理事会决议");
-        assert_eq!(describe("S/RES/2341(2017)"), "安全理事会决议");
-        assert_eq!(describe("E/RES/2004/26"), "经济及社会理事会决议");
-        assert_eq!(describe("A/70/174"), "大会文件");
-        assert_eq!(describe("A/C.1/74/L.49"), "决议草案或其他限发文件");
-        assert_eq!(describe("A/HRC/32/38"), "人权理事会文件");
-        assert_eq!(describe("S/2019/123"), "安全理事会文件");
+        assert_eq!(describe("A/RES/70/237"), "ga-resolution");
+        assert_eq!(describe("A/HRC/RES/20/8"), "hrc-resolution");
+        assert_eq!(describe("S/RES/2341(2017)"), "sc-resolution");
+        assert_eq!(describe("E/RES/2004/26"), "ecosoc-resolution");
+        assert_eq!(describe("A/70/174"), "ga-document");
+        assert_eq!(describe("A/C.1/74/L.49"), "limited");
+        assert_eq!(describe("A/HRC/32/38"), "hrc-document");
+        assert_eq!(describe("S/2019/123"), "sc-document");
     }
 
     /// Prints every symbol found in the seed text and its count:

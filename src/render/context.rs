@@ -473,7 +473,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                     }
                 }
                 json!({
-                    "symbol": d.symbol, "url": d.url, "description": d.description,
+                    "symbol": d.symbol, "url": d.url, "description": site.config.string(&format!("doc_kind_{}", d.description)),
                     "count": d.citations.len(),
                     "replies": by_reply.iter().map(|(ri, ns)| json!({
                         "title": site.replies[*ri].page.meta.title,
