@@ -48,6 +48,10 @@ pub struct SiteConfig {
     /// Minify HTML output.
     #[serde(default = "default_true")]
     pub minify: bool,
+    /// A concept page quotes its passages in full up to this many; above it (a site of
+    /// thousands of replies) it links to each passage instead, so the page stays readable.
+    #[serde(default = "default_quote_limit")]
+    pub concept_quote_limit: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -155,6 +159,10 @@ pub struct Region {
 
 fn default_language() -> String {
     "zh-Hans".into()
+}
+
+fn default_quote_limit() -> usize {
+    2000
 }
 
 fn default_true() -> bool {

@@ -283,3 +283,30 @@ fn a_site_under_a_sub_path_links_everything_under_it() {
             .contains("Sitemap: https://user.github.io/repo/sitemap.xml")
     );
 }
+
+#[test]
+fn a_concept_page_over_the_quote_limit_links_its_passages() {
+    let root = fixture();
+    edit_file(root.path(), "wenji.toml", |t| {
+        t.replace("minify = true", "minify = true\nconcept_quote_limit = 2")
+    });
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // international-law has three passages: over the limit, listed as links.
+    let law = read(
+        &root
+            .path()
+            .join("site/concepts/international-law/index.html"),
+    );
+    assert!(
+        law.contains("passage-links") && !law.contains("class=passage>"),
+        "{law}"
+    );
+    assert!(law.contains("/states/arcadia/#p3") && law.contains("/states/arcadia/#p5"));
+    // norm-a has two: still quoted.
+    let norm = read(&root.path().join("site/concepts/norm-a/index.html"));
+    assert!(
+        norm.contains("class=passage>") && norm.contains("各国应合作制定和采取措施"),
+        "{norm}"
+    );
+}

@@ -201,6 +201,12 @@ fn reply_row(site: &Site, ri: usize) -> Value {
     })
 }
 
+/// What a page needs to name and link a reply.
+fn reply_ref(site: &Site, ri: usize) -> Value {
+    let r = &site.replies[ri];
+    json!({"title": r.page.meta.title, "slug": r.page.meta.slug.value, "url": format!("{}{}", site.config.base_path(), r.url)})
+}
+
 fn concept_summary(site: &Site, ci: usize) -> Value {
     let c = &site.concepts[ci];
     let m = &c.page.meta;
@@ -388,19 +394,22 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         );
         summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
         ctx.insert("concept", &summary);
+        let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
+        let quote = total <= site.config.site.concept_quote_limit;
+        ctx.insert("quoted", &quote);
         let groups: Vec<Value> = c
             .passages
             .iter()
             .map(|(ri, numbers)| {
                 let r = &site.replies[*ri];
                 json!({
-                    "reply": reply_row(site, *ri),
+                    "reply": reply_ref(site, *ri),
                     "anchor": format!("r-{}", r.page.meta.slug.value),
                     "passages": numbers.iter().map(|&n| json!({
                         "n": n,
                         "href": format!("{base}{}#p{n}", r.url),
                         "section": r.section_of.get(&n),
-                        "html": body::quoted_passage(site, r, n),
+                        "html": if quote { body::quoted_passage(site, r, n) } else { String::new() },
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -408,7 +417,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
         ctx.insert("groups", &groups);
         let silent: Vec<Value> = (0..site.replies.len())
             .filter(|&ri| passages_of(c, ri).is_none())
-            .map(|ri| reply_row(site, ri))
+            .map(|ri| reply_ref(site, ri))
             .collect();
         ctx.insert("silent", &silent);
         jobs.push(PageJob {
