@@ -576,12 +576,11 @@ fn link_symbols(
     let mut by_event: BTreeMap<usize, Vec<(usize, usize, String)>> = BTreeMap::new();
     let mut symbols_found = Vec::new();
     for m in found {
-        if let Some(&(i, s, e)) = spans.iter().find(|(_, s, e)| m.start >= *s && m.end <= *e) {
+        if let Some(&(i, s, _)) = spans.iter().find(|(_, s, e)| m.start >= *s && m.end <= *e) {
             by_event
                 .entry(i)
                 .or_default()
                 .push((m.start - s, m.end - s, m.symbol.clone()));
-            let _ = e;
             symbols_found.push(m.symbol);
         }
     }

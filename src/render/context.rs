@@ -236,6 +236,10 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
     let sections = &site.config.sections;
     let t = |k| site.config.string(k).to_string();
     let words = Words::from_site(site);
+    // Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
+    let rows: Vec<Value> = (0..site.replies.len())
+        .map(|i| reply_row(site, i))
+        .collect();
     let mut jobs = Vec::new();
     let allow_html = site.config.site.allow_raw_html;
     let md_ctx = crate::render::html::Ctx {
@@ -261,12 +265,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             "lead",
             &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
         );
-        ctx.insert(
-            "replies",
-            &(0..site.replies.len())
-                .map(|i| reply_row(site, i))
-                .collect::<Vec<_>>(),
-        );
+        ctx.insert("replies", &rows);
         ctx.insert("concepts", &top_concepts(site));
         ctx.insert("stats", &json!({
             "replies": site.replies.len(),
@@ -286,12 +285,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
     {
         let path = urls::replies(sections);
         let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
-        ctx.insert(
-            "replies",
-            &(0..site.replies.len())
-                .map(|i| reply_row(site, i))
-                .collect::<Vec<_>>(),
-        );
+        ctx.insert("replies", &rows);
         let mut regions: Vec<_> = site
             .config
             .regions
@@ -321,7 +315,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             &m.title,
             &format!("{} — {}", m.title, site.config.report.symbol),
         );
-        ctx.insert("reply", &reply_row(site, ri));
+        ctx.insert("reply", &rows[ri]);
         ctx.insert("body_html", &body::reply_body(site, r, &words));
         let toc: Vec<Value> = r
             .page
@@ -346,11 +340,8 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             })
             .collect();
         ctx.insert("concepts", &concepts);
-        ctx.insert("prev", &ri.checked_sub(1).map(|i| reply_row(site, i)));
-        ctx.insert(
-            "next",
-            &site.replies.get(ri + 1).map(|_| reply_row(site, ri + 1)),
-        );
+        ctx.insert("prev", &ri.checked_sub(1).map(|i| &rows[i]));
+        ctx.insert("next", &rows.get(ri + 1));
         let (zh, en) = citations(site, ri);
         ctx.insert(
             "cite",
@@ -455,7 +446,7 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                         json!({"count": n, "level": level.min(4), "href": format!("{base}{}#r-{}", c.url, site.replies[ri].page.meta.slug.value), "concept": concept_label(site, ci)})
                     })
                     .collect();
-                json!({"reply": reply_row(site, ri), "cells": cells})
+                json!({"reply": rows[ri], "cells": cells})
             })
             .collect();
         ctx.insert("rows", &rows);
