@@ -1,7 +1,9 @@
-//! The pipeline, stage after stage: load → resolve → render → check links → index → write.
-//! Each stage takes the previous one's value; `build` times them for the summary line.
+//! The pipeline, stage after stage: load → resolve → render → index → extras → check links →
+//! commit. Each stage takes the previous one's value; every file is written as it is made;
+//! `build` times the stages for the summary line and the benchmark.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -10,6 +12,7 @@ use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::link::{Site, ledger};
 use crate::output::OutputFile;
+use crate::progress::Progress;
 use crate::{content, link, linkcheck, output, render, search};
 
 #[derive(Debug, Clone)]
@@ -22,16 +25,25 @@ pub struct BuildOptions {
     pub write: bool,
 }
 
-/// Time spent in each stage.
+/// Time spent in each stage. Pages, index and extras are written as they are made, so
+/// `render`, `index` and `extras` include writing their files; `write_threads` and
+/// `scan_threads` say how much of that was writing and reading links, added up over threads.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub load: Duration,
     pub link: Duration,
-    pub render: Duration,
-    pub check: Duration,
+    /// Minifying the templates (once, as they load).
     pub minify: Duration,
+    pub render: Duration,
     pub index: Duration,
-    pub write: Duration,
+    /// Citation files, open data, sitemap, assets.
+    pub extras: Duration,
+    /// Resolving every page's links against the files and ids the build made.
+    pub check: Duration,
+    /// Putting the written site in place of the old one.
+    pub commit: Duration,
+    pub write_threads: Duration,
+    pub scan_threads: Duration,
 }
 
 #[derive(Debug)]
@@ -75,8 +87,22 @@ pub fn load_site(
     base_url: Option<&str>,
     timings: &mut Timings,
 ) -> Result<Site, BuildError> {
+    load_site_with(
+        Config::load(root).map_err(BuildError::from),
+        root,
+        base_url,
+        timings,
+    )
+}
+
+fn load_site_with(
+    config: Result<Config, BuildError>,
+    root: &Path,
+    base_url: Option<&str>,
+    timings: &mut Timings,
+) -> Result<Site, BuildError> {
     let t = Instant::now();
-    let mut config = Config::load(root)?;
+    let mut config = config?;
     if let Some(url) = base_url {
         config.set_base_url(url)?;
     }
@@ -96,81 +122,108 @@ fn into_error(d: Diagnostics) -> BuildError {
 }
 
 /// Runs the whole pipeline. With `write`, replaces the output folder atomically.
+///
+/// Every file goes to the staging folder the moment it is made and only a few facts about it
+/// are kept (its path, size, ids and links), so memory holds the site model and the pages in
+/// flight, not the site. The link check runs on those facts at the end; if it or anything
+/// else fails, the staging folder is removed and the previous site stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let mut timings = Timings::default();
     if opts.write {
         output::check_output_folder(&opts.root, &opts.output)?;
     }
+    let progress = Progress::start();
+    let config = Config::load(&opts.root).map_err(BuildError::from);
+    let minify = config.as_ref().is_ok_and(|c| c.site.minify);
     // Templates and assets load alongside content; all their errors are reported together.
-    let (site, (tera, assets)) = rayon::join(
-        || load_site(&opts.root, opts.base_url.as_deref(), &mut timings),
+    let (site, ((templates, minify_time), assets)) = rayon::join(
+        || load_site_with(config, &opts.root, opts.base_url.as_deref(), &mut timings),
         || {
-            (
-                render::templates::load(&opts.root),
-                render::assets::load(&opts.root),
-            )
+            let t = Instant::now();
+            let templates = render::templates::load(&opts.root, minify);
+            ((templates, t.elapsed()), render::assets::load(&opts.root))
         },
     );
+    timings.minify = minify_time;
     let mut diags = Diagnostics::default();
     let site = site.map_err(|e| diags.extend(e.0)).ok();
-    let tera = tera.map_err(|e| diags.extend(e)).ok();
+    let templates = templates.map_err(|e| diags.extend(e)).ok();
     let assets = assets.map_err(|e| diags.extend(e)).ok();
-    let (Some(site), Some(tera), Some(assets)) = (site, tera, assets) else {
+    let (Some(site), Some(templates), Some(assets)) = (site, templates, assets) else {
         return Err(into_error(diags));
     };
     let ledger_entries = ledger::read(&opts.root)?;
     diags.extend(ledger::check(&site, &ledger_entries));
+    let base_path = site.config.base_path();
 
+    let staging = if opts.write {
+        Some(output::Staging::create(&opts.output)?)
+    } else {
+        None
+    };
+    let sink = output::Sink::new(staging);
+    let scan_nanos = AtomicU64::new(0);
+
+    // Render: each page is rendered, its links read, and written, in parallel.
     let t = Instant::now();
-    let mut pages = render::render(&site, &tera, &assets).map_err(BuildError)?;
+    progress.stage("render", site.replies.len());
+    let pages = render::render_each(&site, &templates, &assets, |path, html| {
+        let s = Instant::now();
+        let links = linkcheck::scan(&path, &html, &base_path);
+        scan_nanos.fetch_add(s.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        sink.put(&OutputFile::new(path, html))?;
+        progress.tick();
+        Ok(links)
+    })
+    .map_err(BuildError)?;
     timings.render = t.elapsed();
-    let page_count = pages.len();
-    let page_paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
 
+    progress.stage("index", 0);
     let t = Instant::now();
     let search_docs = search_docs(&site);
     let search_files = search::build_index(&search_docs)
         .map_err(|e| Diagnostic::new("content", format!("cannot build the search index: {e}")))?;
-    timings.index = t.elapsed();
+    drop(search_docs);
     let search_bytes: u64 = search_files.iter().map(|f| f.bytes.len() as u64).sum();
+    search_files
+        .into_par_iter()
+        .try_for_each(|f| sink.put(&OutputFile::new(f.path, f.bytes)))?;
+    timings.index = t.elapsed();
 
-    let mut extra = output::extras::all(&site, &page_paths);
-    extra.extend(
-        search_files
-            .into_iter()
-            .map(|f| OutputFile::new(f.path, f.bytes)),
-    );
-    extra.extend(assets.files.iter().cloned());
+    progress.stage("extras", 0);
+    let t = Instant::now();
+    let mut page_paths: Vec<&str> = pages.iter().map(|p| p.page()).collect();
+    page_paths.sort_unstable();
+    output::extras::write_all(&site, &page_paths, &sink)?;
+    for f in &assets.files {
+        sink.put(f)?;
+    }
+    timings.extras = t.elapsed();
 
     let t = Instant::now();
-    let mut all: Vec<OutputFile> = Vec::with_capacity(pages.len() + extra.len());
-    all.append(&mut pages);
-    all.append(&mut extra);
-    diags.extend(linkcheck::check(&all, &site.config.base_path()));
-    diags.extend(duplicate_paths(&all));
+    let summary = sink.finish();
+    diags.extend(linkcheck::resolve(
+        &pages,
+        summary.files.iter().map(|(p, _)| p.as_str()),
+    ));
+    diags.extend(duplicate_paths(&summary.files));
     timings.check = t.elapsed();
+    timings.write_threads = summary.write_time;
+    timings.scan_threads = Duration::from_nanos(scan_nanos.into_inner());
+    // On an error the staging folder is dropped, and with it removed.
     diags.into_result()?;
 
     let t = Instant::now();
-    if site.config.site.minify {
-        let cfg = render::minify::cfg();
-        all.par_iter_mut()
-            .filter(|f| f.path.ends_with(".html"))
-            .for_each(|f| f.bytes = render::minify::minify_html(&f.bytes, &cfg));
+    if let Some(staging) = summary.staging {
+        staging.commit()?;
     }
-    timings.minify = t.elapsed();
-    all.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let t = Instant::now();
-    if opts.write {
-        output::write_site(&opts.output, &all)?;
-    }
-    timings.write = t.elapsed();
+    timings.commit = t.elapsed();
+    progress.done();
     Ok(BuildReport {
-        pages: page_count,
-        files: all.len(),
-        bytes: all.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: pages.len(),
+        files: summary.files.len(),
+        bytes: summary.files.iter().map(|(_, b)| b).sum(),
         input_bytes: site.input_bytes,
         search_bytes,
         total: start.elapsed(),
@@ -179,14 +232,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-fn duplicate_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
-    let mut seen = std::collections::BTreeSet::new();
+fn duplicate_paths(files: &[(String, u64)]) -> Vec<Diagnostic> {
+    // `files` is sorted: a path written twice stands twice in a row.
     files
-        .iter()
-        .filter(|f| !seen.insert(f.path.as_str()))
-        .map(|f| {
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| {
             Diagnostic::new(
-                format!("site/{}", f.path),
+                format!("site/{}", w[0].0),
                 "two outputs would be written to this file",
             )
             .help("an asset, page or alias uses the path of another; rename one")

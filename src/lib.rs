@@ -14,6 +14,7 @@ pub mod import;
 pub mod link;
 pub mod linkcheck;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;

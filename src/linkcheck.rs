@@ -1,30 +1,84 @@
 //! Check stage: every internal link and `#anchor` in the rendered pages must land on a file
-//! the build writes and an id that file has. Runs on the HTML before minification, where
-//! every attribute value is still quoted.
+//! the build writes and an id that file has. Each page is read as it is rendered
+//! ([`scan`]); the links are resolved once every file is known ([`resolve`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::error::Diagnostic;
+#[cfg(test)]
 use crate::output::OutputFile;
 
-/// Ids per HTML file, and the set of all files.
-struct Targets<'a> {
-    files: BTreeSet<&'a str>,
-    ids: BTreeMap<&'a str, BTreeSet<&'a str>>,
+/// What the check needs of one HTML page, taken while the page passes through the build so
+/// that the page itself need not be kept: its ids, and its links to other files (links
+/// within the page are checked at once).
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    page: String,
+    ids: HashSet<String>,
+    /// (file, fragment, link as written) of each link to another file of the site.
+    outgoing: Vec<(String, Option<String>, String)>,
+    /// Problems found on the page alone: (link, problem).
+    problems: Vec<(String, String)>,
 }
 
-fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
-    let needle = format!(" {attr}=\"");
+impl PageLinks {
+    /// The page's path in the site.
+    pub fn page(&self) -> &str {
+        &self.page
+    }
+}
+
+/// The `id`, `href` and `src` attributes of every start tag, with their values, quoted or
+/// not (the templates are minified, and minify-html drops the quotes a value does not need).
+/// Text between tags is skipped whole, so `src=x` written in a paragraph is not a link.
+fn attributes(html: &str) -> Vec<(&str, &str)> {
+    let b = html.as_bytes();
     let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        let after = &rest[i + needle.len()..];
-        match after.find('"') {
-            Some(j) => {
-                out.push(&after[..j]);
-                rest = &after[j..];
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        i += lt + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue; // an end tag, a comment, a doctype or a stray `<`
+        }
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+            i += 1;
+        }
+        // Attributes, up to the tag's `>`.
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
             }
-            None => break,
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let name_start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = &html[name_start..i];
+            if b.get(i) != Some(&b'=') {
+                continue;
+            }
+            i += 1;
+            let value = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[i + 1..].find(q as char).map_or(b.len(), |j| i + 1 + j);
+                    let v = &html[i + 1..end];
+                    i = (end + 1).min(b.len());
+                    v
+                }
+                _ => {
+                    let start = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    &html[start..i]
+                }
+            };
+            if matches!(name, "id" | "href" | "src") {
+                out.push((name, value));
+            }
         }
     }
     out
@@ -34,33 +88,70 @@ fn unescape_amp(s: &str) -> String {
     s.replace("&amp;", "&")
 }
 
-/// Broken internal links, one diagnostic per (page, target).
-pub fn check(files: &[OutputFile], base_path: &str) -> Vec<Diagnostic> {
-    let html: Vec<(&str, &str)> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| {
-            std::str::from_utf8(&f.bytes)
-                .ok()
-                .map(|s| (f.path.as_str(), s))
-        })
-        .collect();
-    let targets = Targets {
-        files: files.iter().map(|f| f.path.as_str()).collect(),
-        ids: html
-            .iter()
-            .map(|(p, s)| (*p, attr_values(s, "id").into_iter().collect()))
-            .collect(),
+/// Reads the ids and links of the HTML page at `page` (its path in the site).
+pub fn scan(page: &str, html: &str, base_path: &str) -> PageLinks {
+    let mut links = PageLinks {
+        page: page.to_string(),
+        ..PageLinks::default()
     };
-    let mut errors = BTreeSet::new();
-    for (page, text) in &html {
-        for attr in ["href", "src"] {
-            for raw in attr_values(text, attr) {
-                let link = unescape_amp(raw);
-                if let Some(problem) = check_link(page, &link, base_path, &targets) {
-                    errors.insert((page.to_string(), link, problem));
+    let mut refs = Vec::new();
+    for (name, value) in attributes(html) {
+        match name {
+            "id" => {
+                links.ids.insert(value.to_string());
+            }
+            "href" | "src" => refs.push(value),
+            _ => {}
+        }
+    }
+    // Pages repeat links (paragraph numbers, concept tags): each is checked once.
+    refs.sort_unstable();
+    refs.dedup();
+    for raw in refs {
+        let link = unescape_amp(raw);
+        match target(page, &link, base_path) {
+            Err(problem) => links.problems.push((link, problem)),
+            Ok(None) => {}
+            Ok(Some((file, fragment))) if file == page => {
+                if let Some(f) = fragment
+                    && file.ends_with(".html")
+                    && !links.ids.contains(&f)
+                {
+                    links.problems.push((link, no_id(&file, &f)));
                 }
             }
+            Ok(Some((file, fragment))) => links.outgoing.push((file, fragment, link)),
+        }
+    }
+    links
+}
+
+/// Broken internal links, one diagnostic per (page, target): `pages` are the scanned HTML
+/// pages, `files` every file the build writes.
+pub fn resolve<'a>(
+    pages: &[PageLinks],
+    files: impl IntoIterator<Item = &'a str>,
+) -> Vec<Diagnostic> {
+    let files: HashSet<&str> = files.into_iter().collect();
+    let ids: HashMap<&str, &HashSet<String>> =
+        pages.iter().map(|p| (p.page.as_str(), &p.ids)).collect();
+    let mut errors = BTreeSet::new();
+    for p in pages {
+        for (link, problem) in &p.problems {
+            errors.insert((p.page.as_str(), link.as_str(), problem.clone()));
+        }
+        for (file, fragment, link) in &p.outgoing {
+            let problem = if !files.contains(file.as_str()) {
+                format!("no page or file /{file} is built")
+            } else if let Some(f) = fragment
+                && file.ends_with(".html")
+                && !ids.get(file.as_str()).is_some_and(|ids| ids.contains(f))
+            {
+                no_id(file, f)
+            } else {
+                continue;
+            };
+            errors.insert((p.page.as_str(), link.as_str(), problem));
         }
     }
     errors
@@ -77,9 +168,26 @@ pub fn check(files: &[OutputFile], base_path: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn check_link(page: &str, link: &str, base: &str, t: &Targets) -> Option<String> {
+/// Broken internal links among `files` held in memory.
+#[cfg(test)]
+fn check(files: &[OutputFile], base_path: &str) -> Vec<Diagnostic> {
+    let pages: Vec<PageLinks> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| scan(&f.path, &String::from_utf8_lossy(&f.bytes), base_path))
+        .collect();
+    resolve(&pages, files.iter().map(|f| f.path.as_str()))
+}
+
+fn no_id(file: &str, fragment: &str) -> String {
+    format!("/{file} has no element with id `{fragment}`")
+}
+
+/// The file (relative to the site) and fragment a link points to; `None` for links out of the
+/// site; an error for a link that cannot work wherever its target is.
+fn target(page: &str, link: &str, base: &str) -> Result<Option<(String, Option<String>)>, String> {
     if link.is_empty() {
-        return Some("empty link".into());
+        return Err("empty link".into());
     }
     let lower = link.to_ascii_lowercase();
     if lower.starts_with("http://")
@@ -88,7 +196,7 @@ fn check_link(page: &str, link: &str, base: &str, t: &Targets) -> Option<String>
         || lower.starts_with("data:")
         || link.starts_with("//")
     {
-        return None;
+        return Ok(None);
     }
     let (path, fragment) = match link.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -100,7 +208,7 @@ fn check_link(page: &str, link: &str, base: &str, t: &Targets) -> Option<String>
     } else if let Some(rest) = path.strip_prefix(base) {
         rest.to_string()
     } else if path.starts_with('/') {
-        return Some(format!("it is outside the site's base path {base}"));
+        return Err(format!("it is outside the site's base path {base}"));
     } else {
         // Relative to the page's folder.
         let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
@@ -108,7 +216,9 @@ fn check_link(page: &str, link: &str, base: &str, t: &Targets) -> Option<String>
         for seg in path.split('/') {
             match seg {
                 ".." => {
-                    parts.pop()?;
+                    if parts.pop().is_none() {
+                        return Ok(None);
+                    }
                 }
                 "." | "" => {}
                 s => parts.push(s),
@@ -125,16 +235,8 @@ fn check_link(page: &str, link: &str, base: &str, t: &Targets) -> Option<String>
     } else {
         file
     };
-    if !t.files.contains(file.as_str()) {
-        return Some(format!("no page or file /{file} is built"));
-    }
-    if let Some(f) = fragment.filter(|f| !f.is_empty())
-        && file.ends_with(".html")
-        && !t.ids.get(file.as_str()).is_some_and(|ids| ids.contains(f))
-    {
-        return Some(format!("/{file} has no element with id `{f}`"));
-    }
-    None
+    let fragment = fragment.filter(|f| !f.is_empty()).map(str::to_string);
+    Ok(Some((file, fragment)))
 }
 
 #[cfg(test)]
@@ -143,6 +245,15 @@ mod tests {
 
     fn f(p: &str, s: &str) -> OutputFile {
         OutputFile::new(p, s)
+    }
+
+    #[test]
+    fn reads_attributes_of_tags_only() {
+        let html = r#"<p id=p1 class="para">src=x &lt;img src=y&gt;<a href='#p1' title=t>1</a><img src=/a.png/></p><br>"#;
+        assert_eq!(
+            attributes(html),
+            vec![("id", "p1"), ("href", "#p1"), ("src", "/a.png/")]
+        );
     }
 
     #[test]

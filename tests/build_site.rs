@@ -38,11 +38,11 @@ fn fixture_site_builds_with_every_kind_of_page() {
     }
     let reply = read(&site.join("states/arcadia/index.html"));
     // Paragraph anchors with their numbers, footnotes, symbols linked, tags shown.
-    assert!(reply.contains(" id=p1>"), "{reply}");
-    assert!(reply.contains("href=#p2"), "paragraph number link");
+    assert!(has_attr(&reply, "id", "p1"), "{reply}");
+    assert!(has_attr(&reply, "href", "#p2"), "paragraph number link");
     assert!(reply.contains("https://undocs.org/ch/A/70/174"));
     assert!(reply.contains("https://undocs.org/ch/A/RES/70/237"));
-    assert!(reply.contains("id=fn-1"));
+    assert!(has_attr(&reply, "id", "fn-1"));
     assert!(reply.contains("/concepts/international-law/"));
     assert!(reply.contains("citation_technical_report_number"));
     // Assets carry a content hash.
@@ -269,10 +269,10 @@ fn a_site_under_a_sub_path_links_everything_under_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let home = read(&root.path().join("site/index.html"));
     assert!(
-        home.contains("href=/repo/states/") && home.contains("/repo/assets/style."),
+        has_attr(&home, "href", "/repo/states/") && home.contains("/repo/assets/style."),
         "{home}"
     );
-    assert!(!home.contains("href=/states/"));
+    assert!(!has_attr(&home, "href", "/states/"));
     let sitemap = read(&root.path().join("site/sitemap.xml"));
     assert!(
         sitemap.contains("<loc>https://user.github.io/repo/states/arcadia/</loc>"),
@@ -299,14 +299,59 @@ fn a_concept_page_over_the_quote_limit_links_its_passages() {
             .join("site/concepts/international-law/index.html"),
     );
     assert!(
-        law.contains("passage-links") && !law.contains("class=passage>"),
+        law.contains("passage-links") && !has_attr(&law, "class", "passage"),
         "{law}"
     );
     assert!(law.contains("/states/arcadia/#p3") && law.contains("/states/arcadia/#p5"));
     // norm-a has two: still quoted.
     let norm = read(&root.path().join("site/concepts/norm-a/index.html"));
     assert!(
-        norm.contains("class=passage>") && norm.contains("各国应合作制定和采取措施"),
+        has_attr(&norm, "class", "passage") && norm.contains("各国应合作制定和采取措施"),
         "{norm}"
     );
+}
+
+/// The templates are minified once instead of every page: the pages must be what minifying
+/// every page would make of them, on the real site (every kind of page, the map, the charts).
+#[test]
+fn minified_templates_make_the_pages_a_minify_pass_would() {
+    let root = site_root(&repo().join("content"));
+    std::fs::copy(
+        repo().join("published-urls.txt"),
+        root.path().join("published-urls.txt"),
+    )
+    .unwrap();
+    let out = wenji(root.path(), &["build", "--output", "minified"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    edit_file(root.path(), "wenji.toml", |t| {
+        assert!(t.contains("minify = true"));
+        t.replace("minify = true", "minify = false")
+    });
+    let out = wenji(root.path(), &["build", "--output", "plain"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (minified, plain) = (
+        snapshot(&root.path().join("minified")),
+        snapshot(&root.path().join("plain")),
+    );
+    assert_eq!(
+        minified.keys().collect::<Vec<_>>(),
+        plain.keys().collect::<Vec<_>>()
+    );
+    let cfg = wenji::render::minify::cfg();
+    let (mut pages, mut minified_bytes, mut plain_bytes) = (0, 0, 0);
+    for (path, bytes) in minified.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let a = wenji::render::minify::minify_html(bytes, &cfg);
+        let b = wenji::render::minify::minify_html(&plain[path], &cfg);
+        assert!(
+            a == b,
+            "{path}: minified templates and a minified page differ:\n{}\n---\n{}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        );
+        pages += 1;
+        minified_bytes += bytes.len();
+        plain_bytes += plain[path].len();
+    }
+    assert!(pages >= 40, "{pages} pages");
+    assert!(minified_bytes < plain_bytes * 97 / 100);
 }

@@ -1096,15 +1096,25 @@ fn hostile_text_is_escaped_never_executed() {
     assert!(problems.is_empty(), "{problems:#?}");
     let reply = read(&site.join("states/arcadia/index.html"));
     // Shown as text, escaped.
-    assert!(reply.contains("&lt;script>alert(5)&lt;/script>"), "{reply}");
+    assert!(
+        reply.contains("&lt;script>alert(5)&lt;/script>")
+            || reply.contains("&lt;script&gt;alert(5)&lt;/script&gt;"),
+        "{reply}"
+    );
     assert!(
         reply.contains("&lt;div class=\"raw\">")
             || reply.contains("&lt;div class=&quot;raw&quot;>")
+            || reply.contains("&lt;div class=&quot;raw&quot;&gt;")
             || reply.contains("&lt;div class=raw>")
     );
     assert!(!reply.contains("<div class=raw>raw") && !reply.contains("<div class=\"raw\">raw"));
     // The title's `</title>` did not end the title.
-    assert!(reply.contains("&lt;/title>"), "{reply}");
+    assert!(
+        ["&lt;/title>", "&lt;/title&gt;", "&lt;&#x2F;title&gt;"]
+            .iter()
+            .any(|t| reply.contains(t)),
+        "{reply}"
+    );
     // JSON in script elements cannot close them.
     for t in html_tags(&reply).iter().filter(|t| t.name == "script") {
         let body = &reply[t.at..];

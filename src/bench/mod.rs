@@ -249,8 +249,12 @@ fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
                 "total_ms": ms(r.total),
                 "stages": {
                     "load": ms(t.load), "link": ms(t.link), "render": ms(t.render),
-                    "check": ms(t.check), "minify": ms(t.minify), "index": ms(t.index),
-                    "write": ms(t.write),
+                    "index": ms(t.index), "extras": ms(t.extras), "check": ms(t.check),
+                    "commit": ms(t.commit),
+                },
+                "within": {
+                    "minify": ms(t.minify), "write": ms(t.write_threads),
+                    "scan": ms(t.scan_threads),
                 },
             })
         }
@@ -385,8 +389,9 @@ fn measure_site(
     Ok(r)
 }
 
+/// The stages in build order; they follow one another, so their times add up.
 const STAGES: [&str; 7] = [
-    "load", "link", "render", "check", "minify", "index", "write",
+    "load", "link", "render", "index", "extras", "check", "commit",
 ];
 
 fn mb(bytes: f64) -> f64 {
@@ -454,13 +459,13 @@ fn report(
             )),
         );
     }
-    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time. `rest of build()`: the untimed parts of build::build — config, templates and assets (alongside load), ledger check, search documents are in `index`, extras (sitemap, citation files, open data), sorting; `process`: exec, dynamic loading, freeing memory and exit, i.e. the child's wall time minus build::build's own total):\n\n");
+    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time). Every file is written as it is made: `render` is rendering the pages, reading their links and writing them; `index` building and writing the search index; `extras` the citation files, open data, sitemap and assets; `check` resolving every link and anchor; `commit` putting the new site in place. `rest of build()`: config, templates and assets (alongside load), the ledger check; `process`: exec, dynamic loading, freeing memory and exit, i.e. the child's wall time minus build::build's own total. The last three columns are parts of the stages, added up over the threads: minifying the templates (once, alongside load), writing files, reading pages' links:\n\n");
     s.push_str("| site | wall ms |");
     for st in STAGES {
         let _ = write!(s, " {st} |");
     }
-    s.push_str(" rest of build() | process |\n|---|---:|");
-    for _ in 0..=STAGES.len() + 1 {
+    s.push_str(" rest of build() | process | minify (templates) | write (threads) | link scan (threads) |\n|---|---:|");
+    for _ in 0..=STAGES.len() + 4 {
         s.push_str("---:|");
     }
     s.push('\n');
@@ -480,9 +485,12 @@ fn report(
         let process = (wall - total).max(0.0);
         let _ = writeln!(
             s,
-            " {untimed:.0} ({:.0}%) | {process:.0} ({:.0}%) |",
+            " {untimed:.0} ({:.0}%) | {process:.0} ({:.0}%) | {:.1} | {:.0} | {:.0} |",
             100.0 * untimed / wall.max(1e-9),
-            100.0 * process / wall.max(1e-9)
+            100.0 * process / wall.max(1e-9),
+            j["within"]["minify"].as_f64().unwrap_or(0.0),
+            j["within"]["write"].as_f64().unwrap_or(0.0),
+            j["within"]["scan"].as_f64().unwrap_or(0.0),
         );
     }
     s.push_str("\nThe floor's own split (median run; ms): read + render Markdown | write\n\n");

@@ -5,11 +5,14 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::error::Diagnostic;
 use crate::link::{Site, urls};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::render::html::escaped;
 
-pub fn all(site: &Site, page_paths: &[String]) -> Vec<OutputFile> {
+/// Writes every extra file into `sink`; `page_paths` are the pages the build made (for the
+/// sitemap).
+pub fn write_all(site: &Site, page_paths: &[&str], sink: &Sink) -> Result<(), Diagnostic> {
     let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
     // A sitemap lists absolute URLs: there is none when the base URL is only a path.
     if absolute_base(site) {
@@ -25,23 +28,25 @@ pub fn all(site: &Site, page_paths: &[String]) -> Vec<OutputFile> {
     {
         files.push(OutputFile::new("CNAME", format!("{cname}\n")));
     }
-    let cites: Vec<Vec<OutputFile>> = (0..site.replies.len())
-        .into_par_iter()
-        .map(|ri| citation_files(site, ri))
-        .collect();
-    files.extend(cites.into_iter().flatten());
-    files.extend(open_data(site));
-    files
+    for f in &files {
+        sink.put(f)?;
+    }
+    (0..site.replies.len()).into_par_iter().try_for_each(|ri| {
+        citation_files(site, ri)
+            .iter()
+            .try_for_each(|f| sink.put(f))
+    })?;
+    write_open_data(site, sink)
 }
 
-fn sitemap(site: &Site, page_paths: &[String]) -> OutputFile {
+fn sitemap(site: &Site, page_paths: &[&str]) -> OutputFile {
     let base = &site.config.site.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let redirects: std::collections::BTreeSet<String> =
         site.redirects.keys().map(|k| urls::file_of(k)).collect();
-    for p in page_paths {
+    for &p in page_paths {
         if p == "404.html" || redirects.contains(p) {
             continue;
         }
@@ -139,15 +144,6 @@ fn bib_escape(s: &str) -> String {
         .collect()
 }
 
-/// One row per paragraph of every reply.
-pub fn paragraph_rows(site: &Site) -> Vec<Value> {
-    site.replies
-        .par_iter()
-        .map(|r| reply_rows(site, r))
-        .flatten()
-        .collect()
-}
-
 fn reply_rows(site: &Site, r: &crate::link::Reply) -> Vec<Value> {
     let mut rows = Vec::new();
     {
@@ -186,10 +182,15 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn open_data(site: &Site) -> Vec<OutputFile> {
+/// Replies whose open-data rows are made at once: enough to keep both threads busy, few
+/// enough that the rows in memory stay small whatever the size of the site.
+const OPEN_DATA_BATCH: usize = 64;
+
+/// The paragraph-level open data, JSON and CSV, written batch by batch as it is made.
+fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     let dir = urls::data(&site.config.sections);
-    // Rows are serialized reply by reply in parallel and spliced into the document, which is
-    // serialized with a placeholder for them: the bytes are those of serializing it whole.
+    // The document is serialized with a placeholder for its rows, which are serialized reply
+    // by reply and written in its place: the bytes are those of serializing it whole.
     const ROWS: &str = "\u{0}paragraphs\u{0}";
     let doc = json!({
         "report": site.config.report.symbol,
@@ -198,44 +199,49 @@ fn open_data(site: &Site) -> Vec<OutputFile> {
         "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url"],
         "paragraphs": ROWS,
     });
-    let parts: Vec<(String, String)> = site
-        .replies
-        .par_iter()
-        .map(|r| {
-            let rows = reply_rows(site, r);
-            let json = rows
-                .iter()
-                .map(|row| serde_json::to_string(row).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join(",");
-            let mut csv = String::new();
-            for row in &rows {
-                csv_row(row, &mut csv);
-            }
-            (json, csv)
-        })
-        .collect();
-    let rows_json = parts
-        .iter()
-        .map(|(j, _)| j.as_str())
-        .filter(|j| !j.is_empty())
-        .collect::<Vec<_>>()
-        .join(",");
+    let doc = serde_json::to_string(&doc).unwrap_or_default();
     let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
-    let json = serde_json::to_string(&doc).unwrap_or_default().replacen(
-        &placeholder,
-        &format!("[{rows_json}]"),
-        1,
-    );
-    let mut csv =
-        String::from("\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n");
-    for (_, c) in &parts {
-        csv.push_str(c);
+    let (head, tail) = doc.split_once(&placeholder).unwrap_or((&doc, ""));
+    let mut json = sink.open(&format!("{dir}paragraphs.json"))?;
+    let mut csv = sink.open(&format!("{dir}paragraphs.csv"))?;
+    json.write(head.as_bytes())?;
+    json.write(b"[")?;
+    csv.write(
+        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n".as_bytes(),
+    )?;
+    let mut first = true;
+    for batch in site.replies.chunks(OPEN_DATA_BATCH) {
+        let parts: Vec<(String, String)> = batch
+            .par_iter()
+            .map(|r| {
+                let rows = reply_rows(site, r);
+                let json = rows
+                    .iter()
+                    .map(|row| serde_json::to_string(row).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let mut csv = String::new();
+                for row in &rows {
+                    csv_row(row, &mut csv);
+                }
+                (json, csv)
+            })
+            .collect();
+        for (j, c) in parts {
+            if !j.is_empty() {
+                if !first {
+                    json.write(b",")?;
+                }
+                first = false;
+                json.write(j.as_bytes())?;
+            }
+            csv.write(c.as_bytes())?;
+        }
     }
-    vec![
-        OutputFile::new(format!("{dir}paragraphs.json"), json),
-        OutputFile::new(format!("{dir}paragraphs.csv"), csv),
-    ]
+    json.write(b"]")?;
+    json.write(tail.as_bytes())?;
+    sink.close(json)?;
+    sink.close(csv)
 }
 
 fn csv_row(r: &Value, csv: &mut String) {

@@ -5,8 +5,11 @@
 pub mod extras;
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -41,34 +44,220 @@ pub fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes `files` as the new content of `out`, atomically replacing what was there.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out.file_name().ok_or_else(|| {
-        Diagnostic::new(out, "the output folder has no name").help("pass --output site")
-    })?;
-    fs::create_dir_all(parent).map_err(|e| {
-        Diagnostic::new(
-            parent,
-            format!("cannot create the output's parent folder: {e}"),
-        )
-    })?;
-    clean_leftovers(parent, &name.to_string_lossy(), out);
-    let staging = parent.join(format!(
-        ".{}.new-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&staging);
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let staging = Staging::create(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
+}
+
+/// A site being written: files go into a hidden folder beside the output as the build makes
+/// them, and that folder replaces the output only on [`Staging::commit`]. Dropped without a
+/// commit (an error, a broken link found late), it is removed and the output is untouched.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out.file_name().ok_or_else(|| {
+            Diagnostic::new(out, "the output folder has no name").help("pass --output site")
+        })?;
+        fs::create_dir_all(parent).map_err(|e| {
+            Diagnostic::new(
+                parent,
+                format!("cannot create the output's parent folder: {e}"),
+            )
+        })?;
+        clean_leftovers(parent, &name.to_string_lossy(), out);
+        let dir = parent.join(format!(
+            ".{}.new-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| write_error(&dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            committed: false,
+        })
     }
-    result.map_err(|(path, e)| {
-        Diagnostic::new(path, format!("cannot write the site: {e}"))
-            .help("check the disk space and the permissions of the output folder")
-    })
+
+    /// Writes one file; safe to call from several threads at once.
+    pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
+        let rel = safe_relative(&f.path).ok_or_else(|| {
+            write_error(
+                Path::new(&f.path),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "path would leave the output folder",
+                ),
+            )
+        })?;
+        let path = self.dir.join(rel);
+        // Most files go into a folder an earlier file made: try the write first.
+        match fs::write(&path, &f.bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(p) = path.parent() {
+                    fs::create_dir_all(p).map_err(|e| write_error(p, e))?;
+                }
+                fs::write(&path, &f.bytes).map_err(|e| write_error(&path, e))
+            }
+            r => r.map_err(|e| write_error(&path, e)),
+        }
+    }
+
+    /// Creates a file to be written in pieces.
+    fn create_file(&self, path: &str) -> Result<fs::File, Diagnostic> {
+        let rel = safe_relative(path).ok_or_else(|| {
+            write_error(
+                Path::new(path),
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "path would leave the output folder",
+                ),
+            )
+        })?;
+        let path = self.dir.join(rel);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(|e| write_error(p, e))?;
+        }
+        fs::File::create(&path).map_err(|e| write_error(&path, e))
+    }
+
+    /// Puts the written site in place of the output.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        self.committed = true;
+        swap_in(&self.dir, &self.out).map_err(|(path, e)| {
+            let _ = fs::remove_dir_all(&self.dir);
+            write_error(&path, e)
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Where the build puts each file the moment it is made: the staging folder of `wenji build`,
+/// or nowhere for `wenji check`. It records every path and size (for the link check, the
+/// sitemap and the summary) and the time the threads spent writing. Safe to share between
+/// threads.
+pub struct Sink {
+    staging: Option<Staging>,
+    written: Mutex<Vec<(String, u64)>>,
+    write_nanos: AtomicU64,
+}
+
+/// What a [`Sink`] took in.
+pub struct SinkSummary {
+    pub staging: Option<Staging>,
+    /// Every file's path and size, sorted by path.
+    pub files: Vec<(String, u64)>,
+    /// Time spent writing, added up over the threads that wrote.
+    pub write_time: Duration,
+}
+
+impl Sink {
+    pub fn new(staging: Option<Staging>) -> Sink {
+        Sink {
+            staging,
+            written: Mutex::new(Vec::new()),
+            write_nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Writes one file.
+    pub fn put(&self, f: &OutputFile) -> Result<(), Diagnostic> {
+        if let Some(s) = &self.staging {
+            let t = Instant::now();
+            s.write(f)?;
+            self.add_time(t);
+        }
+        self.record(f.path.clone(), f.bytes.len() as u64);
+        Ok(())
+    }
+
+    /// Opens a file to be written piece by piece (large files such as the open data), to be
+    /// handed back to [`Sink::close`].
+    pub fn open(&self, path: &str) -> Result<SinkFile, Diagnostic> {
+        let file = match &self.staging {
+            Some(s) => Some(io::BufWriter::with_capacity(1 << 20, s.create_file(path)?)),
+            None => None,
+        };
+        Ok(SinkFile {
+            path: path.to_string(),
+            file,
+            bytes: 0,
+        })
+    }
+
+    pub fn close(&self, mut f: SinkFile) -> Result<(), Diagnostic> {
+        if let Some(w) = f.file.take() {
+            let t = Instant::now();
+            w.into_inner()
+                .map(drop)
+                .map_err(|e| e.into_error())
+                .map_err(|e| write_error(Path::new(&f.path), e))?;
+            self.add_time(t);
+        }
+        self.record(f.path, f.bytes);
+        Ok(())
+    }
+
+    fn record(&self, path: String, bytes: u64) {
+        if let Ok(mut w) = self.written.lock() {
+            w.push((path, bytes));
+        }
+    }
+
+    fn add_time(&self, since: Instant) {
+        self.write_nanos
+            .fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    pub fn finish(self) -> SinkSummary {
+        let mut files = self.written.into_inner().unwrap_or_default();
+        files.sort();
+        SinkSummary {
+            staging: self.staging,
+            files,
+            write_time: Duration::from_nanos(self.write_nanos.into_inner()),
+        }
+    }
+}
+
+/// A file being written through a [`Sink`].
+pub struct SinkFile {
+    path: String,
+    file: Option<io::BufWriter<fs::File>>,
+    bytes: u64,
+}
+
+impl SinkFile {
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.bytes += bytes.len() as u64;
+        match &mut self.file {
+            Some(w) => w
+                .write_all(bytes)
+                .map_err(|e| write_error(Path::new(&self.path), e)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn write_error(path: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("cannot write the site: {e}"))
+        .help("check the disk space and the permissions of the output folder")
 }
 
 /// Folders a killed build left beside the output: its staging folder (`.site.new-PID`),
@@ -100,35 +289,6 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
             let _ = fs::remove_dir_all(&old);
         }
     }
-}
-
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), (PathBuf, io::Error)> {
-    fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    // Create folders first (sorted, once each), then write files in parallel.
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for f in files {
-        let rel = safe_relative(&f.path).ok_or_else(|| {
-            (
-                PathBuf::from(&f.path),
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "path would leave the output folder",
-                ),
-            )
-        })?;
-        if let Some(p) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            dirs.push(p.to_path_buf());
-        }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(dir.join(d)).map_err(|e| (dir.join(d), e))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| (path, e))
-    })
 }
 
 fn swap_in(staging: &Path, out: &Path) -> Result<(), (PathBuf, io::Error)> {

@@ -1,7 +1,6 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -39,13 +38,21 @@ pub fn fill_placeholders(template: &str, pairs: &[(&str, &str)]) -> String {
     s
 }
 
+/// What every page's context holds, made once per build. Tera values share their lists and
+/// maps (`Arc`), so putting one into a page's context is a cheap clone, where inserting a
+/// `serde_json` value converts it anew for every page.
 struct Common<'a> {
     site: &'a Site,
     base: String,
-    site_json: Value,
-    strings: Value,
-    strings_json: String,
-    assets: Value,
+    site_json: tera::Value,
+    report: tera::Value,
+    strings: tera::Value,
+    strings_json: tera::Value,
+    assets: tera::Value,
+    urls: tera::Value,
+    search_url: tera::Value,
+    /// The navigation with each of its items marked current, and with none (key "").
+    navs: Vec<(&'static str, tera::Value)>,
 }
 
 impl<'a> Common<'a> {
@@ -66,17 +73,34 @@ impl<'a> Common<'a> {
             })
             .collect();
         let c = &site.config;
-        Common {
+        let s = &c.sections;
+        let b = &base;
+        let mut common = Common {
             site,
-            site_json: json!({
+            site_json: tera::Value::from_serializable(&json!({
                 "title": c.site.title, "title_en": c.site.title_en, "description": c.site.description,
                 "language": c.site.language, "base_url": c.site.base_url,
-            }),
-            strings: serde_json::to_value(&c.strings).unwrap_or(Value::Null),
-            strings_json: json_for_script(&Value::Object(script_strings)),
-            assets: Value::Object(asset_urls),
+            })),
+            report: tera::Value::from_serializable(&c.report),
+            strings: tera::Value::from_serializable(&c.strings),
+            strings_json: tera::Value::from_serializable(&json_for_script(&Value::Object(
+                script_strings,
+            ))),
+            assets: tera::Value::from_serializable(&Value::Object(asset_urls)),
+            urls: tera::Value::from_serializable(&json!({
+                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
+                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
+                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
+            })),
+            search_url: tera::Value::from_serializable(&format!("{b}{}", urls::search(s))),
+            navs: Vec::new(),
             base,
-        }
+        };
+        common.navs = ["", "replies", "concepts", "matrix", "documents", "about"]
+            .into_iter()
+            .map(|k| (k, tera::Value::from_serializable(&common.nav(k))))
+            .collect();
+        common
     }
 
     fn nav(&self, current: &str) -> Value {
@@ -113,25 +137,19 @@ impl<'a> Common<'a> {
         description: &str,
     ) -> Context {
         let mut ctx = Context::new();
-        let report = &self.site.config.report;
-        ctx.insert("site", &self.site_json);
-        ctx.insert("report", report);
+        ctx.insert_value("site", self.site_json.clone());
+        ctx.insert_value("report", self.report.clone());
         ctx.insert("base", &self.base);
-        ctx.insert("t", &self.strings);
-        ctx.insert("strings_json", &self.strings_json);
-        ctx.insert("asset", &self.assets);
-        ctx.insert("nav", &self.nav(nav_key));
-        let s = &self.site.config.sections;
-        let b = &self.base;
-        ctx.insert("search_url", &format!("{b}{}", urls::search(s)));
-        ctx.insert(
-            "urls",
-            &json!({
-                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
-                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
-                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
-            }),
-        );
+        ctx.insert_value("t", self.strings.clone());
+        ctx.insert_value("strings_json", self.strings_json.clone());
+        ctx.insert_value("asset", self.assets.clone());
+        let nav = match self.navs.iter().find(|(k, _)| *k == nav_key) {
+            Some((_, v)) => v.clone(),
+            None => tera::Value::from_serializable(&self.nav(nav_key)),
+        };
+        ctx.insert_value("nav", nav);
+        ctx.insert_value("search_url", self.search_url.clone());
+        ctx.insert_value("urls", self.urls.clone());
         ctx.insert(
             "page",
             &json!({
@@ -230,83 +248,42 @@ fn passages_of(c: &crate::link::Concept, ri: usize) -> Option<&[u32]> {
 }
 
 /// Every page of the site with its template and context.
-pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> {
-    let common = Common::new(site, assets);
-    let base = &common.base;
-    let sections = &site.config.sections;
-    let t = |k| site.config.string(k).to_string();
-    let words = Words::from_site(site);
-    // Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
-    let rows: Vec<Value> = (0..site.replies.len())
-        .map(|i| reply_row(site, i))
-        .collect();
-    let mut jobs = Vec::new();
-    let allow_html = site.config.site.allow_raw_html;
-    let md_ctx = crate::render::html::Ctx {
-        footnote_base: "",
-        footnote_backrefs: true,
-        allow_raw_html: allow_html,
-    };
+/// What the pages' contexts are built from, made once per build. Reply pages — nearly all
+/// pages of a large site — get their context only when they are rendered ([`Pages::reply`]),
+/// so a build never holds more than the pages being rendered at the moment.
+pub struct Pages<'a> {
+    site: &'a Site,
+    common: Common<'a>,
+    words: Words<'a>,
+    /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
+    rows: Vec<Value>,
+    /// The same rows as Tera values, for the reply pages (their own row, prev and next).
+    row_values: Vec<tera::Value>,
+}
 
-    // Home.
-    {
-        let title = site
-            .home
-            .as_ref()
-            .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
-        let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
-        let intro = site
-            .home
-            .as_ref()
-            .map(|h| doc_html(&h.doc, md_ctx))
-            .unwrap_or_default();
-        ctx.insert("intro_html", &intro);
-        ctx.insert(
-            "lead",
-            &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
-        );
-        ctx.insert("replies", &rows);
-        ctx.insert("concepts", &top_concepts(site));
-        ctx.insert("stats", &json!({
-            "replies": site.replies.len(),
-            "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
-            "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
-            "documents": site.documents.len(),
-        }));
-        ctx.insert("pictures", &pictures(site)?);
-        jobs.push(PageJob {
-            path: urls::file_of(&urls::home()),
-            template: "home.html",
-            context: ctx,
-        });
-    }
-
-    // Replies list.
-    {
-        let path = urls::replies(sections);
-        let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
-        ctx.insert("replies", &rows);
-        let mut regions: Vec<_> = site
-            .config
-            .regions
-            .iter()
-            .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+impl<'a> Pages<'a> {
+    pub fn new(site: &'a Site, assets: &AssetMap) -> Self {
+        let rows: Vec<Value> = (0..site.replies.len())
+            .map(|i| reply_row(site, i))
             .collect();
-        regions.sort_by_key(|r| r["order"].as_u64());
-        ctx.insert("regions", &regions);
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "replies.html",
-            context: ctx,
-        });
+        Pages {
+            site,
+            common: Common::new(site, assets),
+            words: Words::from_site(site),
+            row_values: rows.iter().map(tera::Value::from_serializable).collect(),
+            rows,
+        }
     }
 
-    // Each reply, in parallel: the reply bodies are most of the work of building contexts.
-    let reply_jobs: Vec<PageJob> = site
-        .replies
-        .par_iter()
-        .enumerate()
-        .map(|(ri, r)| {
+    pub fn reply_count(&self) -> usize {
+        self.site.replies.len()
+    }
+
+    /// The page of reply `ri`.
+    pub fn reply(&self, ri: usize) -> PageJob {
+        let (site, common, rows, words) = (self.site, &self.common, &self.row_values, &self.words);
+        let base = &common.base;
+        let r = &site.replies[ri];
         let m = &r.page.meta;
         let mut ctx = common.context(
             "reply",
@@ -315,8 +292,11 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             &m.title,
             &format!("{} — {}", m.title, site.config.report.symbol),
         );
-        ctx.insert("reply", &rows[ri]);
-        ctx.insert("body_html", &body::reply_body(site, r, &words));
+        ctx.insert_value("reply", rows[ri].clone());
+        ctx.insert_value(
+            "body_html",
+            tera::Value::from(body::reply_body(site, r, words)),
+        );
         let toc: Vec<Value> = r
             .page
             .doc
@@ -340,8 +320,12 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             })
             .collect();
         ctx.insert("concepts", &concepts);
-        ctx.insert("prev", &ri.checked_sub(1).map(|i| &rows[i]));
-        ctx.insert("next", &rows.get(ri + 1));
+        let none = || tera::Value::from_serializable(&None::<()>);
+        ctx.insert_value(
+            "prev",
+            ri.checked_sub(1).map_or_else(none, |i| rows[i].clone()),
+        );
+        ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
         let (zh, en) = citations(site, ri);
         ctx.insert(
             "cite",
@@ -357,38 +341,103 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
             template: "reply.html",
             context: ctx,
         }
-        })
-        .collect();
-    jobs.extend(reply_jobs);
-
-    // Concepts list and each concept.
-    {
-        let path = urls::concepts(sections);
-        let mut ctx = common.context("concepts", "concepts", &path, &t("concepts_title"), "");
-        ctx.insert("concepts", &top_concepts(site));
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "concepts.html",
-            context: ctx,
-        });
     }
-    for (ci, c) in site.concepts.iter().enumerate() {
-        let m = &c.page.meta;
-        let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
-        let mut summary = concept_summary(site, ci);
-        summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
-        summary["wording"] = json!(m.wording);
-        summary["wording_from"] = json!(
-            m.wording_from
+
+    /// Every page but the replies' (home, lists, concepts, matrix, plain pages, redirects).
+    pub fn others(&self) -> Result<Vec<PageJob>, Diagnostic> {
+        let (site, common, rows) = (self.site, &self.common, &self.rows);
+        let base = &common.base;
+        let sections = &site.config.sections;
+        let t = |k| site.config.string(k).to_string();
+        let mut jobs = Vec::new();
+        let allow_html = site.config.site.allow_raw_html;
+        let md_ctx = crate::render::html::Ctx {
+            footnote_base: "",
+            footnote_backrefs: true,
+            allow_raw_html: allow_html,
+        };
+
+        // Home.
+        {
+            let title = site
+                .home
                 .as_ref()
-                .and_then(|w| resolve_wording_from(site, &w.value))
-        );
-        summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
-        ctx.insert("concept", &summary);
-        let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
-        let quote = total <= site.config.site.concept_quote_limit;
-        ctx.insert("quoted", &quote);
-        let groups: Vec<Value> = c
+                .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
+            let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
+            let intro = site
+                .home
+                .as_ref()
+                .map(|h| doc_html(&h.doc, md_ctx))
+                .unwrap_or_default();
+            ctx.insert("intro_html", &intro);
+            ctx.insert(
+                "lead",
+                &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
+            );
+            ctx.insert("replies", &rows);
+            ctx.insert("concepts", &top_concepts(site));
+            ctx.insert("stats", &json!({
+            "replies": site.replies.len(),
+            "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
+            "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
+            "documents": site.documents.len(),
+        }));
+            ctx.insert("pictures", &pictures(site)?);
+            jobs.push(PageJob {
+                path: urls::file_of(&urls::home()),
+                template: "home.html",
+                context: ctx,
+            });
+        }
+
+        // Replies list.
+        {
+            let path = urls::replies(sections);
+            let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
+            ctx.insert("replies", &rows);
+            let mut regions: Vec<_> = site
+                .config
+                .regions
+                .iter()
+                .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+                .collect();
+            regions.sort_by_key(|r| r["order"].as_u64());
+            ctx.insert("regions", &regions);
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "replies.html",
+                context: ctx,
+            });
+        }
+
+        // Concepts list and each concept.
+        {
+            let path = urls::concepts(sections);
+            let mut ctx = common.context("concepts", "concepts", &path, &t("concepts_title"), "");
+            ctx.insert("concepts", &top_concepts(site));
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "concepts.html",
+                context: ctx,
+            });
+        }
+        for (ci, c) in site.concepts.iter().enumerate() {
+            let m = &c.page.meta;
+            let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
+            let mut summary = concept_summary(site, ci);
+            summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
+            summary["wording"] = json!(m.wording);
+            summary["wording_from"] = json!(
+                m.wording_from
+                    .as_ref()
+                    .and_then(|w| resolve_wording_from(site, &w.value))
+            );
+            summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
+            ctx.insert("concept", &summary);
+            let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
+            let quote = total <= site.config.site.concept_quote_limit;
+            ctx.insert("quoted", &quote);
+            let groups: Vec<Value> = c
             .passages
             .iter()
             .map(|(ri, numbers)| {
@@ -405,36 +454,36 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                 })
             })
             .collect();
-        ctx.insert("groups", &groups);
-        let silent: Vec<Value> = (0..site.replies.len())
-            .filter(|&ri| passages_of(c, ri).is_none())
-            .map(|ri| reply_ref(site, ri))
-            .collect();
-        ctx.insert("silent", &silent);
-        jobs.push(PageJob {
-            path: urls::file_of(&c.url),
-            template: "concept.html",
-            context: ctx,
-        });
-    }
+            ctx.insert("groups", &groups);
+            let silent: Vec<Value> = (0..site.replies.len())
+                .filter(|&ri| passages_of(c, ri).is_none())
+                .map(|ri| reply_ref(site, ri))
+                .collect();
+            ctx.insert("silent", &silent);
+            jobs.push(PageJob {
+                path: urls::file_of(&c.url),
+                template: "concept.html",
+                context: ctx,
+            });
+        }
 
-    // Matrix.
-    {
-        let path = urls::matrix(sections);
-        let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
-        let columns: Vec<usize> = ordered_concepts(site);
-        let max = site
-            .concepts
-            .iter()
-            .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        ctx.insert("columns", &columns.iter().map(|&ci| json!({
+        // Matrix.
+        {
+            let path = urls::matrix(sections);
+            let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
+            let columns: Vec<usize> = ordered_concepts(site);
+            let max = site
+                .concepts
+                .iter()
+                .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            ctx.insert("columns", &columns.iter().map(|&ci| json!({
             "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
             "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
         })).collect::<Vec<_>>());
-        let rows: Vec<Value> = (0..site.replies.len())
+            let rows: Vec<Value> = (0..site.replies.len())
             .map(|ri| {
                 let cells: Vec<Value> = columns
                     .iter()
@@ -449,19 +498,20 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                 json!({"reply": rows[ri], "cells": cells})
             })
             .collect();
-        ctx.insert("rows", &rows);
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "matrix.html",
-            context: ctx,
-        });
-    }
+            ctx.insert("rows", &rows);
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "matrix.html",
+                context: ctx,
+            });
+        }
 
-    // Documents.
-    {
-        let path = urls::documents(sections);
-        let mut ctx = common.context("documents", "documents", &path, &t("documents_title"), "");
-        let docs: Vec<Value> = site
+        // Documents.
+        {
+            let path = urls::documents(sections);
+            let mut ctx =
+                common.context("documents", "documents", &path, &t("documents_title"), "");
+            let docs: Vec<Value> = site
             .documents
             .iter()
             .map(|d| {
@@ -482,91 +532,92 @@ pub fn jobs(site: &Site, assets: &AssetMap) -> Result<Vec<PageJob>, Diagnostic> 
                 })
             })
             .collect();
-        ctx.insert("documents", &docs);
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "documents.html",
-            context: ctx,
-        });
-    }
+            ctx.insert("documents", &docs);
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "documents.html",
+                context: ctx,
+            });
+        }
 
-    // Open data, search, plain pages, 404.
-    {
-        let path = urls::data(sections);
-        let mut ctx = common.context("data", "", &path, &t("data_title"), "");
-        ctx.insert("data_base", &format!("{base}{path}"));
-        ctx.insert(
-            "paragraphs",
-            &site
-                .replies
+        // Open data, search, plain pages, 404.
+        {
+            let path = urls::data(sections);
+            let mut ctx = common.context("data", "", &path, &t("data_title"), "");
+            ctx.insert("data_base", &format!("{base}{path}"));
+            ctx.insert(
+                "paragraphs",
+                &site
+                    .replies
+                    .iter()
+                    .map(|r| r.page.doc.paragraph_count())
+                    .sum::<u32>(),
+            );
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "data.html",
+                context: ctx,
+            });
+            let path = urls::search(sections);
+            let ctx = common.context("search", "", &path, &t("search_title"), "");
+            jobs.push(PageJob {
+                path: urls::file_of(&path),
+                template: "search.html",
+                context: ctx,
+            });
+        }
+        for p in &site.pages {
+            let mut ctx = common.context(
+                "page",
+                &p.page.meta.slug.value,
+                &p.url,
+                &p.page.meta.title,
+                "",
+            );
+            ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
+            jobs.push(PageJob {
+                path: urls::file_of(&p.url),
+                template: "page.html",
+                context: ctx,
+            });
+        }
+        {
+            let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
+            let redirects: serde_json::Map<String, Value> = site
+                .redirects
                 .iter()
-                .map(|r| r.page.doc.paragraph_count())
-                .sum::<u32>(),
-        );
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "data.html",
-            context: ctx,
-        });
-        let path = urls::search(sections);
-        let ctx = common.context("search", "", &path, &t("search_title"), "");
-        jobs.push(PageJob {
-            path: urls::file_of(&path),
-            template: "search.html",
-            context: ctx,
-        });
+                .map(|(from, to)| {
+                    (
+                        format!("{base}{from}"),
+                        Value::String(format!("{base}{to}")),
+                    )
+                })
+                .collect();
+            ctx.insert(
+                "redirects_json",
+                &json_for_script(&Value::Object(redirects)),
+            );
+            jobs.push(PageJob {
+                path: "404.html".into(),
+                template: "404.html",
+                context: ctx,
+            });
+        }
+        for (from, to) in &site.redirects {
+            let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
+            ctx.insert("target", &format!("{base}{to}"));
+            ctx.insert(
+                "target_permalink",
+                &format!("{}{to}", site.config.site.base_url),
+            );
+            jobs.push(PageJob {
+                path: urls::file_of(from),
+                template: "redirect.html",
+                context: ctx,
+            });
+        }
+        Ok(jobs)
     }
-    for p in &site.pages {
-        let mut ctx = common.context(
-            "page",
-            &p.page.meta.slug.value,
-            &p.url,
-            &p.page.meta.title,
-            "",
-        );
-        ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
-        jobs.push(PageJob {
-            path: urls::file_of(&p.url),
-            template: "page.html",
-            context: ctx,
-        });
-    }
-    {
-        let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
-        let redirects: serde_json::Map<String, Value> = site
-            .redirects
-            .iter()
-            .map(|(from, to)| {
-                (
-                    format!("{base}{from}"),
-                    Value::String(format!("{base}{to}")),
-                )
-            })
-            .collect();
-        ctx.insert(
-            "redirects_json",
-            &json_for_script(&Value::Object(redirects)),
-        );
-        jobs.push(PageJob {
-            path: "404.html".into(),
-            template: "404.html",
-            context: ctx,
-        });
-    }
-    for (from, to) in &site.redirects {
-        let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
-        ctx.insert("target", &format!("{base}{to}"));
-        ctx.insert(
-            "target_permalink",
-            &format!("{}{to}", site.config.site.base_url),
-        );
-        jobs.push(PageJob {
-            path: urls::file_of(from),
-            template: "redirect.html",
-            context: ctx,
-        });
-    }
-    Ok(jobs)
 }
 
 /// Concepts in display order: each top-level concept followed by its children.

@@ -7,17 +7,23 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 /// Escapes text for an HTML text node or a quoted attribute value (also valid XML, for SVG):
 /// control characters that neither allows are dropped.
 pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+    // Every character that needs care is ASCII: copy the runs between them whole.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            0..0x20 if !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(rep);
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
 }
 
 pub fn escaped(s: &str) -> String {
@@ -276,6 +282,13 @@ mod tests {
             html("[x](https://a.org/?a=1&b=\"2\")"),
             "<a href=\"https://a.org/?a=1&amp;b=&quot;2&quot;\">x</a>"
         );
+    }
+
+    #[test]
+    fn escape_keeps_text_and_drops_control_characters() {
+        assert_eq!(escaped("国际法 <a>\u{1}'\t\n"), "国际法 &lt;a&gt;&#39;\t\n");
+        assert_eq!(escaped(""), "");
+        assert_eq!(escaped("&"), "&amp;");
     }
 
     #[test]

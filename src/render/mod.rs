@@ -11,12 +11,12 @@ pub mod minify;
 pub mod templates;
 
 use rayon::prelude::*;
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::error::Diagnostic;
 use crate::link::Site;
-use crate::output::OutputFile;
 pub use assets::AssetMap;
+pub use templates::Templates;
 
 /// A page to render: where it goes and with which template and context.
 pub struct PageJob {
@@ -25,35 +25,46 @@ pub struct PageJob {
     pub context: Context,
 }
 
-/// Renders every page. Errors name the template and, for content, the page's file.
-pub fn render(
+/// Renders every page and hands each, as soon as it is rendered, to `each` with its path
+/// and HTML (the build reads its links and writes it), in parallel; only `each`'s small
+/// results are kept. Errors name
+/// the template and, for content, the page's file.
+pub fn render_each<T: Send>(
     site: &Site,
-    tera: &Tera,
+    templates: &Templates,
     assets: &AssetMap,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let jobs = context::jobs(site, assets).map_err(|d| vec![d])?;
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    each: impl Fn(String, String) -> Result<T, Diagnostic> + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let pages = context::Pages::new(site, assets);
+    let others = pages.others().map_err(|d| vec![d])?;
+    let render = |job: &PageJob| -> Result<T, Diagnostic> {
+        let html = templates
+            .render(job.template, &job.context)
+            .map_err(|mut d| {
+                d.message = format!("{} (rendering /{})", d.message, job.path);
+                d
+            })?;
+        each(job.path.clone(), html)
+    };
+    let results: Vec<Result<T, Diagnostic>> = others
         .par_iter()
-        .map(|job| {
-            tera.render(job.template, &job.context)
-                .map(|html| OutputFile::new(job.path.clone(), html))
-                .map_err(|e| {
-                    let mut d = templates::diagnostic(&e);
-                    d.message = format!("{} (rendering /{})", d.message, job.path);
-                    d
-                })
-        })
+        .map(render)
+        .chain(
+            (0..pages.reply_count())
+                .into_par_iter()
+                .map(|ri| render(&pages.reply(ri))),
+        )
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut done = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(t) => done.push(t),
             Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(done)
     } else {
         Err(errors)
     }

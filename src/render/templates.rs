@@ -1,4 +1,10 @@
 //! Tera templates from `templates/`, with errors turned into located diagnostics.
+//!
+//! With `site.minify`, the templates themselves are minified once, as they load (minify-html
+//! leaves the `{{ }}`/`{% %}` syntax alone), instead of every rendered page: the pages come
+//! out as compact as a minify pass over each of them would make them, at no cost per page.
+//! The templates as written are kept too, so that an error names the line the maintainer
+//! wrote, not a line of the minified copy.
 
 use std::path::Path;
 
@@ -26,8 +32,30 @@ pub const REQUIRED: &[&str] = &[
     "redirect.html",
 ];
 
-/// Loads every `*.html` under `templates/`, autoescaping all of them.
-pub fn load(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
+/// The loaded templates: those pages are rendered with, and the templates as written.
+pub struct Templates {
+    /// Minified when the site asks for it; otherwise the same as `source`.
+    render: Tera,
+    source: Option<Tera>,
+}
+
+impl Templates {
+    /// Renders `template`; an error is located in the template as written.
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.render.render(template, ctx).map_err(|e| {
+            // Rendering the template as written fails the same way, at the line to report.
+            let e = match &self.source {
+                Some(source) => source.render(template, ctx).err().unwrap_or(e),
+                None => e,
+            };
+            diagnostic(&e)
+        })
+    }
+}
+
+/// Loads every `*.html` under `templates/`, autoescaping all of them, and minifies them when
+/// `minify` is set.
+pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
     let dir = root.join(TEMPLATES_DIR);
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -79,6 +107,25 @@ pub fn load(root: &Path) -> Result<Tera, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let source = tera_of(&sources)?;
+    if !minify {
+        return Ok(Templates {
+            render: source,
+            source: None,
+        });
+    }
+    let cfg = crate::render::minify::template_cfg();
+    let minified: Vec<(String, String)> = sources
+        .iter()
+        .map(|(n, t)| (n.clone(), crate::render::minify::minify_template(t, &cfg)))
+        .collect();
+    Ok(Templates {
+        render: tera_of(&minified)?,
+        source: Some(source),
+    })
+}
+
+fn tera_of(sources: &[(String, String)]) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))

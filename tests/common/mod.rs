@@ -425,3 +425,17 @@ pub fn unsafe_markup(path: &str, html: &str) -> Vec<String> {
     }
     problems
 }
+
+/// Whether `html` has the attribute `name="value"`, written with or without quotes (the
+/// templates are minified, which drops the quotes a value does not need).
+#[allow(dead_code)]
+pub fn has_attr(html: &str, name: &str, value: &str) -> bool {
+    [
+        format!(" {name}=\"{value}\""),
+        format!(" {name}='{value}'"),
+        format!(" {name}={value}>"),
+        format!(" {name}={value} "),
+    ]
+    .iter()
+    .any(|a| html.contains(a.as_str()))
+}
