@@ -78,6 +78,12 @@ fn options(root: &std::path::Path, args: &SiteArgs, write: bool) -> BuildOptions
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
+    if matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Serve { .. }
+    ) {
+        wenji::build::disable_transparent_huge_pages();
+    }
     match cli.command {
         Command::Build(args) => match build(&options(&root, &args, true)) {
             Ok(report) => {

@@ -231,6 +231,7 @@ pub fn machine() -> String {
 
 /// A child step: `build` runs the real pipeline, `floor` the floor; both print JSON.
 fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
+    crate::build::disable_transparent_huge_pages();
     let site = args.site.clone().ok_or("--child needs --site")?;
     let out = args.out.clone().ok_or("--child needs --out")?;
     let mut j = match step {

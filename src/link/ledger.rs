@@ -2,7 +2,7 @@
 //! fails when one of them is no longer produced and no alias redirects it, so a link that
 //! someone put in a paper keeps working. New URLs enter the ledger only by `wenji ledger`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use crate::error::Diagnostic;
@@ -13,9 +13,9 @@ pub const LEDGER_FILE: &str = "published-urls.txt";
 const HEADER: &str = "# Every URL this site has published, one per line, relative to the base URL.\n# A build fails when one disappears without an alias. Add new ones with `wenji ledger`.\n";
 
 /// Every page path and reply anchor the site produces, as `/path/` or `/path/#anchor`.
-pub fn produced(site: &Site) -> BTreeSet<String> {
+pub fn produced(site: &Site) -> HashSet<String> {
     let s = &site.config.sections;
-    let mut set = BTreeSet::new();
+    let mut set = HashSet::new();
     for path in [
         urls::home(),
         urls::replies(s),
@@ -68,9 +68,13 @@ pub fn read(root: &Path) -> Result<Vec<(usize, String)>, Diagnostic> {
         .collect())
 }
 
-/// Every ledger entry the site no longer produces and no alias covers.
-pub fn check(site: &Site, ledger: &[(usize, String)]) -> Vec<Diagnostic> {
-    let produced = produced(site);
+/// Every ledger entry the site no longer produces and no alias covers; `produced` is
+/// [`produced`]`(site)`.
+pub fn check(
+    site: &Site,
+    produced: &HashSet<String>,
+    ledger: &[(usize, String)],
+) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (line, entry) in ledger {
         if produced.contains(entry) {
@@ -105,24 +109,26 @@ pub fn check(site: &Site, ledger: &[(usize, String)]) -> Vec<Diagnostic> {
     errors
 }
 
-/// Entries produced but not yet in the ledger.
-pub fn new_entries(site: &Site, ledger: &[(usize, String)]) -> Vec<String> {
-    let known: BTreeSet<&str> = ledger.iter().map(|(_, e)| e.as_str()).collect();
-    produced(site)
-        .into_iter()
-        .filter(|e| !known.contains(e.as_str()))
+/// Entries produced but not yet in the ledger, in no particular order.
+pub fn new_entries<'a>(produced: &'a HashSet<String>, ledger: &[(usize, String)]) -> Vec<&'a str> {
+    let known: HashSet<&str> = ledger.iter().map(|(_, e)| e.as_str()).collect();
+    produced
+        .iter()
+        .map(String::as_str)
+        .filter(|e| !known.contains(e))
         .collect()
 }
 
 /// Adds every produced URL to the ledger, keeping the old entries. Returns how many were added.
 pub fn update(root: &Path, site: &Site) -> Result<usize, Diagnostic> {
     let ledger = read(root)?;
-    let added = new_entries(site, &ledger);
-    let mut all: BTreeSet<String> = ledger.into_iter().map(|(_, e)| e).collect();
-    all.extend(added.iter().cloned());
+    let produced = produced(site);
+    let added = new_entries(&produced, &ledger);
+    let mut all: BTreeSet<&str> = ledger.iter().map(|(_, e)| e.as_str()).collect();
+    all.extend(added.iter().copied());
     let mut text = String::from(HEADER);
     for e in all {
-        text.push_str(&e);
+        text.push_str(e);
         text.push('\n');
     }
     let path = root.join(LEDGER_FILE);

@@ -3,7 +3,8 @@
 //! paragraph-level open data (JSON and CSV).
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::error::Diagnostic;
 use crate::link::{Site, urls};
@@ -144,12 +145,29 @@ fn bib_escape(s: &str) -> String {
         .collect()
 }
 
-fn reply_rows(site: &Site, r: &crate::link::Reply) -> Vec<Value> {
-    let mut rows = Vec::new();
-    {
-        let m = &r.page.meta;
-        for p in r.page.doc.passages() {
-            let concepts: Vec<&str> = r
+/// One row of the open data. The fields are in alphabetical order, the order of the keys of
+/// the `serde_json` map each row was before, so the JSON is the same byte for byte.
+#[derive(Serialize)]
+struct Row<'a> {
+    concepts: Vec<&'a str>,
+    iso3: Option<&'a str>,
+    paragraph: u32,
+    reply: &'a str,
+    reply_en: &'a str,
+    section: &'a str,
+    slug: &'a str,
+    text: String,
+    url: String,
+}
+
+fn reply_rows<'a>(site: &'a Site, r: &'a crate::link::Reply) -> Vec<Row<'a>> {
+    let m = &r.page.meta;
+    r.page
+        .doc
+        .passages()
+        .into_iter()
+        .map(|p| Row {
+            concepts: r
                 .passage_concepts
                 .get(&p.number)
                 .map(|cs| {
@@ -157,28 +175,26 @@ fn reply_rows(site: &Site, r: &crate::link::Reply) -> Vec<Value> {
                         .map(|&ci| site.concepts[ci].page.meta.slug.value.as_str())
                         .collect()
                 })
-                .unwrap_or_default();
-            rows.push(json!({
-                "reply": m.title,
-                "reply_en": m.title_en,
-                "slug": m.slug.value,
-                "iso3": m.iso3,
-                "paragraph": p.number,
-                "section": r.section_of.get(&p.number).cloned().unwrap_or_default(),
-                "concepts": concepts,
-                "text": crate::content::markdown::plain_text(p.events),
-                "url": format!("{}{}#p{}", site.config.site.base_url, r.url, p.number),
-            }));
-        }
-    }
-    rows
+                .unwrap_or_default(),
+            iso3: m.iso3.as_deref(),
+            paragraph: p.number,
+            reply: &m.title,
+            reply_en: &m.title_en,
+            section: r.section_of.get(&p.number).map_or("", String::as_str),
+            slug: &m.slug.value,
+            text: crate::content::markdown::plain_text(p.events),
+            url: format!("{}{}#p{}", site.config.site.base_url, r.url, p.number),
+        })
+        .collect()
 }
 
-fn csv_field(s: &str) -> String {
+fn csv_field(s: &str, csv: &mut String) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        csv.push('"');
+        csv.push_str(&s.replace('"', "\"\""));
+        csv.push('"');
     } else {
-        s.to_string()
+        csv.push_str(s);
     }
 }
 
@@ -244,35 +260,26 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     sink.close(csv)
 }
 
-fn csv_row(r: &Value, csv: &mut String) {
-    let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
-    let concepts = r["concepts"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(";")
-        })
-        .unwrap_or_default();
+fn csv_row(r: &Row, csv: &mut String) {
+    let paragraph = r.paragraph.to_string();
+    let concepts = r.concepts.join(";");
     let fields = [
-        s("reply"),
-        s("reply_en"),
-        s("slug"),
-        s("iso3"),
-        r["paragraph"].to_string(),
-        s("section"),
-        concepts,
-        s("text"),
-        s("url"),
+        r.reply,
+        r.reply_en,
+        r.slug,
+        r.iso3.unwrap_or(""),
+        &paragraph,
+        r.section,
+        &concepts,
+        &r.text,
+        &r.url,
     ];
-    csv.push_str(
-        &fields
-            .iter()
-            .map(|f| csv_field(f))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            csv.push(',');
+        }
+        csv_field(f, csv);
+    }
     csv.push_str("\r\n");
 }
 
@@ -282,9 +289,14 @@ mod tests {
 
     #[test]
     fn csv_quotes_when_needed() {
-        assert_eq!(csv_field("a"), "a");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        let field = |s| {
+            let mut out = String::new();
+            csv_field(s, &mut out);
+            out
+        };
+        assert_eq!(field("a"), "a");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"x\""), "\"say \"\"x\"\"\"");
     }
 
     #[test]

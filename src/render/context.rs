@@ -1,6 +1,7 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -343,8 +344,27 @@ impl<'a> Pages<'a> {
         }
     }
 
-    /// Every page but the replies' (home, lists, concepts, matrix, plain pages, redirects).
-    pub fn others(&self) -> Result<Vec<PageJob>, Diagnostic> {
+    /// The pages other than the replies', in parts that can be made independently: the
+    /// larger ones first (each concept page, the matrix), so that the parallel render does
+    /// not end waiting on one of them.
+    pub fn parts(&self) -> Vec<Part> {
+        let mut parts: Vec<Part> = (0..self.site.concepts.len()).map(Part::Concept).collect();
+        parts.extend([
+            Part::Matrix,
+            Part::Home,
+            Part::Replies,
+            Part::Documents,
+            Part::Concepts,
+            Part::DataAndSearch,
+            Part::Pages,
+            Part::NotFound,
+            Part::Redirects,
+        ]);
+        parts
+    }
+
+    /// The pages of one part (home, lists, a concept, matrix, plain pages, redirects).
+    pub fn other(&self, part: Part) -> Result<Vec<PageJob>, Diagnostic> {
         let (site, common, rows) = (self.site, &self.common, &self.rows);
         let base = &common.base;
         let sections = &site.config.sections;
@@ -357,87 +377,87 @@ impl<'a> Pages<'a> {
             allow_raw_html: allow_html,
         };
 
-        // Home.
-        {
-            let title = site
-                .home
-                .as_ref()
-                .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
-            let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
-            let intro = site
-                .home
-                .as_ref()
-                .map(|h| doc_html(&h.doc, md_ctx))
-                .unwrap_or_default();
-            ctx.insert("intro_html", &intro);
-            ctx.insert(
-                "lead",
-                &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
-            );
-            ctx.insert("replies", &rows);
-            ctx.insert("concepts", &top_concepts(site));
-            ctx.insert("stats", &json!({
+        match part {
+            Part::Home => {
+                let title = site
+                    .home
+                    .as_ref()
+                    .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
+                let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
+                let intro = site
+                    .home
+                    .as_ref()
+                    .map(|h| doc_html(&h.doc, md_ctx))
+                    .unwrap_or_default();
+                ctx.insert("intro_html", &intro);
+                ctx.insert(
+                    "lead",
+                    &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
+                );
+                ctx.insert("replies", &rows);
+                ctx.insert("concepts", &top_concepts(site));
+                ctx.insert("stats", &json!({
             "replies": site.replies.len(),
             "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
             "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
             "documents": site.documents.len(),
         }));
-            ctx.insert("pictures", &pictures(site)?);
-            jobs.push(PageJob {
-                path: urls::file_of(&urls::home()),
-                template: "home.html",
-                context: ctx,
-            });
-        }
+                ctx.insert("pictures", &pictures(site)?);
+                jobs.push(PageJob {
+                    path: urls::file_of(&urls::home()),
+                    template: "home.html",
+                    context: ctx,
+                });
+            }
 
-        // Replies list.
-        {
-            let path = urls::replies(sections);
-            let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
-            ctx.insert("replies", &rows);
-            let mut regions: Vec<_> = site
-                .config
-                .regions
-                .iter()
-                .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
-                .collect();
-            regions.sort_by_key(|r| r["order"].as_u64());
-            ctx.insert("regions", &regions);
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "replies.html",
-                context: ctx,
-            });
-        }
+            Part::Replies => {
+                let path = urls::replies(sections);
+                let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
+                ctx.insert("replies", &rows);
+                let mut regions: Vec<_> = site
+                    .config
+                    .regions
+                    .iter()
+                    .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+                    .collect();
+                regions.sort_by_key(|r| r["order"].as_u64());
+                ctx.insert("regions", &regions);
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "replies.html",
+                    context: ctx,
+                });
+            }
 
-        // Concepts list and each concept.
-        {
-            let path = urls::concepts(sections);
-            let mut ctx = common.context("concepts", "concepts", &path, &t("concepts_title"), "");
-            ctx.insert("concepts", &top_concepts(site));
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "concepts.html",
-                context: ctx,
-            });
-        }
-        for (ci, c) in site.concepts.iter().enumerate() {
-            let m = &c.page.meta;
-            let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
-            let mut summary = concept_summary(site, ci);
-            summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
-            summary["wording"] = json!(m.wording);
-            summary["wording_from"] = json!(
-                m.wording_from
-                    .as_ref()
-                    .and_then(|w| resolve_wording_from(site, &w.value))
-            );
-            summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
-            ctx.insert("concept", &summary);
-            let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
-            let quote = total <= site.config.site.concept_quote_limit;
-            ctx.insert("quoted", &quote);
-            let groups: Vec<Value> = c
+            Part::Concepts => {
+                let path = urls::concepts(sections);
+                let mut ctx =
+                    common.context("concepts", "concepts", &path, &t("concepts_title"), "");
+                ctx.insert("concepts", &top_concepts(site));
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "concepts.html",
+                    context: ctx,
+                });
+            }
+            Part::Concept(ci) => {
+                let c = &site.concepts[ci];
+                let m = &c.page.meta;
+                let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
+                let mut summary = concept_summary(site, ci);
+                summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
+                summary["wording"] = json!(m.wording);
+                summary["wording_from"] = json!(
+                    m.wording_from
+                        .as_ref()
+                        .and_then(|w| resolve_wording_from(site, &w.value))
+                );
+                summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
+                ctx.insert("concept", &summary);
+                let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
+                let quote = total <= site.config.site.concept_quote_limit;
+                ctx.insert("quoted", &quote);
+                let groups: Vec<Value> = c
             .passages
             .iter()
             .map(|(ri, numbers)| {
@@ -454,36 +474,36 @@ impl<'a> Pages<'a> {
                 })
             })
             .collect();
-            ctx.insert("groups", &groups);
-            let silent: Vec<Value> = (0..site.replies.len())
-                .filter(|&ri| passages_of(c, ri).is_none())
-                .map(|ri| reply_ref(site, ri))
-                .collect();
-            ctx.insert("silent", &silent);
-            jobs.push(PageJob {
-                path: urls::file_of(&c.url),
-                template: "concept.html",
-                context: ctx,
-            });
-        }
+                ctx.insert("groups", &groups);
+                let silent: Vec<Value> = (0..site.replies.len())
+                    .filter(|&ri| passages_of(c, ri).is_none())
+                    .map(|ri| reply_ref(site, ri))
+                    .collect();
+                ctx.insert("silent", &silent);
+                jobs.push(PageJob {
+                    path: urls::file_of(&c.url),
+                    template: "concept.html",
+                    context: ctx,
+                });
+            }
 
-        // Matrix.
-        {
-            let path = urls::matrix(sections);
-            let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
-            let columns: Vec<usize> = ordered_concepts(site);
-            let max = site
-                .concepts
-                .iter()
-                .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
-                .max()
-                .unwrap_or(0)
-                .max(1);
-            ctx.insert("columns", &columns.iter().map(|&ci| json!({
+            Part::Matrix => {
+                let path = urls::matrix(sections);
+                let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
+                let columns: Vec<usize> = ordered_concepts(site);
+                let max = site
+                    .concepts
+                    .iter()
+                    .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1);
+                ctx.insert("columns", &columns.iter().map(|&ci| json!({
             "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
             "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
         })).collect::<Vec<_>>());
-            let rows: Vec<Value> = (0..site.replies.len())
+                let rows: Vec<Value> = (0..site.replies.len())
+            .into_par_iter()
             .map(|ri| {
                 let cells: Vec<Value> = columns
                     .iter()
@@ -498,20 +518,19 @@ impl<'a> Pages<'a> {
                 json!({"reply": rows[ri], "cells": cells})
             })
             .collect();
-            ctx.insert("rows", &rows);
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "matrix.html",
-                context: ctx,
-            });
-        }
+                ctx.insert("rows", &rows);
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "matrix.html",
+                    context: ctx,
+                });
+            }
 
-        // Documents.
-        {
-            let path = urls::documents(sections);
-            let mut ctx =
-                common.context("documents", "documents", &path, &t("documents_title"), "");
-            let docs: Vec<Value> = site
+            Part::Documents => {
+                let path = urls::documents(sections);
+                let mut ctx =
+                    common.context("documents", "documents", &path, &t("documents_title"), "");
+                let docs: Vec<Value> = site
             .documents
             .iter()
             .map(|d| {
@@ -532,92 +551,111 @@ impl<'a> Pages<'a> {
                 })
             })
             .collect();
-            ctx.insert("documents", &docs);
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "documents.html",
-                context: ctx,
-            });
-        }
+                ctx.insert("documents", &docs);
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "documents.html",
+                    context: ctx,
+                });
+            }
 
-        // Open data, search, plain pages, 404.
-        {
-            let path = urls::data(sections);
-            let mut ctx = common.context("data", "", &path, &t("data_title"), "");
-            ctx.insert("data_base", &format!("{base}{path}"));
-            ctx.insert(
-                "paragraphs",
-                &site
-                    .replies
+            Part::DataAndSearch => {
+                let path = urls::data(sections);
+                let mut ctx = common.context("data", "", &path, &t("data_title"), "");
+                ctx.insert("data_base", &format!("{base}{path}"));
+                ctx.insert(
+                    "paragraphs",
+                    &site
+                        .replies
+                        .iter()
+                        .map(|r| r.page.doc.paragraph_count())
+                        .sum::<u32>(),
+                );
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "data.html",
+                    context: ctx,
+                });
+                let path = urls::search(sections);
+                let ctx = common.context("search", "", &path, &t("search_title"), "");
+                jobs.push(PageJob {
+                    path: urls::file_of(&path),
+                    template: "search.html",
+                    context: ctx,
+                });
+            }
+            Part::Pages => {
+                for p in &site.pages {
+                    let mut ctx = common.context(
+                        "page",
+                        &p.page.meta.slug.value,
+                        &p.url,
+                        &p.page.meta.title,
+                        "",
+                    );
+                    ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
+                    jobs.push(PageJob {
+                        path: urls::file_of(&p.url),
+                        template: "page.html",
+                        context: ctx,
+                    });
+                }
+            }
+            Part::NotFound => {
+                let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
+                let redirects: serde_json::Map<String, Value> = site
+                    .redirects
                     .iter()
-                    .map(|r| r.page.doc.paragraph_count())
-                    .sum::<u32>(),
-            );
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "data.html",
-                context: ctx,
-            });
-            let path = urls::search(sections);
-            let ctx = common.context("search", "", &path, &t("search_title"), "");
-            jobs.push(PageJob {
-                path: urls::file_of(&path),
-                template: "search.html",
-                context: ctx,
-            });
-        }
-        for p in &site.pages {
-            let mut ctx = common.context(
-                "page",
-                &p.page.meta.slug.value,
-                &p.url,
-                &p.page.meta.title,
-                "",
-            );
-            ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
-            jobs.push(PageJob {
-                path: urls::file_of(&p.url),
-                template: "page.html",
-                context: ctx,
-            });
-        }
-        {
-            let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
-            let redirects: serde_json::Map<String, Value> = site
-                .redirects
-                .iter()
-                .map(|(from, to)| {
-                    (
-                        format!("{base}{from}"),
-                        Value::String(format!("{base}{to}")),
-                    )
-                })
-                .collect();
-            ctx.insert(
-                "redirects_json",
-                &json_for_script(&Value::Object(redirects)),
-            );
-            jobs.push(PageJob {
-                path: "404.html".into(),
-                template: "404.html",
-                context: ctx,
-            });
-        }
-        for (from, to) in &site.redirects {
-            let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
-            ctx.insert("target", &format!("{base}{to}"));
-            ctx.insert(
-                "target_permalink",
-                &format!("{}{to}", site.config.site.base_url),
-            );
-            jobs.push(PageJob {
-                path: urls::file_of(from),
-                template: "redirect.html",
-                context: ctx,
-            });
+                    .map(|(from, to)| {
+                        (
+                            format!("{base}{from}"),
+                            Value::String(format!("{base}{to}")),
+                        )
+                    })
+                    .collect();
+                ctx.insert(
+                    "redirects_json",
+                    &json_for_script(&Value::Object(redirects)),
+                );
+                jobs.push(PageJob {
+                    path: "404.html".into(),
+                    template: "404.html",
+                    context: ctx,
+                });
+            }
+            Part::Redirects => {
+                for (from, to) in &site.redirects {
+                    let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
+                    ctx.insert("target", &format!("{base}{to}"));
+                    ctx.insert(
+                        "target_permalink",
+                        &format!("{}{to}", site.config.site.base_url),
+                    );
+                    jobs.push(PageJob {
+                        path: urls::file_of(from),
+                        template: "redirect.html",
+                        context: ctx,
+                    });
+                }
+            }
         }
         Ok(jobs)
     }
+}
+
+/// A part of the pages other than the replies'.
+#[derive(Clone, Copy, Debug)]
+pub enum Part {
+    Home,
+    Replies,
+    Concepts,
+    Concept(usize),
+    Matrix,
+    Documents,
+    DataAndSearch,
+    Pages,
+    NotFound,
+    Redirects,
 }
 
 /// Concepts in display order: each top-level concept followed by its children.

@@ -36,7 +36,6 @@ pub fn render_each<T: Send>(
     each: impl Fn(String, String) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let pages = context::Pages::new(site, assets);
-    let others = pages.others().map_err(|d| vec![d])?;
     let render = |job: &PageJob| -> Result<T, Diagnostic> {
         let html = templates
             .render(job.template, &job.context)
@@ -46,9 +45,14 @@ pub fn render_each<T: Send>(
             })?;
         each(job.path.clone(), html)
     };
-    let results: Vec<Result<T, Diagnostic>> = others
-        .par_iter()
-        .map(render)
+    // Each part's contexts are made and rendered on the same thread, then dropped.
+    let results: Vec<Result<T, Diagnostic>> = pages
+        .parts()
+        .into_par_iter()
+        .flat_map_iter(|part| match pages.other(part) {
+            Ok(jobs) => jobs.iter().map(render).collect::<Vec<_>>(),
+            Err(d) => vec![Err(d)],
+        })
         .chain(
             (0..pages.reply_count())
                 .into_par_iter()
