@@ -288,11 +288,15 @@ fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
 struct ChunkScratch {
     /// key -> local term id (first-occurrence order in the chunk)
     ids: FxHashMap<Key, u32>,
+    /// local term id -> key
+    lid_keys: Vec<Key>,
     words: FxHashMap<String, u32>,
     word_list: Vec<String>,
     keys: Vec<Key>,
-    /// per local term: the index in `post` of its latest posting
-    last: Vec<u32>,
+    /// per local term: its tf in the current doc (0 between docs)
+    tf: Vec<u32>,
+    /// local terms of the current doc, first occurrence order
+    seen: Vec<u32>,
     /// (local term id, doc id, tf), in doc order
     post: Vec<(u32, u32, u32)>,
     count: Vec<u32>,
@@ -331,7 +335,8 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
     s.ids.clear();
     s.words.clear();
     s.word_list.clear();
-    s.last.clear();
+    s.tf.clear();
+    s.lid_keys.clear();
     s.post.clear();
     let mut lens = Vec::with_capacity(chunk.len());
     for (i, doc) in chunk.iter().enumerate() {
@@ -357,26 +362,30 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
             })
         });
         lens.push(s.keys.len() as u32);
+        // count this doc's terms in a small dense array (L2-resident) rather than by
+        // revisiting each term's latest posting in `post` (cache misses at every token)
         for &key in &s.keys {
-            let next = s.last.len() as u32;
+            let next = s.tf.len() as u32;
             let lid = *s.ids.entry(key).or_insert(next);
             if lid == next {
-                s.last.push(s.post.len() as u32);
-                s.post.push((lid, id, 1));
-                continue;
+                s.tf.push(0);
+                s.lid_keys.push(key);
             }
-            let p = &mut s.post[s.last[lid as usize] as usize];
-            if p.1 == id {
-                p.2 += 1;
-            } else {
-                s.last[lid as usize] = s.post.len() as u32;
-                s.post.push((lid, id, 1));
+            let tf = &mut s.tf[lid as usize];
+            if *tf == 0 {
+                s.seen.push(lid);
             }
+            *tf += 1;
         }
+        for &lid in &s.seen {
+            s.post
+                .push((lid, id, std::mem::take(&mut s.tf[lid as usize])));
+        }
+        s.seen.clear();
     }
 
     // group the postings by term, keeping doc order (a counting sort)
-    let terms = s.last.len();
+    let terms = s.tf.len();
     s.count.clear();
     s.count.resize(terms + 1, 0);
     for &(lid, ..) in &s.post {
@@ -394,10 +403,7 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
             at[lid as usize] += 1;
         }
     }
-    let mut keys = vec![0; terms];
-    for (&key, &lid) in &s.ids {
-        keys[lid as usize] = key;
-    }
+    let keys = std::mem::take(&mut s.lid_keys);
 
     let mut parts: Vec<PartChunk> = (0..PARTITIONS).map(|_| PartChunk::default()).collect();
     for (lid, &key) in keys.iter().enumerate() {
@@ -426,6 +432,7 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
             end: part.bytes.len() as u32,
         });
     }
+    s.lid_keys = keys;
     ChunkOut { lens, parts }
 }
 
