@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::reader::{Reader, Results};
-use super::{IndexOptions, SearchDoc, SearchError, SearchFile, build_index, build_index_with};
+use super::{
+    IndexOptions, IndexSummary, SearchDoc, SearchError, SearchFile, build_index, build_index_each,
+    build_index_with,
+};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/fixture")
@@ -386,3 +389,49 @@ const PINNED: [&str; 3] = [
     "d481ea51c066e6b2a6f74dbcc6c5e820b243b98d71f8cfb3957b39ca8c95e225",
     "c832049787957bd794760bfa02b263f4f93c4cbcf1063e89c1de6341bbbb2c44",
 ];
+
+/// The streaming entry point emits exactly the files `build_index_with` returns, reports
+/// their number and size, and stops at the first error of the callback.
+#[test]
+fn each_emits_the_same_files_and_stops_on_error() {
+    let docs = synthetic_docs(1500);
+    let opts = fixture_options();
+    let all = build_index_with(&docs, &opts).unwrap();
+    let got = std::sync::Mutex::new(Vec::new());
+    let summary = build_index_each(&docs, &opts, |f| {
+        got.lock().unwrap().push(f);
+        Ok::<(), SearchError>(())
+    })
+    .unwrap();
+    let mut got = got.into_inner().unwrap();
+    got.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(got, all);
+    assert_eq!(
+        summary,
+        IndexSummary {
+            files: all.len(),
+            bytes: all.iter().map(|f| f.bytes.len() as u64).sum(),
+        }
+    );
+
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    let err = build_index_each(&docs, &opts, |f| {
+        if f.path.starts_with("search/b/") {
+            Err(BoxError::from("disk full"))
+        } else {
+            Ok(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "disk full");
+
+    let bad = vec![SearchDoc {
+        url: String::new(),
+        ..docs[0].clone()
+    }];
+    let err = build_index_each(&bad, &opts, |_| -> Result<(), BoxError> {
+        panic!("nothing is emitted for bad input")
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("document 0"), "{err}");
+}
