@@ -1,11 +1,18 @@
 //! Building the sharded index (format: `docs/search.md`).
+//!
+//! Built for size: at 300,000 docs the text has ~100 million token occurrences and ~75
+//! million postings, so tokens are never turned into `String`s per occurrence (CJK tokens are
+//! packed into a `u64`, word pieces interned per chunk), postings are held as varint bytes
+//! until the files are written, and files are handed to the caller as they are made
+//! (`build_index_each`) instead of all being kept.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
-use super::tokenize::{token_hash, tokenize};
+use super::tokenize::{Token, for_each_token, token_hash};
 use super::{SearchDoc, SearchError, SearchFile};
 
 /// Format version written to `meta.json` as `v`.
@@ -43,23 +50,55 @@ impl Default for IndexOptions {
     }
 }
 
+/// What `build_index_each` emitted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IndexSummary {
+    /// Number of files.
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
 /// Builds the search index files for `docs` (doc id = position in `docs`).
 pub fn build_index(docs: &[SearchDoc]) -> Result<Vec<SearchFile>, SearchError> {
     build_index_with(docs, &IndexOptions::default())
 }
 
-type Postings = Vec<(u32, u32)>; // (doc id, tf)
-/// Per tokenizing chunk: doc lengths, and token -> postings per partition.
-type Chunk = (Vec<u32>, Vec<HashMap<String, Postings>>);
-
 /// Builds the index with explicit layout options. Deterministic: the same docs and options
-/// give byte-identical files whatever the thread count.
+/// give byte-identical files whatever the thread count. Files are sorted by path.
 pub fn build_index_with(
     docs: &[SearchDoc],
     opts: &IndexOptions,
 ) -> Result<Vec<SearchFile>, SearchError> {
+    let files = Mutex::new(Vec::new());
+    build_index_each(docs, opts, |f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok::<(), SearchError>(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Builds the index and hands each file to `emit` as soon as it is made, so that a caller
+/// writing them to disk never holds the whole index (hundreds of MB at 300,000 docs).
+///
+/// `emit` is called from rayon's threads, in no particular order; each file's path and
+/// content are the same as `build_index_with` gives, whatever the thread count. The first
+/// error (from `emit` or from the build) stops the build and is returned; files emitted
+/// before it are not taken back. Bad input (`TooManyDocs`, `BadUrl`) is reported before
+/// anything is emitted.
+pub fn build_index_each<E, F>(
+    docs: &[SearchDoc],
+    opts: &IndexOptions,
+    emit: F,
+) -> Result<IndexSummary, E>
+where
+    E: From<SearchError> + Send,
+    F: Fn(SearchFile) -> Result<(), E> + Sync,
+{
     if docs.len() > i32::MAX as usize {
-        return Err(SearchError::TooManyDocs(docs.len()));
+        return Err(SearchError::TooManyDocs(docs.len()).into());
     }
     if let Some((index, d)) = docs
         .iter()
@@ -69,234 +108,633 @@ pub fn build_index_with(
         return Err(SearchError::BadUrl {
             index,
             url: d.url.clone(),
-        });
+        }
+        .into());
     }
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let emit = |f: SearchFile| {
+        files.fetch_add(1, Ordering::Relaxed);
+        bytes.fetch_add(f.bytes.len() as u64, Ordering::Relaxed);
+        emit(f)
+    };
     let block = opts.block.max(1);
     let n = docs.len();
 
-    // 1. Tokenize in fixed chunks, in parallel: per chunk, doc lengths and a partitioned map
-    //    token -> postings (in doc order).
-    let chunks: Vec<Chunk> = docs
+    // 1. Tokenize in fixed chunks, in parallel: per chunk, doc lengths and the postings of
+    //    each distinct term, grouped by partition.
+    let chunks: Vec<ChunkOut> = docs
         .par_chunks(CHUNK_DOCS)
         .enumerate()
-        .map(|(ci, chunk)| {
-            let mut lens = Vec::with_capacity(chunk.len());
-            let mut parts: Vec<HashMap<String, Postings>> =
-                (0..PARTITIONS).map(|_| HashMap::new()).collect();
-            let mut counts: HashMap<String, u32> = HashMap::new();
-            for (i, doc) in chunk.iter().enumerate() {
-                let id = (ci * CHUNK_DOCS + i) as u32;
-                counts.clear();
-                let tokens = tokenize(&doc.text);
-                lens.push(tokens.len() as u32);
-                for t in tokens {
-                    *counts.entry(t).or_insert(0) += 1;
-                }
-                for (t, tf) in counts.drain() {
-                    let p = token_hash(&t) as usize & (PARTITIONS - 1);
-                    parts[p].entry(t).or_default().push((id, tf));
-                }
-            }
-            // postings of a doc were pushed in doc order, but `drain` order within one doc
-            // does not matter: each token gets at most one posting per doc.
-            (lens, parts)
+        .map_init(ChunkScratch::default, |s, (ci, chunk)| {
+            tokenize_chunk(s, (ci * CHUNK_DOCS) as u32, chunk)
         })
         .collect();
 
-    let lens: Vec<u32> = chunks.iter().flat_map(|(l, _)| l.iter().copied()).collect();
-    let total_len: u64 = lens.iter().map(|&l| l as u64).sum();
+    let total_len: u64 = chunks
+        .iter()
+        .flat_map(|c| c.lens.iter())
+        .map(|&l| l as u64)
+        .sum();
     let avg = if n == 0 {
         1.0
     } else {
         (total_len as f64 / n as f64).max(1.0)
     };
+    let weights = Weights::new(chunks.iter().flat_map(|c| c.lens.iter().copied()), avg);
 
-    // transpose: partition-major
-    let mut by_part: Vec<Vec<HashMap<String, Postings>>> =
-        (0..PARTITIONS).map(|_| Vec::new()).collect();
-    for (_, parts) in chunks {
-        for (p, m) in parts.into_iter().enumerate() {
-            by_part[p].push(m);
+    // transpose: partition-major, so that each merge owns (and frees) its pieces
+    let mut by_part: Vec<Vec<PartChunk>> = (0..PARTITIONS)
+        .map(|_| Vec::with_capacity(chunks.len()))
+        .collect();
+    for c in chunks {
+        for (p, part) in c.parts.into_iter().enumerate() {
+            by_part[p].push(part);
         }
     }
 
-    // 2. Merge per partition in chunk order, compute impacts, encode entries.
-    let encoded: Vec<Vec<Entry>> = by_part
+    // 2. Merge each partition in chunk order (so postings are in doc order); measure what
+    //    each term's shard entry will weigh.
+    let terms: Vec<Vec<Term>> = by_part
         .into_par_iter()
-        .map(|maps| {
-            let mut merged: HashMap<String, Postings> = HashMap::new();
-            for m in maps {
-                for (t, list) in m {
-                    merged.entry(t).or_default().extend(list);
-                }
-            }
-            let mut entries: Vec<Entry> = merged
-                .into_iter()
-                .map(|(token, list)| encode_entry(token, &list, &lens, avg, block))
-                .collect();
-            entries.sort_by(|a, b| a.token.cmp(&b.token));
-            entries
-        })
+        .map(|parts| merge_partition(parts, &weights, block))
         .collect();
 
-    // 3. Choose the number of posting shards from the encoded size; group entries.
-    let inline_bytes: usize = encoded
-        .iter()
-        .flatten()
-        .map(|e| e.token.len() + e.inline.len() + 8)
-        .sum();
+    // 3. Choose the number of posting shards from the encoded size; group the terms.
+    let inline_bytes: usize = terms.iter().flatten().map(|t| t.weight).sum();
     let shards = (inline_bytes / opts.shard_bytes.max(1))
         .max(1)
         .next_power_of_two();
-    let mut shard_entries: Vec<Vec<Entry>> = (0..shards).map(|_| Vec::new()).collect();
-    for e in encoded.into_iter().flatten() {
-        let s = token_hash(&e.token) as usize & (shards - 1);
-        shard_entries[s].push(e);
+    let mut shard_terms: Vec<Vec<Term>> = (0..shards).map(|_| Vec::new()).collect();
+    for t in terms.into_iter().flatten() {
+        let s = t.hash as usize & (shards - 1);
+        shard_terms[s].push(t);
     }
 
-    let mut files: Vec<SearchFile> = shard_entries
-        .into_par_iter()
-        .enumerate()
-        .map(|(s, mut entries)| shard_files(s, &mut entries))
-        .collect::<Result<Vec<_>, SearchError>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-
-    // 4. Doc store.
-    let doc_json: Vec<String> = docs
-        .par_iter()
-        .map(|d| serde_json::to_string(&(&d.url, &d.title, &d.section, &d.text)))
-        .collect::<Result<_, _>>()?;
-    let doc_total: usize = doc_json.iter().map(|s| s.len() + 1).sum();
+    let doc_total: usize = docs.par_iter().map(|d| doc_json_len(d) + 1).sum();
     let dpf = if n == 0 {
         1
     } else {
         (opts.doc_bytes * n / doc_total.max(1)).max(1)
     };
-    for (k, group) in doc_json.chunks(dpf).enumerate() {
-        let mut s = String::with_capacity(group.iter().map(|g| g.len() + 1).sum::<usize>() + 2);
-        s.push('[');
-        for (i, g) in group.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(g);
-        }
-        s.push(']');
-        files.push(SearchFile {
-            path: format!("search/d/{k}.json"),
-            bytes: s.into_bytes(),
-        });
-    }
+
+    // 4. Posting shards and blocks, and the doc store, written as they are made.
+    let (postings, doc_store) = rayon::join(
+        || {
+            shard_terms
+                .into_par_iter()
+                .enumerate()
+                .try_for_each(|(s, terms)| shard_files(s, terms, &weights, block, &emit))
+        },
+        || {
+            docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
+                emit(SearchFile {
+                    path: format!("search/d/{k}.json"),
+                    bytes: doc_store_file(group).map_err(SearchError::from)?,
+                })
+            })
+        },
+    );
+    postings?;
+    doc_store?;
 
     // 5. Meta.
     let meta = format!(
         "{{\"v\":{FORMAT_VERSION},\"n\":{n},\"ps\":{shards},\"dpf\":{dpf},\"blk\":{block},\
          \"k1\":{K1},\"b\":{B},\"w\":{IMPACT_MAX}}}"
     );
-    files.push(SearchFile {
+    emit(SearchFile {
         path: "search/meta.json".into(),
         bytes: meta.into_bytes(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    })?;
+    Ok(IndexSummary {
+        files: files.into_inner(),
+        bytes: bytes.into_inner(),
+    })
 }
 
-/// One token's encoded posting data.
-struct Entry {
+// ---- keys ------------------------------------------------------------------------------
+
+/// A token packed into a `u64`: a CJK character is its code point (< 2^21), a pair is
+/// `PAIR_TAG | a << 21 | b`, a word piece is `WORD_TAG | id` with `id` its index in the
+/// chunk's word list (words are rare in Chinese text; interning them keeps one key type).
+type Key = u64;
+const PAIR_TAG: Key = 1 << 62;
+const WORD_TAG: Key = 1 << 63;
+
+/// The merge partition of a CJK key (any well-mixed bits will do: it only spreads work).
+fn cjk_partition(key: Key) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize & (PARTITIONS - 1)
+}
+
+fn word_partition(word: &str) -> usize {
+    token_hash(word) as usize & (PARTITIONS - 1)
+}
+
+/// The token text of a CJK key.
+fn cjk_token(key: Key) -> String {
+    let ch = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{FFFD}');
+    let mut s = String::with_capacity(8);
+    if key & PAIR_TAG != 0 {
+        s.push(ch(key >> 21));
+    }
+    s.push(ch(key));
+    s
+}
+
+// ---- varints -----------------------------------------------------------------------------
+
+/// Postings are kept as LEB128 pairs (doc delta, tf) between tokenizing and writing: ~2.5
+/// bytes a posting instead of 8, and no limit on tf.
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], pos: &mut usize) -> u32 {
+    let mut v = 0u32;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*pos];
+        *pos += 1;
+        v |= ((b & 0x7F) as u32) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+/// Decodes a term's postings as (doc id, tf), in doc order.
+fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let mut pos = 0;
+    let mut doc = 0u32;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        doc += get_varint(bytes, &mut pos);
+        Some((doc, get_varint(bytes, &mut pos)))
+    })
+}
+
+// ---- 1. tokenizing ---------------------------------------------------------------------
+
+/// Buffers reused from chunk to chunk by one thread.
+#[derive(Default)]
+struct ChunkScratch {
+    /// key -> local term id (first-occurrence order in the chunk)
+    ids: FxHashMap<Key, u32>,
+    /// local term id -> key
+    lid_keys: Vec<Key>,
+    words: FxHashMap<String, u32>,
+    word_list: Vec<String>,
+    keys: Vec<Key>,
+    /// per local term: its tf in the current doc (0 between docs)
+    tf: Vec<u32>,
+    /// local terms of the current doc, first occurrence order
+    seen: Vec<u32>,
+    /// (local term id, doc id, tf), in doc order
+    post: Vec<(u32, u32, u32)>,
+    count: Vec<u32>,
+    order: Vec<u32>,
+}
+
+/// The terms of one chunk that fall in one partition.
+#[derive(Default)]
+struct PartChunk {
+    terms: Vec<ChunkTerm>,
+    /// Each term's postings after its first: varint (doc delta, tf) pairs; the first
+    /// posting's tf comes first (its doc is `ChunkTerm::first`).
+    bytes: Vec<u8>,
+}
+
+struct ChunkTerm {
+    key: TermKey,
+    df: u32,
+    first: u32,
+    last: u32,
+    /// End of its postings in `PartChunk::bytes` (they start where the previous term's end).
+    end: u32,
+}
+
+enum TermKey {
+    Cjk(Key),
+    Word(Box<str>),
+}
+
+struct ChunkOut {
+    lens: Vec<u32>,
+    parts: Vec<PartChunk>,
+}
+
+fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> ChunkOut {
+    s.ids.clear();
+    s.words.clear();
+    s.word_list.clear();
+    s.tf.clear();
+    s.lid_keys.clear();
+    s.post.clear();
+    let mut lens = Vec::with_capacity(chunk.len());
+    for (i, doc) in chunk.iter().enumerate() {
+        let id = first_id + i as u32;
+        s.keys.clear();
+        let (keys, words, word_list) = (&mut s.keys, &mut s.words, &mut s.word_list);
+        for_each_token(&doc.text, |t| {
+            keys.push(match t {
+                Token::Char(c) => c as Key,
+                Token::Pair(a, b) => PAIR_TAG | ((a as Key) << 21) | b as Key,
+                Token::Word(w) => {
+                    let wid = match words.get(w) {
+                        Some(&wid) => wid,
+                        None => {
+                            let wid = word_list.len() as u32;
+                            words.insert(w.to_string(), wid);
+                            word_list.push(w.to_string());
+                            wid
+                        }
+                    };
+                    WORD_TAG | wid as Key
+                }
+            })
+        });
+        lens.push(s.keys.len() as u32);
+        // count this doc's terms in a small dense array (L2-resident) rather than by
+        // revisiting each term's latest posting in `post` (cache misses at every token)
+        for &key in &s.keys {
+            let next = s.tf.len() as u32;
+            let lid = *s.ids.entry(key).or_insert(next);
+            if lid == next {
+                s.tf.push(0);
+                s.lid_keys.push(key);
+            }
+            let tf = &mut s.tf[lid as usize];
+            if *tf == 0 {
+                s.seen.push(lid);
+            }
+            *tf += 1;
+        }
+        for &lid in &s.seen {
+            s.post
+                .push((lid, id, std::mem::take(&mut s.tf[lid as usize])));
+        }
+        s.seen.clear();
+    }
+
+    // group the postings by term, keeping doc order (a counting sort)
+    let terms = s.tf.len();
+    s.count.clear();
+    s.count.resize(terms + 1, 0);
+    for &(lid, ..) in &s.post {
+        s.count[lid as usize + 1] += 1;
+    }
+    for i in 0..terms {
+        s.count[i + 1] += s.count[i];
+    }
+    s.order.clear();
+    s.order.resize(s.post.len(), 0);
+    {
+        let mut at = s.count.clone();
+        for (i, &(lid, ..)) in s.post.iter().enumerate() {
+            s.order[at[lid as usize] as usize] = i as u32;
+            at[lid as usize] += 1;
+        }
+    }
+    let keys = std::mem::take(&mut s.lid_keys);
+
+    let mut parts: Vec<PartChunk> = (0..PARTITIONS).map(|_| PartChunk::default()).collect();
+    for (lid, &key) in keys.iter().enumerate() {
+        let list = &s.order[s.count[lid] as usize..s.count[lid + 1] as usize];
+        let (p, key) = if key & WORD_TAG != 0 {
+            let w = &s.word_list[(key & !WORD_TAG) as usize];
+            (word_partition(w), TermKey::Word(w.as_str().into()))
+        } else {
+            (cjk_partition(key), TermKey::Cjk(key))
+        };
+        let part = &mut parts[p];
+        let (_, first, tf) = s.post[list[0] as usize];
+        put_varint(&mut part.bytes, tf);
+        let mut prev = first;
+        for &i in &list[1..] {
+            let (_, d, tf) = s.post[i as usize];
+            put_varint(&mut part.bytes, d - prev);
+            put_varint(&mut part.bytes, tf);
+            prev = d;
+        }
+        part.terms.push(ChunkTerm {
+            key,
+            df: list.len() as u32,
+            first,
+            last: prev,
+            end: part.bytes.len() as u32,
+        });
+    }
+    s.lid_keys = keys;
+    ChunkOut { lens, parts }
+}
+
+// ---- 2. merging --------------------------------------------------------------------------
+
+/// One term of the index, with all its postings.
+struct Term {
     token: String,
-    df: usize,
-    /// For a short list: the JSON array `[df,d0,w0,Δd1,w1,…]`; empty when blocked.
-    inline: String,
-    /// For a long list: (first doc id, JSON array `[d0,w0,Δd1,w1,…]`) per block.
-    blocks: Vec<(u32, String)>,
+    /// `token_hash(token)`: picks the shard.
+    hash: u32,
+    df: u32,
+    /// What the term adds to the size that sets the number of shards: token + inline entry
+    /// + 8 (the inline entry counts as empty for a blocked list).
+    weight: usize,
+    /// Varint (doc delta, tf) pairs from doc 0.
+    bytes: Vec<u8>,
 }
 
-fn impact(tf: u32, len: u32, avg: f64) -> u32 {
+fn merge_partition(parts: Vec<PartChunk>, w: &Weights, block: usize) -> Vec<Term> {
+    struct Acc {
+        key: TermKey,
+        df: u32,
+        last: u32,
+        bytes: Vec<u8>,
+    }
+    let mut cjk: FxHashMap<Key, u32> = FxHashMap::default();
+    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut acc: Vec<Acc> = Vec::new();
+    for part in parts {
+        let mut start = 0usize;
+        for t in part.terms {
+            let next = acc.len() as u32;
+            let gid = match &t.key {
+                TermKey::Cjk(k) => *cjk.entry(*k).or_insert(next),
+                TermKey::Word(s) => match words.get(s) {
+                    Some(&g) => g,
+                    None => {
+                        words.insert(s.clone(), next);
+                        next
+                    }
+                },
+            };
+            if gid == next {
+                acc.push(Acc {
+                    key: t.key,
+                    df: 0,
+                    last: 0,
+                    bytes: Vec::new(),
+                });
+            }
+            let a = &mut acc[gid as usize];
+            put_varint(&mut a.bytes, t.first - a.last);
+            a.bytes
+                .extend_from_slice(&part.bytes[start..t.end as usize]);
+            start = t.end as usize;
+            a.df += t.df;
+            a.last = t.last;
+        }
+    }
+    acc.into_iter()
+        .map(|mut a| {
+            let token = match a.key {
+                TermKey::Cjk(k) => cjk_token(k),
+                TermKey::Word(s) => s.into(),
+            };
+            a.bytes.shrink_to_fit();
+            let inline = if a.df as usize <= block {
+                inline_len(a.df, &a.bytes, w)
+            } else {
+                0
+            };
+            Term {
+                hash: token_hash(&token),
+                weight: token.len() + inline + 8,
+                token,
+                df: a.df,
+                bytes: a.bytes,
+            }
+        })
+        .collect()
+}
+
+// ---- impacts -------------------------------------------------------------------------------
+
+/// Per doc: what BM25 needs of its length, and its impact at tf = 1 (the common case).
+struct Weights {
+    norm: Vec<f64>,
+    one: Vec<u8>,
+}
+
+impl Weights {
+    fn new(lens: impl Iterator<Item = u32>, avg: f64) -> Weights {
+        let norm: Vec<f64> = lens
+            .map(|len| K1 * (1.0 - B + B * len as f64 / avg))
+            .collect();
+        let one = norm.iter().map(|&n| impact(1, n) as u8).collect();
+        Weights { norm, one }
+    }
+
+    #[inline]
+    fn impact(&self, doc: u32, tf: u32) -> u32 {
+        if tf == 1 {
+            self.one[doc as usize] as u32
+        } else {
+            impact(tf, self.norm[doc as usize])
+        }
+    }
+}
+
+/// Quantized BM25 term weight; `norm` is `k1 (1 - b + b len / avglen)`.
+fn impact(tf: u32, norm: f64) -> u32 {
     let tf = tf as f64;
-    let w = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len as f64 / avg));
+    let w = tf * (K1 + 1.0) / (tf + norm);
     ((w / (K1 + 1.0) * IMPACT_MAX as f64).round() as u32).clamp(1, IMPACT_MAX)
 }
 
-fn encode_list(list: &[(u32, u32)], lens: &[u32], avg: f64, out: &mut String) {
+// ---- 4. writing ----------------------------------------------------------------------------
+
+fn digits(v: u32) -> usize {
+    v.checked_ilog10().unwrap_or(0) as usize + 1
+}
+
+/// Length of the inline entry `[df,d0,w0,Δd1,w1,…]` that `encode_list` would write.
+fn inline_len(df: u32, bytes: &[u8], w: &Weights) -> usize {
+    let mut len = 2 + digits(df) + df as usize; // brackets, df, its comma and the others
+    let mut prev = 0;
+    for (d, tf) in postings(bytes) {
+        len += digits(d - prev) + 1 + digits(w.impact(d, tf));
+        prev = d;
+    }
+    len
+}
+
+fn push_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Writes `d0,w0,Δd1,w1,…` (the first doc absolute).
+fn encode_list(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
     let mut prev = 0u32;
     for (i, &(d, tf)) in list.iter().enumerate() {
-        let delta = if i == 0 { d } else { d - prev };
+        if i > 0 {
+            out.push(b',');
+        }
+        push_u32(out, if i == 0 { d } else { d - prev });
+        out.push(b',');
+        push_u32(out, w.impact(d, tf));
         prev = d;
-        if i > 0 {
-            out.push(',');
-        }
-        let _ = write!(out, "{},{}", delta, impact(tf, lens[d as usize], avg));
     }
 }
 
-fn encode_entry(token: String, list: &[(u32, u32)], lens: &[u32], avg: f64, block: usize) -> Entry {
-    let df = list.len();
-    if df <= block {
-        let mut s = String::with_capacity(df * 6 + 8);
-        let _ = write!(s, "[{df},");
-        encode_list(list, lens, avg, &mut s);
-        s.push(']');
-        Entry {
-            token,
-            df,
-            inline: s,
-            blocks: Vec::new(),
-        }
-    } else {
-        let blocks = list
-            .chunks(block)
-            .map(|c| {
-                let mut s = String::with_capacity(c.len() * 6 + 2);
-                s.push('[');
-                encode_list(c, lens, avg, &mut s);
-                s.push(']');
-                (c[0].0, s)
-            })
-            .collect();
-        Entry {
-            token,
-            df,
-            inline: String::new(),
-            blocks,
-        }
-    }
-}
-
-fn shard_files(s: usize, entries: &mut [Entry]) -> Result<Vec<SearchFile>, SearchError> {
-    entries.sort_by(|a, b| a.token.cmp(&b.token));
-    let mut files = Vec::new();
-    let mut out = String::from("{");
+/// Writes shard `s` (`search/p/{s}.json`) and the block files of its blocked terms.
+fn shard_files<E>(
+    s: usize,
+    mut terms: Vec<Term>,
+    w: &Weights,
+    block: usize,
+    emit: &(impl Fn(SearchFile) -> Result<(), E> + Sync),
+) -> Result<(), E>
+where
+    E: From<SearchError>,
+{
+    terms.sort_unstable_by(|a, b| a.token.cmp(&b.token));
+    let mut out = Vec::with_capacity(terms.iter().map(|t| t.weight).sum::<usize>() + 2);
+    out.push(b'{');
+    let mut list: Vec<(u32, u32)> = Vec::new();
     let mut j = 0usize;
-    for (i, e) in entries.iter().enumerate() {
+    for (i, t) in terms.into_iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str(&serde_json::to_string(&e.token)?);
-        out.push(':');
-        if e.blocks.is_empty() {
-            out.push_str(&e.inline);
+        serde_json::to_writer(&mut out, &t.token).map_err(SearchError::from)?;
+        out.push(b':');
+        list.clear();
+        list.extend(postings(&t.bytes));
+        drop(t.bytes);
+        if t.df as usize <= block {
+            out.push(b'[');
+            push_u32(&mut out, t.df);
+            out.push(b',');
+            encode_list(&list, w, &mut out);
+            out.push(b']');
         } else {
-            let _ = write!(out, "{{\"df\":{},\"j\":{j},\"b\":[", e.df);
-            for (k, (first, body)) in e.blocks.iter().enumerate() {
+            out.extend_from_slice(format!("{{\"df\":{},\"j\":{j},\"b\":[", t.df).as_bytes());
+            for (k, c) in list.chunks(block).enumerate() {
                 if k > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                let _ = write!(out, "{first}");
-                files.push(SearchFile {
+                push_u32(&mut out, c[0].0);
+                let mut body = Vec::with_capacity(c.len() * 6 + 2);
+                body.push(b'[');
+                encode_list(c, w, &mut body);
+                body.push(b']');
+                emit(SearchFile {
                     path: format!("search/b/{s}-{j}-{k}.json"),
-                    bytes: body.clone().into_bytes(),
-                });
+                    bytes: body,
+                })?;
             }
-            out.push_str("]}");
+            out.extend_from_slice(b"]}");
             j += 1;
         }
     }
-    out.push('}');
-    files.push(SearchFile {
+    out.push(b'}');
+    emit(SearchFile {
         path: format!("search/p/{s}.json"),
-        bytes: out.into_bytes(),
-    });
-    Ok(files)
+        bytes: out,
+    })
+}
+
+/// One doc-store file: `[[url, title, section, text], …]`.
+fn doc_store_file(group: &[SearchDoc]) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(group.iter().map(|d| doc_json_len(d) + 1).sum::<usize>() + 1);
+    out.push(b'[');
+    for (i, d) in group.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &(&d.url, &d.title, &d.section, &d.text))?;
+    }
+    out.push(b']');
+    Ok(out)
+}
+
+/// Length of `serde_json::to_string(&(url, title, section, text))`, without writing it:
+/// the doc-store layout depends on the total, and the docs are written only later.
+fn doc_json_len(d: &SearchDoc) -> usize {
+    5 + json_str_len(&d.url)
+        + json_str_len(&d.title)
+        + json_str_len(&d.section)
+        + json_str_len(&d.text)
+}
+
+/// Length of a string as serde_json writes it: quotes, `\"` `\\` `\b` `\f` `\n` `\r` `\t`,
+/// `\u00XX` for the other control characters, everything else as is.
+fn json_str_len(s: &str) -> usize {
+    2 + s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 1,
+                0..=0x1F => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_len_matches_serde() {
+        let mut all = String::new();
+        for c in (0u32..0x80).chain([0xA0, 0x2028, 0x4E00, 0x1F600]) {
+            let c = char::from_u32(c).unwrap();
+            all.push(c);
+            assert_eq!(
+                json_str_len(&c.to_string()),
+                serde_json::to_string(&c.to_string()).unwrap().len(),
+                "{c:?}"
+            );
+        }
+        let d = SearchDoc {
+            url: "a\"b".into(),
+            title: all.clone(),
+            section: String::new(),
+            text: all + "国际法\\",
+        };
+        let json = serde_json::to_string(&(&d.url, &d.title, &d.section, &d.text)).unwrap();
+        assert_eq!(doc_json_len(&d), json.len());
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut b = Vec::new();
+        let vals = [
+            0,
+            1,
+            127,
+            128,
+            255,
+            16_383,
+            16_384,
+            65_535,
+            1 << 28,
+            u32::MAX,
+        ];
+        for v in vals {
+            put_varint(&mut b, v);
+        }
+        let mut pos = 0;
+        for v in vals {
+            assert_eq!(get_varint(&b, &mut pos), v);
+        }
+        assert_eq!(pos, b.len());
+    }
+
+    #[test]
+    fn cjk_keys_round_trip() {
+        for (a, b) in [('国', '际'), ('\u{3005}', '\u{3FFFF}'), ('𠀀', 'ア')] {
+            let pair = PAIR_TAG | ((a as Key) << 21) | b as Key;
+            assert_eq!(cjk_token(pair), format!("{a}{b}"));
+            assert_eq!(cjk_token(a as Key), a.to_string());
+        }
+    }
 }

@@ -22,8 +22,8 @@ pub mod reader;
 mod tests;
 pub mod tokenize;
 
-pub use index::{IndexOptions, build_index, build_index_with};
-pub use tokenize::{WenjiLanguage, phrase_key, query_tokens, tokenize};
+pub use index::{IndexOptions, IndexSummary, build_index, build_index_each, build_index_with};
+pub use tokenize::{Token, WenjiLanguage, for_each_token, phrase_key, query_tokens, tokenize};
 
 /// One searchable unit: a paragraph (or a short page).
 #[derive(Clone, Debug, PartialEq, Eq)]

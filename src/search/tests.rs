@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::reader::{Reader, Results};
-use super::{IndexOptions, SearchDoc, SearchError, SearchFile, build_index, build_index_with};
+use super::{
+    IndexOptions, IndexSummary, SearchDoc, SearchError, SearchFile, build_index, build_index_each,
+    build_index_with,
+};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/fixture")
@@ -305,4 +308,130 @@ fn empty_and_bad_input() {
         Err(e @ SearchError::BadUrl { .. }) => assert!(e.to_string().contains("/states/x/")),
         other => panic!("{other:?}"),
     }
+}
+
+/// Docs that exercise what a faster builder could get wrong: the real seed text (CJK runs,
+/// symbols, full-width forms), JSON escapes in every stored field, upper case and mixed
+/// letter/digit words, empty text, and term frequencies past 255 and 65,535 in one doc.
+fn pinned_docs() -> Vec<SearchDoc> {
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sources/A-75-123-zh.txt"),
+    )
+    .unwrap();
+    let paras = super::bench::seed_paragraphs(&seed);
+    let mut docs = super::bench::synthetic(&paras, 3000);
+    docs.extend(paras.iter().enumerate().map(|(i, p)| SearchDoc {
+        url: format!("seed/#p{i}"),
+        title: "A/75/123".into(),
+        section: String::new(),
+        text: p.clone(),
+    }));
+    let odd = [
+        "引号\"与\\反斜杠\u{1}\u{1f}\t\n\r\u{8}\u{c}\u{7f}",
+        "ＣＯＶＩＤ-19 ISO/IEC27001 5G A/70/174 Ⅻ ﬁle ÀÉÎ Ωμέγα Привет 𠀀𠀁𠀂",
+        "",
+        "，。！",
+    ];
+    for (i, t) in odd.iter().enumerate() {
+        docs.push(SearchDoc {
+            url: format!("odd/\"{i}\"\\/#p"),
+            title: format!("标题\u{2}{i}"),
+            section: t.to_string(),
+            text: t.to_string(),
+        });
+    }
+    docs.push(SearchDoc {
+        url: "big/#p1".into(),
+        title: "big".into(),
+        section: String::new(),
+        text: "的".repeat(70_000) + &"国际法 ".repeat(300) + &"ab1 ".repeat(1000),
+    });
+    docs
+}
+
+/// SHA-256 over every file's path and bytes, in path order.
+fn files_hash(files: &[SearchFile]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for f in files {
+        h.update((f.path.len() as u64).to_le_bytes());
+        h.update(f.path.as_bytes());
+        h.update((f.bytes.len() as u64).to_le_bytes());
+        h.update(&f.bytes);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Pins the exact output of the builder (hashes taken with the straightforward
+/// HashMap<String, _> builder before it was made faster): a rewrite of the builder must not
+/// change a byte. If the format changes on purpose, update the hashes.
+#[test]
+fn output_is_pinned() {
+    let docs = pinned_docs();
+    let got: Vec<String> = [
+        IndexOptions::default(),
+        fixture_options(),
+        IndexOptions {
+            block: 1,
+            shard_bytes: 1,
+            doc_bytes: 1,
+        },
+    ]
+    .iter()
+    .map(|o| files_hash(&build_index_with(&docs, o).unwrap()))
+    .collect();
+    println!("pinned hashes: {got:?}");
+    assert_eq!(got, PINNED);
+}
+
+const PINNED: [&str; 3] = [
+    "8d87c17afd5050e82252d006cf4abfa833114dd88ab40da42cdd425c86b136f6",
+    "d481ea51c066e6b2a6f74dbcc6c5e820b243b98d71f8cfb3957b39ca8c95e225",
+    "c832049787957bd794760bfa02b263f4f93c4cbcf1063e89c1de6341bbbb2c44",
+];
+
+/// The streaming entry point emits exactly the files `build_index_with` returns, reports
+/// their number and size, and stops at the first error of the callback.
+#[test]
+fn each_emits_the_same_files_and_stops_on_error() {
+    let docs = synthetic_docs(1500);
+    let opts = fixture_options();
+    let all = build_index_with(&docs, &opts).unwrap();
+    let got = std::sync::Mutex::new(Vec::new());
+    let summary = build_index_each(&docs, &opts, |f| {
+        got.lock().unwrap().push(f);
+        Ok::<(), SearchError>(())
+    })
+    .unwrap();
+    let mut got = got.into_inner().unwrap();
+    got.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(got, all);
+    assert_eq!(
+        summary,
+        IndexSummary {
+            files: all.len(),
+            bytes: all.iter().map(|f| f.bytes.len() as u64).sum(),
+        }
+    );
+
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    let err = build_index_each(&docs, &opts, |f| {
+        if f.path.starts_with("search/b/") {
+            Err(BoxError::from("disk full"))
+        } else {
+            Ok(())
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "disk full");
+
+    let bad = vec![SearchDoc {
+        url: String::new(),
+        ..docs[0].clone()
+    }];
+    let err = build_index_each(&bad, &opts, |_| -> Result<(), BoxError> {
+        panic!("nothing is emitted for bad input")
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("document 0"), "{err}");
 }
