@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::link::{Site, ledger};
@@ -199,13 +197,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     progress.stage("index", 0);
     let t = Instant::now();
     let search_docs = search_docs(&site);
-    let search_files = search::build_index(&search_docs)
-        .map_err(|e| Diagnostic::new("content", format!("cannot build the search index: {e}")))?;
+    let index = search::build_index_each(
+        &search_docs,
+        &search::IndexOptions::default(),
+        |f: search::SearchFile| sink.put(&OutputFile::new(f.path, f.bytes)),
+    )?;
     drop(search_docs);
-    let search_bytes: u64 = search_files.iter().map(|f| f.bytes.len() as u64).sum();
-    search_files
-        .into_par_iter()
-        .try_for_each(|f| sink.put(&OutputFile::new(f.path, f.bytes)))?;
+    let search_bytes = index.bytes;
     timings.index = t.elapsed();
 
     progress.stage("extras", 0);

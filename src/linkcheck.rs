@@ -108,6 +108,17 @@ pub fn scan(page: &str, html: &str, base_path: &str) -> PageLinks {
     refs.sort_unstable();
     refs.dedup();
     for raw in refs {
+        // Most links of a page are to its own paragraphs: checked without allocating.
+        if let Some(fragment) = raw.strip_prefix('#')
+            && !fragment.contains('&')
+        {
+            if !fragment.is_empty() && page.ends_with(".html") && !links.ids.contains(fragment) {
+                links
+                    .problems
+                    .push((raw.to_string(), no_id(page, fragment)));
+            }
+            continue;
+        }
         let link = unescape_amp(raw);
         match target(page, &link, base_path) {
             Err(problem) => links.problems.push((link, problem)),

@@ -7,6 +7,7 @@ pub mod symbols;
 pub mod tags;
 pub mod urls;
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
@@ -99,13 +100,16 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
             (std::path::PathBuf::from("a page wenji builds itself"), 0),
         );
     }
+    // The claimed URLs in lower case, to find one that differs only in case without a scan.
+    let mut claimed_lower: BTreeMap<String, String> = claimed
+        .keys()
+        .map(|u| (u.to_ascii_lowercase(), u.clone()))
+        .collect();
     let mut claim = |url: String, file: &std::path::Path, line: usize, diags: &mut Diagnostics| {
         // On a case-insensitive file system (macOS, Windows) `Old/` and `old/` are one folder.
         let same_but_case = || {
-            claimed
-                .iter()
-                .find(|(u, _)| u.eq_ignore_ascii_case(&url))
-                .map(|(u, (f, _))| (u.clone(), f.clone()))
+            let u = claimed_lower.get(&url.to_ascii_lowercase())?;
+            claimed.get(u).map(|(f, _)| (u.clone(), f.clone()))
         };
         if let Some((other, _)) = claimed.get(&url) {
             diags.push(
@@ -129,6 +133,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 .help("on macOS and Windows the two are one file; write the alias in lowercase"),
             );
         } else {
+            claimed_lower.insert(url.to_ascii_lowercase(), url.clone());
             claimed.insert(url, (file.to_path_buf(), line));
         }
     };
@@ -154,17 +159,31 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     // Site links and symbols in every body; citations from replies only.
     let base = config.base_path();
     let mut citations: BTreeMap<String, Vec<(usize, u32)>> = BTreeMap::new();
-    for (ri, reply) in corpus.replies.iter_mut().enumerate() {
-        let file = reply.file.clone();
-        for_each_passage_mut(&mut reply.doc, |number, line, events| {
-            resolve_site_links(events, &base);
-            for sym in link_symbols(events, &file, line, &mut diags) {
-                let list = citations.entry(sym).or_default();
-                if number > 0 && list.last() != Some(&(ri, number)) {
-                    list.push((ri, number));
+    // Each reply on its own thread; what each finds is merged in reply order, as a loop would.
+    let found: Vec<(Diagnostics, Vec<(String, u32)>)> = corpus
+        .replies
+        .par_iter_mut()
+        .map(|reply| {
+            let mut diags = Diagnostics::default();
+            let mut cited = Vec::new();
+            let file = reply.file.clone();
+            for_each_passage_mut(&mut reply.doc, |number, line, events| {
+                resolve_site_links(events, &base);
+                for sym in link_symbols(events, &file, line, &mut diags) {
+                    cited.push((sym, number));
                 }
+            });
+            (diags, cited)
+        })
+        .collect();
+    for (ri, (reply_diags, cited)) in found.into_iter().enumerate() {
+        diags.extend(reply_diags.0);
+        for (sym, number) in cited {
+            let list = citations.entry(sym).or_default();
+            if number > 0 && list.last() != Some(&(ri, number)) {
+                list.push((ri, number));
             }
-        });
+        }
     }
     for page in corpus
         .concepts

@@ -73,6 +73,13 @@ impl std::fmt::Display for SearchError {
 
 impl std::error::Error for SearchError {}
 
+impl From<SearchError> for crate::error::Diagnostic {
+    fn from(e: SearchError) -> Self {
+        crate::error::Diagnostic::new("content", format!("cannot build the search index: {e}"))
+            .help("report this as a bug in wenji, with the content that caused it")
+    }
+}
+
 impl From<serde_json::Error> for SearchError {
     fn from(e: serde_json::Error) -> Self {
         SearchError::Json(e)
