@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::link::{Site, ledger};
@@ -262,37 +264,43 @@ fn duplicate_paths(files: &[(String, u64)]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// One search document per heading and per passage of every reply, in reading order.
+/// One search document per heading and per passage of every reply, in reading order. Made
+/// reply by reply in parallel: the paragraphs' plain text is most of the work.
 pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
-    let mut docs = Vec::new();
-    for r in &site.replies {
-        let title = &r.page.meta.title;
-        let mut push = |anchor: String, section: &str, events: &content::Events| {
-            docs.push(search::SearchDoc {
-                url: format!("{}#{anchor}", r.url),
-                title: title.clone(),
-                section: section.to_string(),
-                text: content::markdown::plain_text(events),
-            });
-        };
-        let mut section = String::new();
-        for b in &r.page.doc.blocks {
-            match &b.kind {
-                content::BlockKind::Heading { id, events, .. } => {
-                    section = content::markdown::plain_text(events);
-                    push(id.clone(), &section, events);
-                }
-                content::BlockKind::Paragraph { number, events } => {
-                    push(format!("p{number}"), &section, events)
-                }
-                content::BlockKind::List { items, .. } => {
-                    for it in items {
-                        push(format!("p{}", it.number), &section, &it.events);
+    let per_reply: Vec<Vec<search::SearchDoc>> = site
+        .replies
+        .par_iter()
+        .map(|r| {
+            let mut docs = Vec::new();
+            let title = &r.page.meta.title;
+            let mut push = |anchor: String, section: &str, events: &content::Events| {
+                docs.push(search::SearchDoc {
+                    url: format!("{}#{anchor}", r.url),
+                    title: title.clone(),
+                    section: section.to_string(),
+                    text: content::markdown::plain_text(events),
+                });
+            };
+            let mut section = String::new();
+            for b in &r.page.doc.blocks {
+                match &b.kind {
+                    content::BlockKind::Heading { id, events, .. } => {
+                        section = content::markdown::plain_text(events);
+                        push(id.clone(), &section, events);
                     }
+                    content::BlockKind::Paragraph { number, events } => {
+                        push(format!("p{number}"), &section, events)
+                    }
+                    content::BlockKind::List { items, .. } => {
+                        for it in items {
+                            push(format!("p{}", it.number), &section, &it.events);
+                        }
+                    }
+                    content::BlockKind::Other { .. } => {}
                 }
-                content::BlockKind::Other { .. } => {}
             }
-        }
-    }
-    docs
+            docs
+        })
+        .collect();
+    per_reply.into_iter().flatten().collect()
 }
