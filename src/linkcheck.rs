@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::error::Diagnostic;
 #[cfg(test)]
 use crate::output::OutputFile;
@@ -146,25 +148,30 @@ pub fn resolve<'a>(
     let files: HashSet<&str> = files.into_iter().collect();
     let ids: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|p| (p.page.as_str(), &p.ids)).collect();
-    let mut errors = BTreeSet::new();
-    for p in pages {
-        for (link, problem) in &p.problems {
-            errors.insert((p.page.as_str(), link.as_str(), problem.clone()));
-        }
-        for (file, fragment, link) in &p.outgoing {
-            let problem = if !files.contains(file.as_str()) {
-                format!("no page or file /{file} is built")
-            } else if let Some(f) = fragment
-                && file.ends_with(".html")
-                && !ids.get(file.as_str()).is_some_and(|ids| ids.contains(f))
-            {
-                no_id(file, f)
-            } else {
-                continue;
-            };
-            errors.insert((p.page.as_str(), link.as_str(), problem));
-        }
-    }
+    // Pages in parallel; the set sorts what they find, so the order is the same every time.
+    let errors: BTreeSet<(&str, &str, String)> = pages
+        .par_iter()
+        .flat_map_iter(|p| {
+            let own = p
+                .problems
+                .iter()
+                .map(|(link, problem)| (p.page.as_str(), link.as_str(), problem.clone()));
+            let outgoing = p.outgoing.iter().filter_map(|(file, fragment, link)| {
+                let problem = if !files.contains(file.as_str()) {
+                    format!("no page or file /{file} is built")
+                } else if let Some(f) = fragment
+                    && file.ends_with(".html")
+                    && !ids.get(file.as_str()).is_some_and(|ids| ids.contains(f))
+                {
+                    no_id(file, f)
+                } else {
+                    return None;
+                };
+                Some((p.page.as_str(), link.as_str(), problem))
+            });
+            own.chain(outgoing).collect::<Vec<_>>()
+        })
+        .collect();
     errors
         .into_iter()
         .map(|(page, link, problem)| {
