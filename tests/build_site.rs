@@ -321,8 +321,13 @@ fn minified_templates_make_the_pages_a_minify_pass_would() {
         root.path().join("published-urls.txt"),
     )
     .unwrap();
+    // An alias, so that a redirect page is among the pages compared.
+    edit_file(root.path(), "content/replies/france.md", |t| {
+        t.replacen("aliases: []", "aliases: [\"/old/france/\"]", 1)
+    });
     let out = wenji(root.path(), &["build", "--output", "minified"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.path().join("minified/old/france/index.html").is_file());
     edit_file(root.path(), "wenji.toml", |t| {
         assert!(t.contains("minify = true"));
         t.replace("minify = true", "minify = false")

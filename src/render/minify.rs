@@ -113,32 +113,56 @@ fn set_aside_tags_in_start_tags(src: &str) -> (String, Vec<(String, bool)>) {
     (out, kept)
 }
 
-/// `attr={{x}}` → `attr="{{x}}"`, and likewise for values that mix text and `{{ }}`.
+/// `attr={{x}}` → `attr="{{x}}"`, and likewise for values that mix text and `{{ }}`. Only
+/// attribute values of start tags are looked at; quoted ones are left as they are.
 fn requote_template_values(html: &str) -> String {
+    let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() + 16);
-    let mut rest = html;
-    while let Some(i) = rest.find('=') {
-        let (before, after) = rest.split_at(i + 1);
-        out.push_str(before);
-        rest = after;
-        let unquoted = !rest.starts_with(['"', '\'']);
-        // Only inside a tag: the last `<` before us is after the last `>`.
-        let in_tag = out.rfind('<') > out.rfind('>');
-        if !(unquoted && in_tag) {
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !(b[i] == b'<' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+            i += 1;
             continue;
         }
-        let end = value_end(rest);
-        let value = &rest[..end];
-        if value.contains("{{") || value.contains("{%") {
-            out.push('"');
-            out.push_str(value);
-            out.push('"');
-        } else {
-            out.push_str(value);
+        // Inside a start tag: skip quoted values and Tera tags, requote unquoted values.
+        i += 1;
+        while i < b.len() && b[i] != b'>' {
+            match b[i] {
+                b'"' | b'\'' => {
+                    let q = b[i];
+                    i += 1;
+                    while i < b.len() && b[i] != q {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'{' if matches!(b.get(i + 1), Some(b'{' | b'%' | b'#')) => {
+                    let close = match b[i + 1] {
+                        b'{' => "}}",
+                        b'%' => "%}",
+                        _ => "#}",
+                    };
+                    i = html[i + 2..].find(close).map_or(b.len(), |k| i + 2 + k + 2);
+                }
+                b'=' if !matches!(b.get(i + 1), Some(b'"' | b'\'')) => {
+                    let start = i + 1;
+                    let end = start + value_end(&html[start..]);
+                    let value = &html[start..end];
+                    if value.contains("{{") || value.contains("{%") {
+                        out.push_str(&html[copied..start]);
+                        out.push('"');
+                        out.push_str(value);
+                        out.push('"');
+                        copied = end;
+                    }
+                    i = end;
+                }
+                _ => i += 1,
+            }
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -200,5 +224,15 @@ mod tests {
             "{m}"
         );
         assert!(!m.contains("data-wenji"), "{m}");
+    }
+
+    #[test]
+    fn quoted_values_with_equals_signs_are_left_alone() {
+        let t =
+            "<meta http-equiv=\"refresh\" content=\"0; url={{ target }}\"><a href={{u}}>x=y</a>";
+        let m = minify_template(t, &template_cfg());
+        assert!(m.contains("content=\"0; url={{ target }}\""), "{m}");
+        assert!(m.contains("href=\"{{u}}\""), "{m}");
+        assert!(m.contains(">x=y</a>"), "{m}");
     }
 }
