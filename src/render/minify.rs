@@ -77,26 +77,14 @@ fn set_aside_tags_in_start_tags(src: &str) -> (String, Vec<(String, bool)>) {
         let mut j = i + 1;
         let (mut first, mut last) = (None, None);
         while j < b.len() && b[j] != b'>' {
-            match b[j] {
-                b'"' | b'\'' => {
-                    let q = b[j];
-                    j += 1;
-                    while j < b.len() && b[j] != q {
-                        j += 1;
-                    }
-                    j += 1;
-                }
-                b'{' if matches!(b.get(j + 1), Some(b'{' | b'%' | b'#')) => {
-                    let close = match b[j + 1] {
-                        b'{' => "}}",
-                        b'%' => "%}",
-                        _ => "#}",
-                    };
-                    first.get_or_insert(j);
-                    j = src[j + 2..].find(close).map_or(b.len(), |k| j + 2 + k + 2);
-                    last = Some(j);
-                }
-                _ => j += 1,
+            if let Some(end) = tera_tag_end(src, j) {
+                first.get_or_insert(j);
+                j = end;
+                last = Some(j);
+            } else if matches!(b[j], b'"' | b'\'') {
+                j = quoted_end(b, j);
+            } else {
+                j += 1;
             }
         }
         if let (Some(f), Some(l)) = (first, last) {
@@ -128,23 +116,12 @@ fn requote_template_values(html: &str) -> String {
         // Inside a start tag: skip quoted values and Tera tags, requote unquoted values.
         i += 1;
         while i < b.len() && b[i] != b'>' {
+            if let Some(end) = tera_tag_end(html, i) {
+                i = end;
+                continue;
+            }
             match b[i] {
-                b'"' | b'\'' => {
-                    let q = b[i];
-                    i += 1;
-                    while i < b.len() && b[i] != q {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                b'{' if matches!(b.get(i + 1), Some(b'{' | b'%' | b'#')) => {
-                    let close = match b[i + 1] {
-                        b'{' => "}}",
-                        b'%' => "%}",
-                        _ => "#}",
-                    };
-                    i = html[i + 2..].find(close).map_or(b.len(), |k| i + 2 + k + 2);
-                }
+                b'"' | b'\'' => i = quoted_end(b, i),
                 b'=' if !matches!(b.get(i + 1), Some(b'"' | b'\'')) => {
                     let start = i + 1;
                     let end = start + value_end(&html[start..]);
@@ -166,26 +143,46 @@ fn requote_template_values(html: &str) -> String {
     out
 }
 
-/// Where an unquoted attribute value ends: at white space or `>`, but not inside `{{ }}` or
-/// `{% %}`.
+/// Where an unquoted attribute value ends: at white space or `>`, but not inside a Tera tag.
 fn value_end(s: &str) -> usize {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'{' && matches!(b.get(i + 1), Some(b'{' | b'%')) {
-            let close = if b[i + 1] == b'{' { "}}" } else { "%}" };
-            match s[i + 2..].find(close) {
-                Some(j) => i += 2 + j + 2,
-                None => return b.len(),
-            }
-            continue;
-        }
-        if b[i].is_ascii_whitespace() || b[i] == b'>' {
+        if let Some(end) = tera_tag_end(s, i) {
+            i = end;
+        } else if b[i].is_ascii_whitespace() || b[i] == b'>' {
             return i;
+        } else {
+            i += 1;
         }
-        i += 1;
     }
     b.len()
+}
+
+/// If a Tera tag (`{{`, `{%` or `{#`) opens at `i`, where it ends (the end of the text if it
+/// is not closed).
+fn tera_tag_end(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let close = match b.get(i + 1)? {
+        b'{' => "}}",
+        b'%' => "%}",
+        b'#' => "#}",
+        _ => return None,
+    };
+    Some(s[i + 2..].find(close).map_or(b.len(), |k| i + 2 + k + 2))
+}
+
+/// Where the quoted value that opens at `i` ends, its closing quote included.
+fn quoted_end(b: &[u8], i: usize) -> usize {
+    let q = b[i];
+    let mut j = i + 1;
+    while j < b.len() && b[j] != q {
+        j += 1;
+    }
+    (j + 1).min(b.len())
 }
 
 #[cfg(test)]
