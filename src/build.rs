@@ -184,7 +184,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // Render: each page is rendered, its links read, and written, in parallel.
     let t = Instant::now();
-    progress.stage("render", site.replies.len());
+    progress.stage("render", render::context::page_count(&site));
     let pages = render::render_each(&site, &templates, &assets, |path, html| {
         let s = Instant::now();
         let links = linkcheck::scan(&path, &html, &base_path);

@@ -684,6 +684,13 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// How many pages the site has: one per reply, concept, plain page and redirect, and one each
+/// for home, the replies list, the concepts list, the matrix, the documents, open data, search
+/// and 404. (For progress; the render checks it in debug builds.)
+pub fn page_count(site: &Site) -> usize {
+    site.replies.len() + 8 + site.concepts.len() + site.pages.len() + site.redirects.len()
+}
+
 /// A part of the pages other than the replies'.
 #[derive(Clone, Copy, Debug)]
 pub enum Part {

@@ -36,6 +36,7 @@ pub fn render_each<T: Send>(
     each: impl Fn(String, String) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let pages = context::Pages::new(site, assets);
+    let expected = context::page_count(site);
     let render = |job: &PageJob| -> Result<T, Diagnostic> {
         let html = templates
             .render(job.template, &job.context)
@@ -68,6 +69,11 @@ pub fn render_each<T: Send>(
         }
     }
     if errors.is_empty() {
+        debug_assert_eq!(
+            done.len(),
+            expected,
+            "page_count is out of step with the parts"
+        );
         Ok(done)
     } else {
         Err(errors)
