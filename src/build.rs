@@ -236,7 +236,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         staging.commit()?;
     }
     timings.commit = t.elapsed();
-    progress.done();
+    // The progress line is cleared when `progress` drops, before the caller's summary.
+    drop(progress);
     let report = BuildReport {
         pages: pages.len(),
         files: summary.files.len(),

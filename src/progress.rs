@@ -69,7 +69,7 @@ impl Progress {
     }
 
     /// Stops the line and clears it, so that the summary takes its place.
-    pub fn done(&self) {
+    fn done(&self) {
         if let Some(s) = &self.state {
             s.finished.store(true, Ordering::Release);
             if s.shown.load(Ordering::Acquire) {

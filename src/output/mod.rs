@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+#[cfg(test)]
 use rayon::prelude::*;
 
 use crate::error::Diagnostic;
@@ -42,8 +43,10 @@ pub fn safe_relative(path: &str) -> Option<PathBuf> {
         .then(|| p.to_path_buf())
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing what was there.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+/// Writes `files` as the new content of `out`, atomically replacing what was there. The build
+/// writes through a [`Sink`] as it goes; this whole-site form is what the tests of the swap use.
+#[cfg(test)]
+fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     let staging = Staging::create(out)?;
     files.par_iter().try_for_each(|f| staging.write(f))?;
     staging.commit()
@@ -88,18 +91,23 @@ impl Staging {
         })
     }
 
-    /// Writes one file; safe to call from several threads at once.
-    pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
-        let rel = safe_relative(&f.path).ok_or_else(|| {
+    /// Where the file at `path` (relative to the site) goes in the staging folder.
+    fn file_path(&self, path: &str) -> Result<PathBuf, Diagnostic> {
+        let rel = safe_relative(path).ok_or_else(|| {
             write_error(
-                Path::new(&f.path),
+                Path::new(path),
                 io::Error::new(
                     io::ErrorKind::InvalidInput,
                     "path would leave the output folder",
                 ),
             )
         })?;
-        let path = self.dir.join(rel);
+        Ok(self.dir.join(rel))
+    }
+
+    /// Writes one file; safe to call from several threads at once.
+    pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
+        let path = self.file_path(&f.path)?;
         // Most files go into a folder an earlier file made: try the write first.
         match fs::write(&path, &f.bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -114,16 +122,7 @@ impl Staging {
 
     /// Creates a file to be written in pieces.
     fn create_file(&self, path: &str) -> Result<fs::File, Diagnostic> {
-        let rel = safe_relative(path).ok_or_else(|| {
-            write_error(
-                Path::new(path),
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "path would leave the output folder",
-                ),
-            )
-        })?;
-        let path = self.dir.join(rel);
+        let path = self.file_path(path)?;
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).map_err(|e| write_error(p, e))?;
         }

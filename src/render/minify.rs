@@ -69,8 +69,7 @@ fn set_aside_tags_in_start_tags(src: &str) -> (String, Vec<(String, bool)>) {
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
-        // A start tag: `<` and a letter.
-        if !(b[i] == b'<' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+        if !opens_start_tag(b, i) {
             i += 1;
             continue;
         }
@@ -109,7 +108,7 @@ fn requote_template_values(html: &str) -> String {
     let mut copied = 0;
     let mut i = 0;
     while i < b.len() {
-        if !(b[i] == b'<' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)) {
+        if !opens_start_tag(b, i) {
             i += 1;
             continue;
         }
@@ -157,6 +156,11 @@ fn value_end(s: &str) -> usize {
         }
     }
     b.len()
+}
+
+/// Whether a start tag (`<` and a letter) opens at `i`.
+fn opens_start_tag(b: &[u8], i: usize) -> bool {
+    b[i] == b'<' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// If a Tera tag (`{{`, `{%` or `{#`) opens at `i`, where it ends (the end of the text if it

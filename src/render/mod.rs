@@ -27,8 +27,7 @@ pub struct PageJob {
 
 /// Renders every page and hands each, as soon as it is rendered, to `each` with its path
 /// and HTML (the build reads its links and writes it), in parallel; only `each`'s small
-/// results are kept. Errors name
-/// the template and, for content, the page's file.
+/// results are kept. Errors name the template and, for content, the page's file.
 pub fn render_each<T: Send>(
     site: &Site,
     templates: &Templates,
