@@ -223,6 +223,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.extend(linkcheck::resolve(
         &pages,
         summary.files.iter().map(|(p, _)| p.as_str()),
+        &base_path,
     ));
     diags.extend(duplicate_paths(&summary.files));
     timings.check = t.elapsed();

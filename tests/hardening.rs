@@ -118,6 +118,16 @@ fn front_matter_unknown_kind() {
 }
 
 #[test]
+fn front_matter_kind_line_inside_a_quoted_value() {
+    // A line reads `kind: reply`, but YAML reads it as part of the title: the file has no
+    // kind and is refused as such, not built as a reply.
+    assert_fails(
+        new_page("title: \"a\nkind: reply\"\nslug: x\n", "hi\n"),
+        &["content/pages/x.md:2: the front matter has no `kind`"],
+    );
+}
+
+#[test]
 fn front_matter_duplicate_key() {
     assert_fails(
         new_page("kind: page\ntitle: a\ntitle: b\nslug: x\n", "hi\n"),

@@ -166,6 +166,21 @@ fn help_for(msg: &str) -> &'static str {
     }
 }
 
+/// The kinds of page a content file can be.
+pub const KINDS: [&str; 4] = ["reply", "concept", "page", "home"];
+
+/// The kind, read without a YAML parser when the front matter says it plainly: one line
+/// `kind: reply` (or another of [`KINDS`]) at the start of a line, and no other line starting
+/// `kind:`. Anything else (quotes, a comment, a second `kind:`) is left to [`KindProbe`].
+pub fn plain_kind(yaml: &str) -> Option<&'static str> {
+    let mut lines = yaml.lines().filter_map(|l| l.strip_prefix("kind:"));
+    let value = lines.next()?.trim();
+    if lines.next().is_some() {
+        return None;
+    }
+    KINDS.iter().copied().find(|k| *k == value)
+}
+
 /// Only the `kind` key, read first to pick the typed front matter.
 #[derive(Deserialize)]
 pub struct KindProbe {
@@ -256,6 +271,23 @@ pub struct HomeMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_kind_reads_only_a_plain_single_kind_line() {
+        assert_eq!(plain_kind("title: a\nkind: reply\n"), Some("reply"));
+        assert_eq!(plain_kind("kind:   page  \n"), Some("page"));
+        // Quoted, commented, unknown, indented, repeated or absent: the YAML parser decides.
+        for yaml in [
+            "kind: \"reply\"\n",
+            "kind: reply # x\n",
+            "kind: article\n",
+            "a:\n  kind: page\n",
+            "kind: page\nkind: reply\n",
+            "title: a\n",
+        ] {
+            assert_eq!(plain_kind(yaml), None, "{yaml:?}");
+        }
+    }
 
     fn p(s: &str) -> Result<ReplyMeta, Diagnostic> {
         let path = Path::new("x.md");

@@ -217,19 +217,30 @@ fn read_file(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
 /// Loads one file's text: front matter by kind, then the body.
 pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, Vec<Diagnostic>> {
     let split = frontmatter::split(rel, text).map_err(|d| vec![d])?;
-    let probe: frontmatter::KindProbe = frontmatter::parse(rel, &split).map_err(|d| vec![d])?;
-    let Some(kind) = probe.kind else {
-        return Err(vec![
-            Diagnostic::new(rel, "the front matter has no `kind`")
-                .at(split.yaml_line)
-                .help("add `kind: reply`, `kind: concept`, `kind: page` or `kind: home`"),
-        ]);
+    // Parsing the YAML is most of loading a file; the kind is read without it when it can be.
+    let kind = match frontmatter::plain_kind(split.yaml) {
+        Some(kind) => kind,
+        None => probe_kind(rel, &split)?,
     };
     let doc = markdown::parse(rel, split.body, split.body_line, config.site.allow_raw_html);
     let page = |doc: Document| (rel.to_path_buf(), doc, split.yaml_line);
     macro_rules! typed {
-        ($variant:ident) => {{
-            let meta = frontmatter::parse(rel, &split).map_err(|d| vec![d])?;
+        ($variant:ident, $meta:ident) => {{
+            let meta = match frontmatter::parse::<frontmatter::$meta>(rel, &split) {
+                Ok(meta) if meta.kind == kind => meta,
+                typed => {
+                    // The typed parse stops at the first key it cannot take; the probe reads
+                    // the whole YAML, so its error (syntax, aliases, no kind) comes first.
+                    let probed = probe_kind(rel, &split)?;
+                    return Err(vec![match typed {
+                        Err(d) if probed == kind => d,
+                        // `plain_kind` read a line YAML reads otherwise (in a quoted value).
+                        _ => Diagnostic::new(rel, format!("the front matter's `kind` is `{probed}`, but a line reads `kind: {kind}`"))
+                            .at(split.yaml_line)
+                            .help("write `kind: …` once, on a line of its own"),
+                    }]);
+                }
+            };
             let (file, doc, yaml_line) = page(doc?);
             Loaded::$variant(Page {
                 file,
@@ -239,19 +250,35 @@ pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, 
             })
         }};
     }
-    Ok(match kind.value.as_str() {
-        "home" => typed!(Home),
-        "reply" => typed!(Reply),
-        "concept" => typed!(Concept),
-        "page" => typed!(Page),
-        other => {
-            return Err(vec![
-                Diagnostic::new(rel, format!("unknown kind `{other}`"))
-                    .at(split.yaml_line + kind.referenced.line() as usize - 1)
-                    .help("use `reply`, `concept`, `page` or `home`"),
-            ]);
-        }
+    Ok(match kind {
+        "home" => typed!(Home, HomeMeta),
+        "reply" => typed!(Reply, ReplyMeta),
+        "concept" => typed!(Concept, ConceptMeta),
+        _ => typed!(Page, PageMeta),
     })
 }
 
 pub type LoadedPage = Loaded;
+
+/// The kind, read by the YAML parser: errors for broken YAML, no `kind` or an unknown one.
+fn probe_kind(rel: &Path, split: &frontmatter::Split) -> Result<&'static str, Vec<Diagnostic>> {
+    let probe: frontmatter::KindProbe = frontmatter::parse(rel, split).map_err(|d| vec![d])?;
+    let Some(kind) = probe.kind else {
+        return Err(vec![
+            Diagnostic::new(rel, "the front matter has no `kind`")
+                .at(split.yaml_line)
+                .help("add `kind: reply`, `kind: concept`, `kind: page` or `kind: home`"),
+        ]);
+    };
+    frontmatter::KINDS
+        .iter()
+        .copied()
+        .find(|k| *k == kind.value)
+        .ok_or_else(|| {
+            vec![
+                Diagnostic::new(rel, format!("unknown kind `{}`", kind.value))
+                    .at(split.yaml_line + kind.referenced.line() as usize - 1)
+                    .help("use `reply`, `concept`, `page` or `home`"),
+            ]
+        })
+}

@@ -251,6 +251,8 @@ struct Group<'a> {
 #[derive(Serialize)]
 struct QuotedPassage<'a> {
     n: u32,
+    /// "第 n 段": made here, once per passage, rather than by a filter in the loop.
+    label: String,
     href: String,
     section: Option<&'a str>,
     /// Empty when the page lists its passages instead of quoting them.
@@ -490,6 +492,7 @@ impl<'a> Pages<'a> {
                 ctx.insert("quoted", &quote);
                 // Structs, not `json!` values: at 10,000 replies a concept lists some 175,000
                 // passages, and each `serde_json` map would be made, then copied into Tera's.
+                let paragraph_n = site.config.string("paragraph_n");
                 let groups: Vec<Group> = c
                     .passages
                     .iter()
@@ -502,6 +505,7 @@ impl<'a> Pages<'a> {
                                 .iter()
                                 .map(|&n| QuotedPassage {
                                     n,
+                                    label: paragraph_n.replace("{n}", &n.to_string()),
                                     href: format!("{base}{}#p{n}", r.url),
                                     section: r.section_of.get(&n).map(String::as_str),
                                     html: if quote {

@@ -24,8 +24,9 @@ pub const B: f64 = 0.75;
 pub const IMPACT_MAX: u32 = 99;
 
 /// Documents per tokenizing chunk. Fixed (not derived from the thread count) so that the
-/// output does not depend on the number of threads.
-const CHUNK_DOCS: usize = 1024;
+/// output does not depend on the number of threads. Every chunk keeps its own copy of each
+/// term it has until the merge; at 1,024 a 10,000-reply build held ~130 MB more of them.
+const CHUNK_DOCS: usize = 4096;
 /// Partitions for the parallel merge (a power of two).
 const PARTITIONS: usize = 64;
 
