@@ -321,17 +321,32 @@ fn minified_templates_make_the_pages_a_minify_pass_would() {
         root.path().join("published-urls.txt"),
     )
     .unwrap();
-    // An alias, so that a redirect page is among the pages compared.
+    // An alias, so that a redirect page is among the pages compared; concept pages of both
+    // kinds, passages quoted and listed as links.
     edit_file(root.path(), "content/replies/france.md", |t| {
         t.replacen("aliases: []", "aliases: [\"/old/france/\"]", 1)
+    });
+    edit_file(root.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nconcept_quote_limit = 20\n")
     });
     let out = wenji(root.path(), &["build", "--output", "minified"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(root.path().join("minified/old/france/index.html").is_file());
+    let concept_pages = |class: &str| {
+        std::fs::read_dir(root.path().join("minified/concepts"))
+            .unwrap()
+            .filter(|e| {
+                let page = e.as_ref().unwrap().path().join("index.html");
+                page.is_file() && std::fs::read_to_string(page).unwrap().contains(class)
+            })
+            .count()
+    };
+    assert!(concept_pages("class=passage-links") > 0 && concept_pages("class=passage>") > 0);
     edit_file(root.path(), "wenji.toml", |t| {
         assert!(t.contains("minify = true"));
         t.replace("minify = true", "minify = false")
     });
+
     let out = wenji(root.path(), &["build", "--output", "plain"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (minified, plain) = (
@@ -358,5 +373,10 @@ fn minified_templates_make_the_pages_a_minify_pass_would() {
         plain_bytes += plain[path].len();
     }
     assert!(pages >= 40, "{pages} pages");
-    assert!(minified_bytes < plain_bytes * 97 / 100);
+    // Only the templates' own markup shrinks: reply bodies and lists of links are made
+    // compact in Rust, the same in both builds.
+    assert!(
+        minified_bytes < plain_bytes * 98 / 100,
+        "{minified_bytes} {plain_bytes}"
+    );
 }
