@@ -167,6 +167,30 @@
     return { docs: docs, ws: ws };
   }
 
+  /**
+   * The numbers of a block file: unsigned LEB128 varints (7 bits a byte, low bits first, high
+   * bit = more). Null if the last number is cut short or one is past 2^32 - 1.
+   */
+  function decodeVarints(bytes) {
+    const out = [];
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) {
+        if (v > 0xffffffff) return null;
+        out.push(v);
+        v = 0;
+        mul = 1;
+      } else {
+        mul *= 128;
+        if (mul > 0x10000000) return null;
+      }
+    }
+    return mul === 1 ? out : null;
+  }
+
   /** The first `k` of `items` in `cmp` order (a total order), sorted. */
   function topK(items, k, cmp) {
     if (items.length <= k * 4) return items.sort(cmp).slice(0, k);
@@ -199,14 +223,21 @@
 
   /**
    * A search engine over the index files. `fetchJson(path)` returns a promise of the parsed
-   * JSON of `path` (relative to the site root, e.g. "search/meta.json"), or null if absent.
+   * JSON of `path` (relative to the site root, e.g. "search/meta.json"), or null if absent;
+   * `fetchBytes(path)` a promise of the bytes (a Uint8Array) of a block file
+   * ("search/b/….bin"), or null if absent.
    */
-  function createEngine(fetchJson) {
+  function createEngine(fetchJson, fetchBytes) {
     const cache = new Map();
     const get = function (path) {
       if (!cache.has(path)) {
+        const bin = /\.bin$/.test(path);
         const p = Promise.resolve()
-          .then(function () { return fetchJson(path); })
+          .then(function () {
+            if (!bin) return fetchJson(path);
+            return fetchBytes ? fetchBytes(path) : null;
+          })
+          .then(function (v) { return bin && v ? decodeVarints(v) : v; })
           .catch(function () { return null; });
         cache.set(path, p);
       }
@@ -215,7 +246,7 @@
 
     async function meta() {
       const m = await get('search/meta.json');
-      if (!m || m.v !== 1) throw new Error('wenji search: unreadable search/meta.json');
+      if (!m || m.v !== 2) throw new Error('wenji search: unreadable search/meta.json');
       return m;
     }
 
@@ -305,7 +336,7 @@
         }
         const ks = Array.from(wanted).sort(function (x, y) { return x - y; });
         const blocks = await Promise.all(ks.map(function (k) {
-          return block('search/b/' + td.shard + '-' + td.j + '-' + k + '.json');
+          return block('search/b/' + td.shard + '-' + td.j + '-' + k + '.bin');
         }));
         return { df: td.df, parts: blocks.filter(Boolean) };
       }));
@@ -502,6 +533,10 @@
         engine = createEngine(function (path) {
           return win.fetch(base + path, { credentials: 'same-origin' }).then(function (r) {
             return r.ok ? r.json() : null;
+          });
+        }, function (path) {
+          return win.fetch(base + path, { credentials: 'same-origin' }).then(function (r) {
+            return r.ok ? r.arrayBuffer().then(function (b) { return new Uint8Array(b); }) : null;
           });
         });
       }

@@ -1136,7 +1136,7 @@ fn hostile_text_is_escaped_never_executed() {
                 .unwrap_or_else(|e| panic!("{e}: {body}"));
         }
     }
-    // The search index is data: JSON, holding the text as text.
+    // The search index is data: JSON (and varint block files), holding the text as text.
     let index: Vec<_> = snapshot(&site.join("search"))
         .into_iter()
         .filter(|(p, _)| p.ends_with(".json"))

@@ -16,7 +16,7 @@ use super::tokenize::{Token, for_each_token, token_hash};
 use super::{SearchDoc, SearchError, SearchFile};
 
 /// Format version written to `meta.json` as `v`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// BM25 parameters.
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -245,8 +245,9 @@ fn cjk_token(key: Key) -> String {
 
 // ---- varints -----------------------------------------------------------------------------
 
-/// Postings are kept as LEB128 pairs (doc delta, tf) between tokenizing and writing: ~2.5
-/// bytes a posting instead of 8, and no limit on tf.
+/// Unsigned LEB128: 7 bits a byte, low bits first, the high bit set on every byte but the
+/// last. Postings are kept as such pairs (doc delta, tf) between tokenizing and writing (~2.5
+/// bytes a posting instead of 8, and no limit on tf), and block files are written with it.
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
         out.push(v as u8 | 0x80);
@@ -585,7 +586,18 @@ fn encode_list(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
     }
 }
 
-/// Writes shard `s` (`search/p/{s}.json`) and the block files of its blocked terms.
+/// Writes `d0,w0,Δd1,w1,…` (the first doc absolute) as LEB128 varints: a block file.
+fn encode_block(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
+    let mut prev = 0u32;
+    for (i, &(d, tf)) in list.iter().enumerate() {
+        put_varint(out, if i == 0 { d } else { d - prev });
+        put_varint(out, w.impact(d, tf));
+        prev = d;
+    }
+}
+
+/// Writes shard `s` (`search/p/{s}.json`) and the block files (`search/b/{s}-{j}-{k}.bin`) of
+/// its blocked terms.
 fn shard_files<E>(
     s: usize,
     mut terms: Vec<Term>,
@@ -623,12 +635,10 @@ where
                     out.push(b',');
                 }
                 push_u32(&mut out, c[0].0);
-                let mut body = Vec::with_capacity(c.len() * 6 + 2);
-                body.push(b'[');
-                encode_list(c, w, &mut body);
-                body.push(b']');
+                let mut body = Vec::with_capacity(c.len() * 3);
+                encode_block(c, w, &mut body);
                 emit(SearchFile {
-                    path: format!("search/b/{s}-{j}-{k}.json"),
+                    path: format!("search/b/{s}-{j}-{k}.bin"),
                     bytes: body,
                 })?;
             }
@@ -728,6 +738,12 @@ mod tests {
             assert_eq!(get_varint(&b, &mut pos), v);
         }
         assert_eq!(pos, b.len());
+        // the layout block files use: low 7 bits first, high bit = more
+        let mut b = Vec::new();
+        for v in [0, 127, 128, 300, 16_384] {
+            put_varint(&mut b, v);
+        }
+        assert_eq!(b, [0, 0x7F, 0x80, 0x01, 0xAC, 0x02, 0x80, 0x80, 0x01]);
     }
 
     #[test]

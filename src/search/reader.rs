@@ -40,7 +40,8 @@ pub struct Results {
 }
 
 /// Reads index files through `fetch` (path relative to the site root, e.g. `search/meta.json`),
-/// caching each parsed file and recording the fetched paths in order.
+/// caching each parsed file (block files `search/b/*.bin` decoded from their varints) and
+/// recording the fetched paths in order.
 pub struct Reader<F: FnMut(&str) -> Option<Vec<u8>>> {
     fetch: F,
     cache: HashMap<String, Option<Value>>,
@@ -90,6 +91,29 @@ fn decode_postings(arr: &[Value]) -> Vec<(u32, u32)> {
     out
 }
 
+/// The numbers of a block file: unsigned LEB128 varints (7 bits a byte, low bits first, high
+/// bit = more), as JSON numbers so that `decode_postings` reads them as it reads JSON arrays.
+/// A truncated last number or one past `u32` makes the file unreadable (`None`).
+fn decode_varints(bytes: &[u8]) -> Option<Value> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut v = 0u64;
+    let mut shift = 0;
+    for &b in bytes {
+        v |= ((b & 0x7F) as u64) << shift;
+        if b < 0x80 {
+            out.push(Value::from(u32::try_from(v).ok()?));
+            v = 0;
+            shift = 0;
+        } else {
+            shift += 7;
+            if shift > 28 {
+                return None;
+            }
+        }
+    }
+    (shift == 0).then_some(Value::Array(out))
+}
+
 impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     pub fn new(fetch: F) -> Self {
         Reader {
@@ -102,7 +126,14 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     fn get(&mut self, path: &str) -> Option<&Value> {
         if !self.cache.contains_key(path) {
             self.fetched.push(path.to_string());
-            let v = (self.fetch)(path).and_then(|b| serde_json::from_slice(&b).ok());
+            let bin = path.ends_with(".bin");
+            let v = (self.fetch)(path).and_then(|b| {
+                if bin {
+                    decode_varints(&b)
+                } else {
+                    serde_json::from_slice(&b).ok()
+                }
+            });
             self.cache.insert(path.to_string(), v);
         }
         self.cache.get(path).and_then(|v| v.as_ref())
@@ -138,7 +169,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     }
 
     fn block(&mut self, shard: u32, j: u64, k: usize) -> Vec<(u32, u32)> {
-        match self.get(&format!("search/b/{shard}-{j}-{k}.json")) {
+        match self.get(&format!("search/b/{shard}-{j}-{k}.bin")) {
             Some(Value::Array(a)) => decode_postings(a),
             _ => Vec::new(),
         }

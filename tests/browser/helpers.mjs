@@ -200,7 +200,7 @@ export async function openPage(context, url, { allow404 = false } = {}) {
       log.failed.push(`${r.url()} ${r.status()}`);
     }
     if (r.status() >= 300 && r.status() < 400) return;
-    if (/\.json$/.test(u.pathname)) return; // data, fetched only when the reader searches
+    if (/\.(json|bin)$/.test(u.pathname)) return; // data, fetched only when the reader searches
     try {
       const body = await r.body();
       const gz = gzipSync(body).length;

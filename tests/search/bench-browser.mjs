@@ -34,7 +34,7 @@ async function walk(d) {
 }
 let raw = 0, gz = 0, files = 0;
 for (const f of await walk(path.join(dir, 'search'))) {
-  if (!f.endsWith('.json')) continue;
+  if (!f.endsWith('.json') && !f.endsWith('.bin')) continue;
   const b = await readFile(f);
   raw += b.length; gz += gzipSync(b, { level: 9 }).length; files++;
 }
@@ -65,7 +65,8 @@ const times = await page.evaluate(async () => {
   const queries = ['国际法', '的', '5G', 'A/70/174', '建立信任措施', 'ISO/IEC 27001', '第 70/237 号决议', '网络安全', '信', '国际', '关键基础设施', '能力建设', '联合国宪章', '网络空间', 'COVID-19', '规范', '人权', '不限成员名额工作组', '政府专家组', '私营部门', '事件应对', '亚美尼亚', '信息和通信技术', '2015', '漏洞'];
   const basePath = document.documentElement.dataset.base || '/';
   const fetchJson = async (p) => { const r = await fetch(basePath + p); return r.ok ? r.json() : null; };
-  const engine = window.wenjiSearch.createEngine(fetchJson);
+  const fetchBytes = async (p) => { const r = await fetch(basePath + p); return r.ok ? new Uint8Array(await r.arrayBuffer()) : null; };
+  const engine = window.wenjiSearch.createEngine(fetchJson, fetchBytes);
   const cold = [], warm = [], all = [];
   for (let round = 0; round < 5; round++) {
     for (const q of queries) {

@@ -17,6 +17,9 @@ if (!dir) {
 const fetchJson = async (p) => {
   try { return JSON.parse(await readFile(path.join(dir, p), 'utf8')); } catch { return null; }
 };
+const fetchBytes = async (p) => {
+  try { return new Uint8Array(await readFile(path.join(dir, p))); } catch { return null; }
+};
 const queries = ['国际法', '的', '5G', 'A/70/174', '建立信任措施', 'ISO/IEC 27001', '第 70/237 号决议',
   '网络安全', '信', '国际', '关键基础设施', '能力建设', '联合国宪章', '网络空间', 'COVID-19', '规范', '人权',
   '不限成员名额工作组', '政府专家组', '私营部门', '事件应对', '亚美尼亚', '信息和通信技术', '2015', '是一段'];
@@ -24,7 +27,7 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const cold = [];
 const warm = [];
 for (const q of queries) {
-  const e = search.createEngine(fetchJson);
+  const e = search.createEngine(fetchJson, fetchBytes);
   let t = performance.now();
   const r = await e.search(q, 10, 0);
   await Promise.all(r.hits.slice(0, 10).map((h) => e.doc(h.doc)));

@@ -46,7 +46,7 @@ function serve() {
     if (p.startsWith('/repo/')) { base = '/repo/'; p = p.slice(5); }
     let file;
     if (p === '/assets/search.js') file = path.join(repo, 'assets/search.js');
-    else if (p.startsWith('/search/') && p.endsWith('.json')) file = path.join(index, p);
+    else if (p.startsWith('/search/') && /\.(json|bin)$/.test(p)) file = path.join(index, p);
     else file = path.join(site, p.endsWith('/') ? p + 'index.html' : p);
     if (p === '/favicon.ico') { res.writeHead(204); res.end(); return; }
     if (p.endsWith('/') && !existsSync(file)) {

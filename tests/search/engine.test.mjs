@@ -16,6 +16,9 @@ function engine() {
   return search.createEngine(async (path) => {
     const u = new URL(path, root);
     return existsSync(u) ? JSON.parse(readFileSync(u, 'utf8')) : null;
+  }, async (path) => {
+    const u = new URL(path, root);
+    return existsSync(u) ? new Uint8Array(readFileSync(u)) : null;
   });
 }
 
