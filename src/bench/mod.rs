@@ -327,7 +327,8 @@ fn step(exe: &Path, step: &str, site: &Path, out: &Path) -> Result<Measured, Str
     Ok(m)
 }
 
-/// Floor and build `runs` times each, interleaved; then Hugo as often.
+/// Floor, build and Hugo `runs` times each, interleaved: this machine's speed drifts by a
+/// fifth from minute to minute, and interleaving gives each the same share of it.
 fn measure_site(
     exe: &Path,
     site: &Path,
@@ -354,29 +355,8 @@ fn measure_site(
         );
         r.floor.push(f);
         r.build.push(b);
-    }
-    if let Some((hugo, hugo_site)) = hugo {
-        let hugo_out = PathBuf::from(format!("{}-hugo", out.display()));
-        for i in 0..runs {
-            if hugo_out.exists() {
-                let _ = std::fs::remove_dir_all(&hugo_out);
-            }
-            let _ = std::fs::remove_dir_all(hugo_site.join("resources"));
-            let args: [&OsStr; 5] = [
-                "--source".as_ref(),
-                hugo_site.as_os_str(),
-                "--destination".as_ref(),
-                hugo_out.as_os_str(),
-                "--quiet".as_ref(),
-            ];
-            let m = child::run(hugo, &args)?;
-            if !m.success {
-                return Err(format!(
-                    "hugo failed on {}:\n{}",
-                    hugo_site.display(),
-                    m.stderr
-                ));
-            }
+        if let Some((hugo, hugo_site)) = hugo {
+            let m = run_hugo(hugo, hugo_site, out)?;
             eprintln!(
                 "{}: hugo run {}/{runs}: {:.0} ms, {:.0} MB peak",
                 hugo_site.display(),
@@ -390,9 +370,34 @@ fn measure_site(
     Ok(r)
 }
 
+/// One build of the Hugo site into `<out>-hugo`, from scratch.
+fn run_hugo(hugo: &Path, hugo_site: &Path, out: &Path) -> Result<child::Measured, String> {
+    let hugo_out = PathBuf::from(format!("{}-hugo", out.display()));
+    if hugo_out.exists() {
+        let _ = std::fs::remove_dir_all(&hugo_out);
+    }
+    let _ = std::fs::remove_dir_all(hugo_site.join("resources"));
+    let args: [&OsStr; 5] = [
+        "--source".as_ref(),
+        hugo_site.as_os_str(),
+        "--destination".as_ref(),
+        hugo_out.as_os_str(),
+        "--quiet".as_ref(),
+    ];
+    let m = child::run(hugo, &args)?;
+    if !m.success {
+        return Err(format!(
+            "hugo failed on {}:\n{}",
+            hugo_site.display(),
+            m.stderr
+        ));
+    }
+    Ok(m)
+}
+
 /// The stages in build order; they follow one another, so their times add up.
 const STAGES: [&str; 7] = [
-    "load", "link", "render", "index", "extras", "check", "commit",
+    "load", "link", "render", "extras", "index", "check", "commit",
 ];
 
 fn mb(bytes: f64) -> f64 {
@@ -460,7 +465,7 @@ fn report(
             )),
         );
     }
-    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time). Every file is written as it is made: `render` is rendering the pages, reading their links and writing them; `index` building and writing the search index; `extras` the citation files, open data, sitemap and assets; `check` resolving every link and anchor; `commit` putting the new site in place. `rest of build()`: config, templates and assets (alongside load), the ledger check; `process`: exec, dynamic loading, freeing memory and exit, i.e. the child's wall time minus build::build's own total. The last three columns are parts of the stages, added up over the threads: minifying the templates (once, alongside load), writing files, reading pages' links:\n\n");
+    s.push_str("\nWhere the build's time goes (median run; ms, and share of the child's wall time). Every file is written as it is made: `render` is rendering the pages, reading their links and writing them; `extras` the citation files, open data, sitemap and assets; `index` making the search documents, freeing the replies' Markdown, building and writing the search index; `check` resolving every link and anchor; `commit` putting the new site in place. `rest of build()`: config, templates and assets (alongside load), the ledger check; `process`: exec, dynamic loading, freeing memory and exit, i.e. the child's wall time minus build::build's own total. The last three columns are parts of the stages, added up over the threads: minifying the templates (once, alongside load), writing files, reading pages' links:\n\n");
     s.push_str("| site | wall ms |");
     for st in STAGES {
         let _ = write!(s, " {st} |");

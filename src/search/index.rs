@@ -72,7 +72,7 @@ pub fn build_index_with(
     opts: &IndexOptions,
 ) -> Result<Vec<SearchFile>, SearchError> {
     let files = Mutex::new(Vec::new());
-    build_index_each(docs, opts, |f| {
+    build_index_each(docs.to_vec(), opts, |f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok::<(), SearchError>(())
     })?;
@@ -88,9 +88,10 @@ pub fn build_index_with(
 /// content are the same as `build_index_with` gives, whatever the thread count. The first
 /// error (from `emit` or from the build) stops the build and is returned; files emitted
 /// before it are not taken back. Bad input (`TooManyDocs`, `BadUrl`) is reported before
-/// anything is emitted.
+/// anything is emitted. The docs are taken, and freed once tokenized and in the doc store:
+/// at 10,000 replies they are 160 MB, and the merge that follows needs as much again.
 pub fn build_index_each<E, F>(
-    docs: &[SearchDoc],
+    docs: Vec<SearchDoc>,
     opts: &IndexOptions,
     emit: F,
 ) -> Result<IndexSummary, E>
@@ -122,15 +123,35 @@ where
     let block = opts.block.max(1);
     let n = docs.len();
 
+    let doc_total: usize = docs.par_iter().map(|d| doc_json_len(d) + 1).sum();
+    let dpf = if n == 0 {
+        1
+    } else {
+        (opts.doc_bytes * n / doc_total.max(1)).max(1)
+    };
+
     // 1. Tokenize in fixed chunks, in parallel: per chunk, doc lengths and the postings of
-    //    each distinct term, grouped by partition.
-    let chunks: Vec<ChunkOut> = docs
-        .par_chunks(CHUNK_DOCS)
-        .enumerate()
-        .map_init(ChunkScratch::default, |s, (ci, chunk)| {
-            tokenize_chunk(s, (ci * CHUNK_DOCS) as u32, chunk)
-        })
-        .collect();
+    //    each distinct term, grouped by partition. Meanwhile, the doc store.
+    let (chunks, doc_store) = rayon::join(
+        || -> Vec<ChunkOut> {
+            docs.par_chunks(CHUNK_DOCS)
+                .enumerate()
+                .map_init(ChunkScratch::default, |s, (ci, chunk)| {
+                    tokenize_chunk(s, (ci * CHUNK_DOCS) as u32, chunk)
+                })
+                .collect()
+        },
+        || {
+            docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
+                emit(SearchFile {
+                    path: format!("search/d/{k}.json"),
+                    bytes: doc_store_file(group).map_err(SearchError::from)?,
+                })
+            })
+        },
+    );
+    doc_store?;
+    drop(docs);
 
     let total_len: u64 = chunks
         .iter()
@@ -172,32 +193,11 @@ where
         shard_terms[s].push(t);
     }
 
-    let doc_total: usize = docs.par_iter().map(|d| doc_json_len(d) + 1).sum();
-    let dpf = if n == 0 {
-        1
-    } else {
-        (opts.doc_bytes * n / doc_total.max(1)).max(1)
-    };
-
-    // 4. Posting shards and blocks, and the doc store, written as they are made.
-    let (postings, doc_store) = rayon::join(
-        || {
-            shard_terms
-                .into_par_iter()
-                .enumerate()
-                .try_for_each(|(s, terms)| shard_files(s, terms, &weights, block, &emit))
-        },
-        || {
-            docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
-                emit(SearchFile {
-                    path: format!("search/d/{k}.json"),
-                    bytes: doc_store_file(group).map_err(SearchError::from)?,
-                })
-            })
-        },
-    );
-    postings?;
-    doc_store?;
+    // 4. Posting shards and blocks, written as they are made.
+    shard_terms
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(s, terms)| shard_files(s, terms, &weights, block, &emit))?;
 
     // 5. Meta.
     let meta = format!(
@@ -288,8 +288,11 @@ fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
 /// Buffers reused from chunk to chunk by one thread.
 #[derive(Default)]
 struct ChunkScratch {
-    /// key -> local term id (first-occurrence order in the chunk)
+    /// key -> local term id (first-occurrence order in the chunk), for pairs and words
     ids: FxHashMap<Key, u32>,
+    /// The same for single characters, indexed by code point (`NO_ID` if not yet seen): half
+    /// of all tokens are characters, and an array is several times faster than hashing them.
+    char_ids: Vec<u32>,
     /// local term id -> key
     lid_keys: Vec<Key>,
     words: FxHashMap<String, u32>,
@@ -333,7 +336,20 @@ struct ChunkOut {
     parts: Vec<PartChunk>,
 }
 
+/// `ChunkScratch::char_ids` of a character not seen in the chunk.
+const NO_ID: u32 = u32::MAX;
+const CHARS: usize = char::MAX as usize + 1;
+
 fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> ChunkOut {
+    // Forget the previous chunk's characters (its keys are still in `lid_keys`).
+    if s.char_ids.is_empty() {
+        s.char_ids = vec![NO_ID; CHARS];
+    }
+    for &key in &s.lid_keys {
+        if (key as usize) < CHARS {
+            s.char_ids[key as usize] = NO_ID;
+        }
+    }
     s.ids.clear();
     s.words.clear();
     s.word_list.clear();
@@ -368,7 +384,15 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
         // revisiting each term's latest posting in `post` (cache misses at every token)
         for &key in &s.keys {
             let next = s.tf.len() as u32;
-            let lid = *s.ids.entry(key).or_insert(next);
+            let lid = if (key as usize) < CHARS {
+                let slot = &mut s.char_ids[key as usize];
+                if *slot == NO_ID {
+                    *slot = next;
+                }
+                *slot
+            } else {
+                *s.ids.entry(key).or_insert(next)
+            };
             if lid == next {
                 s.tf.push(0);
                 s.lid_keys.push(key);

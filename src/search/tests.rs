@@ -408,7 +408,7 @@ fn each_emits_the_same_files_and_stops_on_error() {
     let opts = fixture_options();
     let all = build_index_with(&docs, &opts).unwrap();
     let got = std::sync::Mutex::new(Vec::new());
-    let summary = build_index_each(&docs, &opts, |f| {
+    let summary = build_index_each(docs.clone(), &opts, |f| {
         got.lock().unwrap().push(f);
         Ok::<(), SearchError>(())
     })
@@ -425,7 +425,7 @@ fn each_emits_the_same_files_and_stops_on_error() {
     );
 
     type BoxError = Box<dyn std::error::Error + Send + Sync>;
-    let err = build_index_each(&docs, &opts, |f| {
+    let err = build_index_each(docs.clone(), &opts, |f| {
         if f.path.starts_with("search/b/") {
             Err(BoxError::from("disk full"))
         } else {
@@ -439,7 +439,7 @@ fn each_emits_the_same_files_and_stops_on_error() {
         url: String::new(),
         ..docs[0].clone()
     }];
-    let err = build_index_each(&bad, &opts, |_| -> Result<(), BoxError> {
+    let err = build_index_each(bad.clone(), &opts, |_| -> Result<(), BoxError> {
         panic!("nothing is emitted for bad input")
     })
     .unwrap_err();
