@@ -316,13 +316,18 @@ fn step(exe: &Path, step: &str, site: &Path, out: &Path) -> Result<Measured, Str
         "--out".as_ref(),
         out.as_os_str(),
     ];
-    let m = child::run(exe, &args)?;
+    run_ok(exe, &args, || format!("{step} of {}", site.display()))
+}
+
+/// Runs a child, measured; an error with its standard error if it fails.
+fn run_ok(
+    program: &Path,
+    args: &[&OsStr],
+    what: impl FnOnce() -> String,
+) -> Result<child::Measured, String> {
+    let m = child::run(program, args)?;
     if !m.success {
-        return Err(format!(
-            "{step} of {} failed:\n{}",
-            site.display(),
-            m.stderr
-        ));
+        return Err(format!("{} failed:\n{}", what(), m.stderr));
     }
     Ok(m)
 }
@@ -384,15 +389,7 @@ fn run_hugo(hugo: &Path, hugo_site: &Path, out: &Path) -> Result<child::Measured
         hugo_out.as_os_str(),
         "--quiet".as_ref(),
     ];
-    let m = child::run(hugo, &args)?;
-    if !m.success {
-        return Err(format!(
-            "hugo failed on {}:\n{}",
-            hugo_site.display(),
-            m.stderr
-        ));
-    }
-    Ok(m)
+    run_ok(hugo, &args, || format!("hugo on {}", hugo_site.display()))
 }
 
 /// The stages in build order; they follow one another, so their times add up.

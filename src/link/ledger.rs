@@ -5,6 +5,9 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
 use crate::error::Diagnostic;
 use crate::link::{Site, reply_anchors, urls};
 
@@ -13,9 +16,22 @@ pub const LEDGER_FILE: &str = "published-urls.txt";
 const HEADER: &str = "# Every URL this site has published, one per line, relative to the base URL.\n# A build fails when one disappears without an alias. Add new ones with `wenji ledger`.\n";
 
 /// Every page path and reply anchor the site produces, as `/path/` or `/path/#anchor`.
-pub fn produced(site: &Site) -> HashSet<String> {
+pub fn produced(site: &Site) -> FxHashSet<String> {
     let s = &site.config.sections;
-    let mut set = HashSet::new();
+    // ~40 URLs per reply (its page, anchors and citation files): made per reply in parallel,
+    // then put in one set (at 10,000 replies this was 0.3 s on one core).
+    let per_reply: Vec<Vec<String>> = site
+        .replies
+        .par_iter()
+        .map(|r| {
+            let mut urls = vec![format!("/{}", r.url)];
+            urls.extend(reply_anchors(r).iter().map(|a| format!("/{}#{a}", r.url)));
+            urls.extend(["json", "bib", "ris"].map(|ext| format!("/{}cite.{ext}", r.url)));
+            urls
+        })
+        .collect();
+    let mut set = FxHashSet::default();
+    set.reserve(per_reply.iter().map(Vec::len).sum::<usize>() + site.concepts.len() + 16);
     for path in [
         urls::home(),
         urls::replies(s),
@@ -27,15 +43,7 @@ pub fn produced(site: &Site) -> HashSet<String> {
     ] {
         set.insert(format!("/{path}"));
     }
-    for r in &site.replies {
-        set.insert(format!("/{}", r.url));
-        for a in reply_anchors(r) {
-            set.insert(format!("/{}#{a}", r.url));
-        }
-        for ext in ["json", "bib", "ris"] {
-            set.insert(format!("/{}cite.{ext}", r.url));
-        }
-    }
+    set.extend(per_reply.into_iter().flatten());
     for c in &site.concepts {
         set.insert(format!("/{}", c.url));
     }
@@ -72,7 +80,7 @@ pub fn read(root: &Path) -> Result<Vec<(usize, String)>, Diagnostic> {
 /// [`produced`]`(site)`.
 pub fn check(
     site: &Site,
-    produced: &HashSet<String>,
+    produced: &FxHashSet<String>,
     ledger: &[(usize, String)],
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
@@ -110,7 +118,10 @@ pub fn check(
 }
 
 /// Entries produced but not yet in the ledger, in no particular order.
-pub fn new_entries<'a>(produced: &'a HashSet<String>, ledger: &[(usize, String)]) -> Vec<&'a str> {
+pub fn new_entries<'a>(
+    produced: &'a FxHashSet<String>,
+    ledger: &[(usize, String)],
+) -> Vec<&'a str> {
     let known: HashSet<&str> = ledger.iter().map(|(_, e)| e.as_str()).collect();
     produced
         .iter()
