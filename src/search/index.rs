@@ -256,18 +256,19 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
-fn get_varint(bytes: &[u8], pos: &mut usize) -> u32 {
-    let mut v = 0u32;
-    let mut shift = 0;
-    loop {
-        let b = bytes[*pos];
+/// Reads the varint at `pos` and moves past it; `None` if the bytes end inside it or it does
+/// not fit a `u32`. Shared with the reader, which gets block files from outside.
+pub(super) fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u32> {
+    let mut v = 0u64;
+    for shift in (0..35).step_by(7) {
+        let b = *bytes.get(*pos)?;
         *pos += 1;
-        v |= ((b & 0x7F) as u32) << shift;
+        v |= u64::from(b & 0x7F) << shift;
         if b < 0x80 {
-            return v;
+            return u32::try_from(v).ok();
         }
-        shift += 7;
     }
+    None
 }
 
 /// Decodes a term's postings as (doc id, tf), in doc order.
@@ -275,11 +276,8 @@ fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
     let mut pos = 0;
     let mut doc = 0u32;
     std::iter::from_fn(move || {
-        if pos >= bytes.len() {
-            return None;
-        }
-        doc += get_varint(bytes, &mut pos);
-        Some((doc, get_varint(bytes, &mut pos)))
+        doc += get_varint(bytes, &mut pos)?;
+        Some((doc, get_varint(bytes, &mut pos)?))
     })
 }
 
@@ -581,42 +579,44 @@ fn digits(v: u32) -> usize {
     v.checked_ilog10().unwrap_or(0) as usize + 1
 }
 
+/// The numbers a posting list is written as, inline or in a block: `d0, w0, Δd1, w1, …` (the
+/// first doc absolute, the others as deltas, each with its impact).
+fn list_numbers<'a>(
+    list: impl IntoIterator<Item = (u32, u32)> + 'a,
+    w: &'a Weights,
+) -> impl Iterator<Item = u32> + 'a {
+    let mut prev = 0;
+    list.into_iter().flat_map(move |(d, tf)| {
+        let delta = d - prev;
+        prev = d;
+        [delta, w.impact(d, tf)]
+    })
+}
+
 /// Length of the inline entry `[df,d0,w0,Δd1,w1,…]` that `encode_list` would write.
 fn inline_len(df: u32, bytes: &[u8], w: &Weights) -> usize {
-    let mut len = 2 + digits(df) + df as usize; // brackets, df, its comma and the others
-    let mut prev = 0;
-    for (d, tf) in postings(bytes) {
-        len += digits(d - prev) + 1 + digits(w.impact(d, tf));
-        prev = d;
-    }
-    len
+    // brackets, df, and a comma before each of the 2·df numbers
+    2 + digits(df) + 2 * df as usize + list_numbers(postings(bytes), w).map(digits).sum::<usize>()
 }
 
 fn push_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
-/// Writes `d0,w0,Δd1,w1,…` (the first doc absolute).
+/// Writes a list's numbers comma-separated: an inline entry's tail.
 fn encode_list(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
-    let mut prev = 0u32;
-    for (i, &(d, tf)) in list.iter().enumerate() {
+    for (i, v) in list_numbers(list.iter().copied(), w).enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        push_u32(out, if i == 0 { d } else { d - prev });
-        out.push(b',');
-        push_u32(out, w.impact(d, tf));
-        prev = d;
+        push_u32(out, v);
     }
 }
 
-/// Writes `d0,w0,Δd1,w1,…` (the first doc absolute) as LEB128 varints: a block file.
+/// Writes a list's numbers as LEB128 varints: a block file.
 fn encode_block(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
-    let mut prev = 0u32;
-    for (i, &(d, tf)) in list.iter().enumerate() {
-        put_varint(out, if i == 0 { d } else { d - prev });
-        put_varint(out, w.impact(d, tf));
-        prev = d;
+    for v in list_numbers(list.iter().copied(), w) {
+        put_varint(out, v);
     }
 }
 
@@ -759,9 +759,17 @@ mod tests {
         }
         let mut pos = 0;
         for v in vals {
-            assert_eq!(get_varint(&b, &mut pos), v);
+            assert_eq!(get_varint(&b, &mut pos), Some(v));
         }
         assert_eq!(pos, b.len());
+        // cut short, past u32, longer than five bytes: refused
+        for bad in [
+            &[0x80][..],
+            &[0xFF, 0xFF, 0xFF, 0xFF, 0x10],
+            &[0x80, 0x80, 0x80, 0x80, 0x80, 0],
+        ] {
+            assert_eq!(get_varint(bad, &mut 0), None, "{bad:?}");
+        }
         // the layout block files use: low 7 bits first, high bit = more
         let mut b = Vec::new();
         for v in [0, 127, 128, 300, 16_384] {

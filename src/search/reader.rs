@@ -91,27 +91,16 @@ fn decode_postings(arr: &[Value]) -> Vec<(u32, u32)> {
     out
 }
 
-/// The numbers of a block file: unsigned LEB128 varints (7 bits a byte, low bits first, high
-/// bit = more), as JSON numbers so that `decode_postings` reads them as it reads JSON arrays.
-/// A truncated last number or one past `u32` makes the file unreadable (`None`).
+/// The numbers of a block file (varints, see `index::get_varint`), as JSON numbers so that
+/// `decode_postings` reads them as it reads JSON arrays. A truncated last number or one past
+/// `u32` makes the file unreadable (`None`).
 fn decode_varints(bytes: &[u8]) -> Option<Value> {
     let mut out = Vec::with_capacity(bytes.len());
-    let mut v = 0u64;
-    let mut shift = 0;
-    for &b in bytes {
-        v |= ((b & 0x7F) as u64) << shift;
-        if b < 0x80 {
-            out.push(Value::from(u32::try_from(v).ok()?));
-            v = 0;
-            shift = 0;
-        } else {
-            shift += 7;
-            if shift > 28 {
-                return None;
-            }
-        }
+    let mut pos = 0;
+    while pos < bytes.len() {
+        out.push(Value::from(super::index::get_varint(bytes, &mut pos)?));
     }
-    (shift == 0).then_some(Value::Array(out))
+    Some(Value::Array(out))
 }
 
 impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
