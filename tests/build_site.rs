@@ -346,7 +346,6 @@ fn minified_templates_make_the_pages_a_minify_pass_would() {
         assert!(t.contains("minify = true"));
         t.replace("minify = true", "minify = false")
     });
-
     let out = wenji(root.path(), &["build", "--output", "plain"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (minified, plain) = (

@@ -235,9 +235,15 @@ pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, 
                     return Err(vec![match typed {
                         Err(d) if probed == kind => d,
                         // `plain_kind` read a line YAML reads otherwise (in a quoted value).
-                        _ => Diagnostic::new(rel, format!("the front matter's `kind` is `{probed}`, but a line reads `kind: {kind}`"))
-                            .at(split.yaml_line)
-                            .help("write `kind: …` once, on a line of its own"),
+                        _ => Diagnostic::new(
+                            rel,
+                            format!(
+                                "the front matter's `kind` is `{probed}`, \
+                                 but a line reads `kind: {kind}`"
+                            ),
+                        )
+                        .at(split.yaml_line)
+                        .help("write `kind: …` once, on a line of its own"),
                     }]);
                 }
             };

@@ -181,9 +181,9 @@ fn region_name(site: &Site, key: Option<&str>) -> String {
         .unwrap_or_else(|| site.config.string("region_none").to_string())
 }
 
-fn concept_label(site: &Site, ci: usize) -> String {
+fn concept_label(site: &Site, ci: usize) -> &str {
     let m = &site.concepts[ci].page.meta;
-    m.short.clone().unwrap_or_else(|| m.title.clone())
+    m.short.as_deref().unwrap_or(&m.title)
 }
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill.
@@ -270,22 +270,25 @@ struct Group<'a> {
     links_html: String,
 }
 
+/// A passage's link and its label ("第 n 段", from the `paragraph_n` string).
+fn passage_link(base: &str, r: &crate::link::Reply, n: u32, paragraph_n: &str) -> (String, String) {
+    (
+        format!("{base}{}#p{n}", r.url),
+        paragraph_n.replace("{n}", &n.to_string()),
+    )
+}
+
 /// The list of links to a reply's passages on a concept page (see [`Group::links_html`]).
-fn passage_links(
-    site: &Site,
-    r: &crate::link::Reply,
-    numbers: &[u32],
-    paragraph_n: &str,
-) -> String {
+fn passage_links(base: &str, r: &crate::link::Reply, numbers: &[u32], paragraph_n: &str) -> String {
     use crate::render::html::escape;
-    let base = site.config.base_path();
     let mut out = String::with_capacity(numbers.len() * 96);
     out.push_str("<ul class=passage-links>");
     for &n in numbers {
+        let (href, label) = passage_link(base, r, n, paragraph_n);
         out.push_str("<li><a href=\"");
-        escape(&format!("{base}{}#p{n}", r.url), &mut out);
+        escape(&href, &mut out);
         out.push_str("\">");
-        escape(&paragraph_n.replace("{n}", &n.to_string()), &mut out);
+        escape(&label, &mut out);
         out.push_str("</a>");
         if let Some(section) = r.section_of.get(&n).filter(|s| !s.is_empty()) {
             out.push_str(" <span class=section>");
@@ -539,7 +542,7 @@ impl<'a> Pages<'a> {
                 let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
                 let quote = total <= site.config.site.concept_quote_limit;
                 ctx.insert("quoted", &quote);
-                // Structs, not `json!` values: at 10,000 replies a concept lists some 175,000
+                // Structs, not `json!` values: at 10,000 replies a concept lists up to ~85,000
                 // passages, and each `serde_json` map would be made, then copied into Tera's.
                 let paragraph_n = site.config.string("paragraph_n");
                 let groups: Vec<Group> = c
@@ -554,12 +557,15 @@ impl<'a> Pages<'a> {
                             passages: if quote {
                                 numbers
                                     .iter()
-                                    .map(|&n| QuotedPassage {
-                                        n,
-                                        label: paragraph_n.replace("{n}", &n.to_string()),
-                                        href: format!("{base}{}#p{n}", r.url),
-                                        section: r.section_of.get(&n).map(String::as_str),
-                                        html: body::quoted_passage(site, r, n),
+                                    .map(|&n| {
+                                        let (href, label) = passage_link(base, r, n, paragraph_n);
+                                        QuotedPassage {
+                                            n,
+                                            label,
+                                            href,
+                                            section: r.section_of.get(&n).map(String::as_str),
+                                            html: body::quoted_passage(site, r, n),
+                                        }
                                     })
                                     .collect()
                             } else {
@@ -568,7 +574,7 @@ impl<'a> Pages<'a> {
                             links_html: if quote {
                                 String::new()
                             } else {
-                                passage_links(site, r, numbers, paragraph_n)
+                                passage_links(base, r, numbers, paragraph_n)
                             },
                         }
                     })
@@ -625,10 +631,7 @@ impl<'a> Pages<'a> {
                                         "{base}{}#r-{}",
                                         c.url, site.replies[ri].page.meta.slug.value
                                     ),
-                                    concept: {
-                                        let m = &c.page.meta;
-                                        m.short.as_deref().unwrap_or(&m.title)
-                                    },
+                                    concept: concept_label(site, ci),
                                 }
                             })
                             .collect(),
