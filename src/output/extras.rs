@@ -225,9 +225,9 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     csv.write(
         "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n".as_bytes(),
     )?;
-    let mut first = true;
-    for batch in site.replies.chunks(OPEN_DATA_BATCH) {
-        let parts: Vec<(String, String)> = batch
+    // One batch is written while the next is made.
+    let make = |batch: &[crate::link::Reply]| -> Vec<(String, String)> {
+        batch
             .par_iter()
             .map(|r| {
                 let rows = reply_rows(site, r);
@@ -242,17 +242,30 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
                 }
                 (json, csv)
             })
-            .collect();
-        for (j, c) in parts {
-            if !j.is_empty() {
-                if !first {
-                    json.write(b",")?;
+            .collect()
+    };
+    let mut batches = site.replies.chunks(OPEN_DATA_BATCH);
+    let mut pending = batches.next().map(make);
+    let mut first = true;
+    while let Some(parts) = pending {
+        let (next, written) = rayon::join(
+            || batches.next().map(make),
+            || -> Result<(), Diagnostic> {
+                for (j, c) in parts {
+                    if !j.is_empty() {
+                        if !first {
+                            json.write(b",")?;
+                        }
+                        first = false;
+                        json.write(j.as_bytes())?;
+                    }
+                    csv.write(c.as_bytes())?;
                 }
-                first = false;
-                json.write(j.as_bytes())?;
-            }
-            csv.write(c.as_bytes())?;
-        }
+                Ok(())
+            },
+        );
+        written?;
+        pending = next;
     }
     json.write(b"]")?;
     json.write(tail.as_bytes())?;

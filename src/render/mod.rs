@@ -32,7 +32,7 @@ pub fn render_each<T: Send>(
     site: &Site,
     templates: &Templates,
     assets: &AssetMap,
-    each: impl Fn(String, String) -> Result<T, Diagnostic> + Sync,
+    each: impl Fn(String, Vec<u8>) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let pages = context::Pages::new(site, assets);
     let expected = context::page_count(site);

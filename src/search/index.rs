@@ -300,8 +300,12 @@ struct ChunkScratch {
     tf: Vec<u32>,
     /// local terms of the current doc, first occurrence order
     seen: Vec<u32>,
-    /// (local term id, doc id, tf), in doc order
+    /// (local term id, doc id, tf), in doc order, for characters and words
     post: Vec<(u32, u32, u32)>,
+    /// One entry per pair occurrence: `pair_bits << DOC_BITS | doc within the chunk`.
+    pairs: Vec<u64>,
+    /// Room for sorting `pairs`.
+    sorted: Vec<u64>,
     count: Vec<u32>,
     order: Vec<u32>,
 }
@@ -334,6 +338,12 @@ struct ChunkOut {
     parts: Vec<PartChunk>,
 }
 
+/// Bits of a pair occurrence that hold its doc's place in the chunk.
+const DOC_BITS: u32 = 12;
+const _: () = assert!(CHUNK_DOCS <= 1 << DOC_BITS);
+/// Bits of a pair occurrence: the two characters' code points, then the doc.
+const PAIR_BITS: u32 = 42 + DOC_BITS;
+
 /// `ChunkScratch::char_ids` of a character not seen in the chunk.
 const NO_ID: u32 = u32::MAX;
 const CHARS: usize = char::MAX as usize + 1;
@@ -354,15 +364,23 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
     s.tf.clear();
     s.lid_keys.clear();
     s.post.clear();
+    s.pairs.clear();
     let mut lens = Vec::with_capacity(chunk.len());
     for (i, doc) in chunk.iter().enumerate() {
         let id = first_id + i as u32;
         s.keys.clear();
+        let pairs_before = s.pairs.len();
         let (keys, words, word_list) = (&mut s.keys, &mut s.words, &mut s.word_list);
+        let pairs = &mut s.pairs;
         for_each_token(&doc.text, |t| {
             keys.push(match t {
                 Token::Char(c) => c as Key,
-                Token::Pair(a, b) => PAIR_TAG | ((a as Key) << 21) | b as Key,
+                // Pairs are many and mostly rare: sorted once per chunk below, not looked up
+                // one by one in a table larger than the cache.
+                Token::Pair(a, b) => {
+                    pairs.push((((a as u64) << 21 | b as u64) << DOC_BITS) | i as u64);
+                    return;
+                }
                 Token::Word(w) => {
                     let wid = match words.get(w) {
                         Some(&wid) => wid,
@@ -377,7 +395,7 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
                 }
             })
         });
-        lens.push(s.keys.len() as u32);
+        lens.push((s.keys.len() + s.pairs.len() - pairs_before) as u32);
         // count this doc's terms in a small dense array (L2-resident) rather than by
         // revisiting each term's latest posting in `post` (cache misses at every token)
         for &key in &s.keys {
@@ -457,7 +475,71 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
         });
     }
     s.lid_keys = keys;
+
+    // Pairs: sorted, each run of one pair is its postings in doc order, and each run of one
+    // occurrence within it is a doc and its tf.
+    radix_sort(&mut s.pairs, &mut s.sorted, PAIR_BITS);
+    let pairs = &s.pairs;
+    let mut i = 0;
+    while i < pairs.len() {
+        let key = PAIR_TAG | pairs[i] >> DOC_BITS;
+        let part = &mut parts[cjk_partition(key)];
+        let (mut df, mut first, mut prev) = (0u32, 0u32, 0u32);
+        while i < pairs.len() && PAIR_TAG | pairs[i] >> DOC_BITS == key {
+            let v = pairs[i];
+            let run = pairs[i..].iter().take_while(|&&w| w == v).count();
+            let d = first_id + (v & ((1 << DOC_BITS) - 1)) as u32;
+            if df == 0 {
+                first = d;
+            } else {
+                put_varint(&mut part.bytes, d - prev);
+            }
+            put_varint(&mut part.bytes, run as u32);
+            prev = d;
+            df += 1;
+            i += run;
+        }
+        part.terms.push(ChunkTerm {
+            key: TermKey::Cjk(key),
+            df,
+            first,
+            last: prev,
+            end: part.bytes.len() as u32,
+        });
+    }
     ChunkOut { lens, parts }
+}
+
+/// Sorts the low `bits` of `v`'s values (the rest must be 0), least significant digit first;
+/// `tmp` is scratch. A digit all values share is skipped.
+fn radix_sort(v: &mut Vec<u64>, tmp: &mut Vec<u64>, bits: u32) {
+    const DIGIT: u32 = 11;
+    const BUCKETS: usize = 1 << DIGIT;
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    let mut shift = 0;
+    while shift < bits {
+        let digit = |x: u64| (x >> shift) as usize & (BUCKETS - 1);
+        let mut at = [0usize; BUCKETS];
+        for &x in v.iter() {
+            at[digit(x)] += 1;
+        }
+        if !at.contains(&v.len()) {
+            let mut sum = 0;
+            for slot in at.iter_mut() {
+                let count = *slot;
+                *slot = sum;
+                sum += count;
+            }
+            for &x in v.iter() {
+                let d = digit(x);
+                tmp[at[d]] = x;
+                at[d] += 1;
+            }
+            std::mem::swap(v, tmp);
+        }
+        shift += DIGIT;
+    }
 }
 
 // ---- 2. merging --------------------------------------------------------------------------
@@ -703,6 +785,11 @@ fn doc_json_len(d: &SearchDoc) -> usize {
 /// Length of a string as serde_json writes it: quotes, `\"` `\\` `\b` `\f` `\n` `\r` `\t`,
 /// `\u00XX` for the other control characters, everything else as is.
 fn json_str_len(s: &str) -> usize {
+    // Nearly every text has nothing to escape: a first pass the compiler vectorizes tells.
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    if !s.bytes().fold(false, |any, b| any | escaped(b)) {
+        return 2 + s.len();
+    }
     2 + s.len()
         + s.bytes()
             .map(|b| match b {
@@ -785,5 +872,29 @@ mod tests {
             assert_eq!(cjk_token(pair), format!("{a}{b}"));
             assert_eq!(cjk_token(a as Key), a.to_string());
         }
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        // pair occurrences as the tokenizer makes them: shared high digits (skipped), repeats
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut v: Vec<u64> = (0..5000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let (a, b) = (0x4E00 + (x % 300), 0x4E00 + (x >> 20) % 300);
+                ((a << 21 | b) << DOC_BITS) | (i % 7)
+            })
+            .collect();
+        v.extend([0, (1 << PAIR_BITS) - 1, 5]);
+        let mut want = v.clone();
+        want.sort_unstable();
+        radix_sort(&mut v, &mut Vec::new(), PAIR_BITS);
+        assert_eq!(v, want);
+        let mut one = vec![7u64; 3];
+        radix_sort(&mut one, &mut Vec::new(), PAIR_BITS);
+        assert_eq!(one, [7, 7, 7]);
+        radix_sort(&mut Vec::new(), &mut Vec::new(), PAIR_BITS);
     }
 }
