@@ -74,8 +74,29 @@ fn options() -> Options {
     o
 }
 
+/// A kind of front matter. `flat` may read it without the YAML parser; only replies do, as a
+/// site has thousands of them (`flat_front_matter`).
+pub trait FrontMatter: for<'de> Deserialize<'de> {
+    fn flat(_yaml: &str) -> Option<Self> {
+        None
+    }
+}
+
+impl FrontMatter for ReplyMeta {
+    fn flat(yaml: &str) -> Option<Self> {
+        super::flat_front_matter::reply(yaml)
+    }
+}
+impl FrontMatter for ConceptMeta {}
+impl FrontMatter for PageMeta {}
+impl FrontMatter for HomeMeta {}
+impl FrontMatter for KindProbe {}
+
 /// Parses the YAML into `T`, locating any error in the file.
-pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, split: &Split) -> Result<T, Diagnostic> {
+pub fn parse<T: FrontMatter>(file: &Path, split: &Split) -> Result<T, Diagnostic> {
+    if let Some(meta) = T::flat(split.yaml) {
+        return Ok(meta);
+    }
     serde_saphyr::from_str_with_options(split.yaml, options()).map_err(|e| {
         let message = clean_message(&e.to_string());
         let mut d = Diagnostic::new(file, format!("front matter: {message}"));

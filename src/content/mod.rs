@@ -1,6 +1,7 @@
 //! Load stage: walk `content/`, split and type each file's front matter, parse its Markdown
 //! into numbered blocks. The result is a [`Corpus`]; nothing here knows about links or HTML.
 
+mod flat_front_matter;
 pub mod frontmatter;
 pub mod markdown;
 

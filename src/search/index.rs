@@ -286,7 +286,7 @@ fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
 /// Buffers reused from chunk to chunk by one thread.
 #[derive(Default)]
 struct ChunkScratch {
-    /// key -> local term id (first-occurrence order in the chunk), for pairs and words
+    /// key -> local term id (first-occurrence order in the chunk), for words
     ids: FxHashMap<Key, u32>,
     /// The same for single characters, indexed by code point (`NO_ID` if not yet seen): half
     /// of all tokens are characters, and an array is several times faster than hashing them.
@@ -372,28 +372,25 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
         let pairs_before = s.pairs.len();
         let (keys, words, word_list) = (&mut s.keys, &mut s.words, &mut s.word_list);
         let pairs = &mut s.pairs;
-        for_each_token(&doc.text, |t| {
-            keys.push(match t {
-                Token::Char(c) => c as Key,
-                // Pairs are many and mostly rare: sorted once per chunk below, not looked up
-                // one by one in a table larger than the cache.
-                Token::Pair(a, b) => {
-                    pairs.push((((a as u64) << 21 | b as u64) << DOC_BITS) | i as u64);
-                    return;
-                }
-                Token::Word(w) => {
-                    let wid = match words.get(w) {
-                        Some(&wid) => wid,
-                        None => {
-                            let wid = word_list.len() as u32;
-                            words.insert(w.to_string(), wid);
-                            word_list.push(w.to_string());
-                            wid
-                        }
-                    };
-                    WORD_TAG | wid as Key
-                }
-            })
+        for_each_token(&doc.text, |t| match t {
+            Token::Char(c) => keys.push(c as Key),
+            // Pairs are many and mostly rare: sorted once per chunk below, not looked up one
+            // by one in a table larger than the cache.
+            Token::Pair(a, b) => {
+                pairs.push((((a as u64) << 21 | b as u64) << DOC_BITS) | i as u64);
+            }
+            Token::Word(w) => {
+                let wid = match words.get(w) {
+                    Some(&wid) => wid,
+                    None => {
+                        let wid = word_list.len() as u32;
+                        words.insert(w.to_string(), wid);
+                        word_list.push(w.to_string());
+                        wid
+                    }
+                };
+                keys.push(WORD_TAG | wid as Key);
+            }
         });
         lens.push((s.keys.len() + s.pairs.len() - pairs_before) as u32);
         // count this doc's terms in a small dense array (L2-resident) rather than by
