@@ -550,32 +550,30 @@ impl<'a> Pages<'a> {
                     .iter()
                     .map(|(ri, numbers)| {
                         let r = &site.replies[*ri];
+                        let (passages, links_html) = if quote {
+                            let quoted = numbers
+                                .iter()
+                                .map(|&n| {
+                                    let (href, label) = passage_link(base, r, n, paragraph_n);
+                                    QuotedPassage {
+                                        n,
+                                        label,
+                                        href,
+                                        section: r.section_of.get(&n).map(String::as_str),
+                                        html: body::quoted_passage(site, r, n),
+                                    }
+                                })
+                                .collect();
+                            (quoted, String::new())
+                        } else {
+                            (Vec::new(), passage_links(base, r, numbers, paragraph_n))
+                        };
                         Group {
                             reply: ReplyRef::of(site, *ri),
                             anchor: format!("r-{}", r.page.meta.slug.value),
                             count: numbers.len(),
-                            passages: if quote {
-                                numbers
-                                    .iter()
-                                    .map(|&n| {
-                                        let (href, label) = passage_link(base, r, n, paragraph_n);
-                                        QuotedPassage {
-                                            n,
-                                            label,
-                                            href,
-                                            section: r.section_of.get(&n).map(String::as_str),
-                                            html: body::quoted_passage(site, r, n),
-                                        }
-                                    })
-                                    .collect()
-                            } else {
-                                Vec::new()
-                            },
-                            links_html: if quote {
-                                String::new()
-                            } else {
-                                passage_links(base, r, numbers, paragraph_n)
-                            },
+                            passages,
+                            links_html,
                         }
                     })
                     .collect();

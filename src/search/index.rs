@@ -223,6 +223,11 @@ type Key = u64;
 const PAIR_TAG: Key = 1 << 62;
 const WORD_TAG: Key = 1 << 63;
 
+/// A pair's key without its tag: `a << 21 | b`.
+fn pair_bits(a: char, b: char) -> Key {
+    (a as Key) << 21 | b as Key
+}
+
 /// The merge partition of a CJK key (any well-mixed bits will do: it only spreads work).
 fn cjk_partition(key: Key) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize & (PARTITIONS - 1)
@@ -286,11 +291,12 @@ fn postings(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
 /// Buffers reused from chunk to chunk by one thread.
 #[derive(Default)]
 struct ChunkScratch {
-    /// key -> local term id (first-occurrence order in the chunk), for words
-    ids: FxHashMap<Key, u32>,
-    /// The same for single characters, indexed by code point (`NO_ID` if not yet seen): half
-    /// of all tokens are characters, and an array is several times faster than hashing them.
+    /// Local term id (first-occurrence order in the chunk) of each character, indexed by
+    /// code point (`NO_ID` if not yet seen): half of all tokens are characters, and an array
+    /// is several times faster than hashing them.
     char_ids: Vec<u32>,
+    /// The same for each word, indexed by its place in `word_list`.
+    word_ids: Vec<u32>,
     /// local term id -> key
     lid_keys: Vec<Key>,
     words: FxHashMap<String, u32>,
@@ -344,7 +350,7 @@ const _: () = assert!(CHUNK_DOCS <= 1 << DOC_BITS);
 /// Bits of a pair occurrence: the two characters' code points, then the doc.
 const PAIR_BITS: u32 = 42 + DOC_BITS;
 
-/// `ChunkScratch::char_ids` of a character not seen in the chunk.
+/// `ChunkScratch::char_ids` and `word_ids` of a term not seen in the chunk.
 const NO_ID: u32 = u32::MAX;
 const CHARS: usize = char::MAX as usize + 1;
 
@@ -358,7 +364,7 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
             s.char_ids[key as usize] = NO_ID;
         }
     }
-    s.ids.clear();
+    s.word_ids.clear();
     s.words.clear();
     s.word_list.clear();
     s.tf.clear();
@@ -371,13 +377,14 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
         s.keys.clear();
         let pairs_before = s.pairs.len();
         let (keys, words, word_list) = (&mut s.keys, &mut s.words, &mut s.word_list);
+        let word_ids = &mut s.word_ids;
         let pairs = &mut s.pairs;
         for_each_token(&doc.text, |t| match t {
             Token::Char(c) => keys.push(c as Key),
             // Pairs are many and mostly rare: sorted once per chunk below, not looked up one
             // by one in a table larger than the cache.
             Token::Pair(a, b) => {
-                pairs.push((((a as u64) << 21 | b as u64) << DOC_BITS) | i as u64);
+                pairs.push(pair_bits(a, b) << DOC_BITS | i as u64);
             }
             Token::Word(w) => {
                 let wid = match words.get(w) {
@@ -386,6 +393,7 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
                         let wid = word_list.len() as u32;
                         words.insert(w.to_string(), wid);
                         word_list.push(w.to_string());
+                        word_ids.push(NO_ID);
                         wid
                     }
                 };
@@ -397,15 +405,15 @@ fn tokenize_chunk(s: &mut ChunkScratch, first_id: u32, chunk: &[SearchDoc]) -> C
         // revisiting each term's latest posting in `post` (cache misses at every token)
         for &key in &s.keys {
             let next = s.tf.len() as u32;
-            let lid = if (key as usize) < CHARS {
-                let slot = &mut s.char_ids[key as usize];
-                if *slot == NO_ID {
-                    *slot = next;
-                }
-                *slot
+            let slot = if (key as usize) < CHARS {
+                &mut s.char_ids[key as usize]
             } else {
-                *s.ids.entry(key).or_insert(next)
+                &mut s.word_ids[(key & !WORD_TAG) as usize]
             };
+            if *slot == NO_ID {
+                *slot = next;
+            }
+            let lid = *slot;
             if lid == next {
                 s.tf.push(0);
                 s.lid_keys.push(key);
@@ -865,7 +873,7 @@ mod tests {
     #[test]
     fn cjk_keys_round_trip() {
         for (a, b) in [('国', '际'), ('\u{3005}', '\u{3FFFF}'), ('𠀀', 'ア')] {
-            let pair = PAIR_TAG | ((a as Key) << 21) | b as Key;
+            let pair = PAIR_TAG | pair_bits(a, b);
             assert_eq!(cjk_token(pair), format!("{a}{b}"));
             assert_eq!(cjk_token(a as Key), a.to_string());
         }
