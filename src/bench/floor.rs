@@ -2,6 +2,11 @@
 //! render its body with pulldown-cmark (`push_html`, wenji's Markdown options) and write the
 //! bytes, one `…/index.html` per file as the build lays pages out, in parallel with rayon.
 //! The build is reported as a multiple of this, measured in the same run.
+//!
+//! The output floor ([`write_only`]) is the least any generator must do to publish the site
+//! wenji built: write its files, bytes already in memory, in parallel. It shows how much of the
+//! gap to the floor is the output itself (search index, open data, citation files) rather
+//! than the work of making it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -104,6 +109,58 @@ pub fn run(site: &Path, out: &Path) -> std::io::Result<FloorReport> {
     })
 }
 
+/// The output floor of one built site.
+#[derive(Debug, Clone, Default)]
+pub struct WriteReport {
+    pub files: usize,
+    pub bytes: u64,
+    pub dirs: usize,
+    /// Creating the folders and writing the files, the only part timed against the floor.
+    pub write: Duration,
+}
+
+impl WriteReport {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "files": self.files,
+            "output_bytes": self.bytes,
+            "dirs": self.dirs,
+            "write_ms": ms(self.write),
+        })
+    }
+}
+
+/// Reads every file of the built site `built` into memory (not timed), then times writing
+/// them all under `out` with rayon, folders first, as a build lays out its output.
+pub fn write_only(built: &Path, out: &Path) -> std::io::Result<WriteReport> {
+    let mut dirs = Vec::new();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(built).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry.path().strip_prefix(built).unwrap_or(entry.path());
+        if entry.file_type().is_dir() {
+            dirs.push(out.join(rel));
+        } else if entry.file_type().is_file() {
+            files.push((out.join(rel), fs::read(entry.path())?));
+        }
+    }
+    let start = Instant::now();
+    // Parents come before their children in the walk, so one pass in order creates them all.
+    for d in &dirs {
+        fs::create_dir_all(d)?;
+    }
+    files
+        .par_iter()
+        .try_for_each(|(dest, bytes)| fs::write(dest, bytes))?;
+    let write = start.elapsed();
+    Ok(WriteReport {
+        files: files.len(),
+        bytes: files.iter().map(|f| f.1.len() as u64).sum(),
+        dirs: dirs.len(),
+        write,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +186,23 @@ mod tests {
         let a = fs::read_to_string(out.path().join("replies/a/index.html")).unwrap();
         assert!(a.contains("<p>正文") && !a.contains("kind"), "{a}");
         assert!(out.path().join("_index/index.html").is_file());
+    }
+
+    #[test]
+    fn write_only_copies_the_built_site() {
+        let built = tempfile::tempdir().unwrap();
+        fs::create_dir_all(built.path().join("states/a")).unwrap();
+        fs::write(built.path().join("index.html"), "首页").unwrap();
+        fs::write(built.path().join("states/a/index.html"), "答复").unwrap();
+        fs::write(built.path().join(".nojekyll"), "").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("copy");
+        let r = write_only(built.path(), &dest).unwrap();
+        assert_eq!((r.files, r.bytes), (3, 12));
+        assert_eq!(
+            fs::read_to_string(dest.join("states/a/index.html")).unwrap(),
+            "答复"
+        );
+        assert!(dest.join(".nojekyll").is_file());
     }
 }

@@ -49,7 +49,8 @@ pub struct BenchArgs {
     /// Only write the corpora (to <dir>/corpus-<N>) and exit.
     #[arg(long)]
     pub generate_only: bool,
-    /// Internal: run one measured step in this process (`build` or `floor`) and print JSON.
+    /// Internal: run one measured step in this process (`build`, `floor` or `write`) and print
+    /// JSON.
     #[arg(long, hide = true)]
     pub child: Option<String>,
     #[arg(long, hide = true)]
@@ -229,7 +230,8 @@ pub fn machine() -> String {
     )
 }
 
-/// A child step: `build` runs the real pipeline, `floor` the floor; both print JSON.
+/// A child step: `build` runs the real pipeline, `floor` the floor, `write` the output floor
+/// (`--site` is then a built site); each prints JSON.
 fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
     crate::build::disable_transparent_huge_pages();
     let site = args.site.clone().ok_or("--child needs --site")?;
@@ -262,6 +264,9 @@ fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
         "floor" => floor::run(&site, &out)
             .map_err(|e| format!("floor: {e}"))?
             .to_json(),
+        "write" => floor::write_only(&site, &out)
+            .map_err(|e| format!("output floor: {e}"))?
+            .to_json(),
         other => return Err(format!("unknown bench step `{other}`")),
     };
     j["vmhwm_kb"] = json!(child::own_vmhwm_kb());
@@ -269,10 +274,12 @@ fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The measurements of one site: floor and build runs, and Hugo's.
+/// The measurements of one site: floor and build runs, the output floor of each build, and
+/// Hugo's.
 pub struct SiteRuns {
     pub floor: Vec<Measured>,
     pub build: Vec<Measured>,
+    pub output_floor: Vec<Measured>,
     pub hugo: Vec<Measured>,
 }
 
@@ -298,6 +305,7 @@ impl SiteRuns {
             "input_bytes": input_bytes,
             "floor": self.floor.iter().map(one).collect::<Vec<_>>(),
             "build": self.build.iter().map(one).collect::<Vec<_>>(),
+            "output_floor": self.output_floor.iter().map(one).collect::<Vec<_>>(),
             "hugo": self.hugo.iter().map(one).collect::<Vec<_>>(),
         })
     }
@@ -332,8 +340,9 @@ fn run_ok(
     Ok(m)
 }
 
-/// Floor, build and Hugo `runs` times each, interleaved: this machine's speed drifts by a
-/// fifth from minute to minute, and interleaving gives each the same share of it.
+/// Floor, build (then its output floor) and Hugo `runs` times each, interleaved: this
+/// machine's speed drifts by a fifth from minute to minute, and interleaving gives each the
+/// same share of it.
 fn measure_site(
     exe: &Path,
     site: &Path,
@@ -342,24 +351,31 @@ fn measure_site(
     hugo: Option<(&Path, &Path)>,
 ) -> Result<SiteRuns, String> {
     let floor_out = PathBuf::from(format!("{}-floor", out.display()));
+    let write_out = PathBuf::from(format!("{}-write", out.display()));
     let mut r = SiteRuns {
         floor: Vec::new(),
         build: Vec::new(),
+        output_floor: Vec::new(),
         hugo: Vec::new(),
     };
     for i in 0..runs {
         let f = step(exe, "floor", site, &floor_out)?;
         let b = step(exe, "build", site, out)?;
+        let w = step(exe, "write", out, &write_out)?;
+        // The bench folder is often tmpfs, i.e. memory: keep one copy of the site, not two.
+        let _ = std::fs::remove_dir_all(&write_out);
         eprintln!(
-            "{}: run {}/{runs}: floor {:.0} ms, build {:.0} ms, {:.0} MB peak",
+            "{}: run {}/{runs}: floor {:.0} ms, build {:.0} ms, {:.0} MB peak, writing its output alone {:.0} ms",
             site.display(),
             i + 1,
             ms(f.wall),
             ms(b.wall),
-            b.maxrss_kb as f64 / 1024.0
+            b.maxrss_kb as f64 / 1024.0,
+            w.json()["write_ms"].as_f64().unwrap_or(0.0)
         );
         r.floor.push(f);
         r.build.push(b);
+        r.output_floor.push(w);
         if let Some((hugo, hugo_site)) = hugo {
             let m = run_hugo(hugo, hugo_site, out)?;
             eprintln!(
@@ -399,6 +415,40 @@ const STAGES: [&str; 7] = [
 
 fn mb(bytes: f64) -> f64 {
     bytes / 1e6
+}
+
+/// The output floor beside the floor: how much of the build's multiple of the floor is only
+/// writing what it publishes.
+fn output_floor_table(all: &[(String, usize, u64, &SiteRuns)]) -> String {
+    let mut s = String::from(
+        "\nThe output floor: writing the files of the build just made, their bytes already in memory, folders first and then the files in parallel, and nothing else (a lower bound for any generator that publishes this site). Times are the child's own write time, best / median of one per build:\n\n| site | files | output MB | output floor ms best / med | output floor / floor (best) | build / output floor (best) |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    for (label, _, _, r) in all {
+        let writes: Vec<f64> = r
+            .output_floor
+            .iter()
+            .filter_map(|m| m.json()["write_ms"].as_f64())
+            .collect();
+        let Some(w) = r.output_floor.first() else {
+            continue;
+        };
+        if writes.is_empty() || r.floor.is_empty() || r.build.is_empty() {
+            continue;
+        }
+        let mut sorted = writes.clone();
+        sorted.sort_by(f64::total_cmp);
+        let (wb, wm) = (sorted[0], sorted[(sorted.len() - 1) / 2]);
+        let j = w.json();
+        let _ = writeln!(
+            s,
+            "| {label} | {} | {:.1} | {wb:.0} / {wm:.0} | {:.2}× | {:.2}× |",
+            j["files"],
+            mb(j["output_bytes"].as_f64().unwrap_or(0.0)),
+            wb / ms(best(&r.floor)).max(1e-9),
+            ms(best(&r.build)) / wb.max(1e-9),
+        );
+    }
+    s
 }
 
 /// The tables.
@@ -496,6 +546,7 @@ fn report(
             j["within"]["scan"].as_f64().unwrap_or(0.0),
         );
     }
+    s.push_str(&output_floor_table(&all));
     s.push_str("\nThe floor's own split (median run; ms): read + render Markdown | write\n\n");
     for (label, _, _, r) in &all {
         if let Some(f) = median(&r.floor) {
