@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod import;
+pub mod json_text;
 pub mod link;
 pub mod linkcheck;
 pub mod output;

@@ -7,6 +7,16 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 /// Escapes text for an HTML text node or a quoted attribute value (also valid XML, for SVG):
 /// control characters that neither allows are dropped.
 pub fn escape(s: &str, out: &mut String) {
+    // Nearly every text of the replies has nothing to escape: a first pass the compiler
+    // vectorizes tells, and the text is copied whole.
+    let needs_care = |b: u8| {
+        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+            || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    if !s.bytes().fold(false, |any, b| any | needs_care(b)) {
+        out.push_str(s);
+        return;
+    }
     // Every character that needs care is ASCII: copy the runs between them whole.
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -289,6 +299,26 @@ mod tests {
         assert_eq!(escaped("国际法 <a>\u{1}'\t\n"), "国际法 &lt;a&gt;&#39;\t\n");
         assert_eq!(escaped(""), "");
         assert_eq!(escaped("&"), "&amp;");
+        // Each ASCII character alone and inside text, through both paths.
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let want = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                '\t' | '\n' | '\r' => c.to_string(),
+                _ if b < 0x20 => String::new(),
+                _ => c.to_string(),
+            };
+            assert_eq!(escaped(&c.to_string()), want, "{c:?}");
+            assert_eq!(
+                escaped(&format!("规范{c}(j)")),
+                format!("规范{want}(j)"),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::tokenize::{Token, for_each_token, token_hash};
 use super::{SearchDoc, SearchError, SearchFile};
+use crate::json_text;
 
 /// Format version written to `meta.json` as `v`.
 pub const FORMAT_VERSION: u32 = 2;
@@ -145,7 +146,7 @@ where
             docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
                 emit(SearchFile {
                     path: format!("search/d/{k}.json"),
-                    bytes: doc_store_file(group).map_err(SearchError::from)?,
+                    bytes: doc_store_file(group),
                 })
             })
         },
@@ -765,44 +766,34 @@ where
 }
 
 /// One doc-store file: `[[url, title, section, text], …]`.
-fn doc_store_file(group: &[SearchDoc]) -> Result<Vec<u8>, serde_json::Error> {
+fn doc_store_file(group: &[SearchDoc]) -> Vec<u8> {
     let mut out = Vec::with_capacity(group.iter().map(|d| doc_json_len(d) + 1).sum::<usize>() + 1);
     out.push(b'[');
     for (i, d) in group.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        serde_json::to_writer(&mut out, &(&d.url, &d.title, &d.section, &d.text))?;
+        // `[url,title,section,text]`, as serde_json writes the tuple.
+        for (k, field) in [&d.url, &d.title, &d.section, &d.text]
+            .into_iter()
+            .enumerate()
+        {
+            out.push(if k == 0 { b'[' } else { b',' });
+            json_text::write_str(&mut out, field);
+        }
+        out.push(b']');
     }
     out.push(b']');
-    Ok(out)
+    out
 }
 
 /// Length of `serde_json::to_string(&(url, title, section, text))`, without writing it:
 /// the doc-store layout depends on the total, and the docs are written only later.
 fn doc_json_len(d: &SearchDoc) -> usize {
-    5 + json_str_len(&d.url)
-        + json_str_len(&d.title)
-        + json_str_len(&d.section)
-        + json_str_len(&d.text)
-}
-
-/// Length of a string as serde_json writes it: quotes, `\"` `\\` `\b` `\f` `\n` `\r` `\t`,
-/// `\u00XX` for the other control characters, everything else as is.
-fn json_str_len(s: &str) -> usize {
-    // Nearly every text has nothing to escape: a first pass the compiler vectorizes tells.
-    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    if !s.bytes().fold(false, |any, b| any | escaped(b)) {
-        return 2 + s.len();
-    }
-    2 + s.len()
-        + s.bytes()
-            .map(|b| match b {
-                b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 1,
-                0..=0x1F => 5,
-                _ => 0,
-            })
-            .sum::<usize>()
+    5 + json_text::str_len(&d.url)
+        + json_text::str_len(&d.title)
+        + json_text::str_len(&d.section)
+        + json_text::str_len(&d.text)
 }
 
 #[cfg(test)]
@@ -810,25 +801,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_len_matches_serde() {
+    fn doc_store_entries_are_what_serde_json_writes() {
         let mut all = String::new();
         for c in (0u32..0x80).chain([0xA0, 0x2028, 0x4E00, 0x1F600]) {
-            let c = char::from_u32(c).unwrap();
-            all.push(c);
-            assert_eq!(
-                json_str_len(&c.to_string()),
-                serde_json::to_string(&c.to_string()).unwrap().len(),
-                "{c:?}"
-            );
+            all.push(char::from_u32(c).unwrap());
         }
-        let d = SearchDoc {
-            url: "a\"b".into(),
-            title: all.clone(),
-            section: String::new(),
-            text: all + "国际法\\",
-        };
-        let json = serde_json::to_string(&(&d.url, &d.title, &d.section, &d.text)).unwrap();
-        assert_eq!(doc_json_len(&d), json.len());
+        let docs = [
+            SearchDoc {
+                url: "a\"b".into(),
+                title: all.clone(),
+                section: String::new(),
+                text: all + "国际法\\",
+            },
+            SearchDoc {
+                url: "states/x/#p1".into(),
+                title: "亚美尼亚".into(),
+                section: "国际法".into(),
+                text: "规范(j)".into(),
+            },
+        ];
+        let tuples: Vec<_> = docs
+            .iter()
+            .map(|d| (&d.url, &d.title, &d.section, &d.text))
+            .collect();
+        let want = serde_json::to_string(&tuples).unwrap();
+        assert_eq!(String::from_utf8(doc_store_file(&docs)).unwrap(), want);
+        let json = serde_json::to_string(&tuples[0]).unwrap();
+        assert_eq!(doc_json_len(&docs[0]), json.len());
     }
 
     #[test]
