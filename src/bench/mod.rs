@@ -424,20 +424,19 @@ fn output_floor_table(all: &[(String, usize, u64, &SiteRuns)]) -> String {
         "\nThe output floor: writing the files of the build just made, their bytes already in memory, folders first and then the files in parallel, and nothing else (a lower bound for any generator that publishes this site). Times are the child's own write time, best / median of one per build:\n\n| site | files | output MB | output floor ms best / med | output floor / floor (best) | build / output floor (best) |\n|---|---:|---:|---:|---:|---:|\n",
     );
     for (label, _, _, r) in all {
-        let writes: Vec<f64> = r
+        let mut writes: Vec<f64> = r
             .output_floor
             .iter()
             .filter_map(|m| m.json()["write_ms"].as_f64())
             .collect();
-        let Some(w) = r.output_floor.first() else {
+        writes.sort_by(f64::total_cmp);
+        let (Some(&wb), Some(w)) = (writes.first(), r.output_floor.first()) else {
             continue;
         };
-        if writes.is_empty() || r.floor.is_empty() || r.build.is_empty() {
+        if r.floor.is_empty() || r.build.is_empty() {
             continue;
         }
-        let mut sorted = writes.clone();
-        sorted.sort_by(f64::total_cmp);
-        let (wb, wm) = (sorted[0], sorted[(sorted.len() - 1) / 2]);
+        let wm = writes[(writes.len() - 1) / 2];
         let j = w.json();
         let _ = writeln!(
             s,
