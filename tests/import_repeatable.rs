@@ -1,8 +1,6 @@
 //! The committed content files are exactly what the importer makes of the committed seed and
 //! its import plan: the conversion is repeatable and nobody edited a reply by hand after import.
-//!
-//! To regenerate them (until `wenji import` exists, or without building the CLI):
-//! `WENJI_WRITE_CONTENT=1 cargo test --test import_repeatable`.
+//! To regenerate them after an importer change, run `wenji import` (docs/import.md).
 
 use std::path::Path;
 
@@ -10,10 +8,6 @@ use std::path::Path;
 fn committed_content_equals_importer_output() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let seed = root.join("sources/A-75-123-zh.txt");
-    if std::env::var_os("WENJI_WRITE_CONTENT").is_some() {
-        let n = wenji::import::run(&seed, root).unwrap_or_else(|e| panic!("{e}"));
-        eprintln!("wrote {n} files");
-    }
     let text = std::fs::read_to_string(&seed).unwrap();
     // The report's data (entities, title, hand corrections) is the plan beside the seed.
     let plan_path = wenji::import::plan_path(&seed);
@@ -44,7 +38,7 @@ fn committed_content_equals_importer_output() {
     }
     assert!(
         stale.is_empty(),
-        "{}\nregenerate with: WENJI_WRITE_CONTENT=1 cargo test --test import_repeatable",
+        "{}\nregenerate with: cargo run --release -- import --seed sources/A-75-123-zh.txt",
         stale.join("\n")
     );
 }
