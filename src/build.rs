@@ -170,6 +170,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let ledger_entries = ledger::read(&opts.root)?;
     let (ledger_errors, new_urls) = ledger::audit(&site, &ledger_entries);
     diags.extend(ledger_errors);
+    site.fragment_aliases = ledger::fragment_aliases(&site, &ledger_entries);
     let base_path = site.config.base_path();
 
     let staging = if opts.write {

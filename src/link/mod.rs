@@ -28,6 +28,9 @@ pub struct Site {
     pub documents: Vec<CitedDocument>,
     /// Alias path → target path (with no fragment); rendered as redirect pages.
     pub redirects: BTreeMap<String, String>,
+    /// Page path → anchor → target path with its anchor: the ledger's fragment aliases,
+    /// carried out by the page's script (a fragment never reaches the server).
+    pub fragment_aliases: BTreeMap<String, BTreeMap<String, String>>,
     pub input_bytes: u64,
 }
 
@@ -486,6 +489,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         pages,
         documents,
         redirects,
+        fragment_aliases: BTreeMap::new(),
         input_bytes: corpus.input_bytes,
     })
 }

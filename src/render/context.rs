@@ -160,6 +160,12 @@ impl<'a> Common<'a> {
                 "description": description,
             }),
         );
+        if let Some(aliases) = self.site.fragment_aliases.get(path) {
+            ctx.insert(
+                "fragment_aliases",
+                &fragment_aliases_json(&self.base, aliases),
+            );
+        }
         ctx
     }
 }
@@ -184,6 +190,18 @@ fn region_name(site: &Site, key: Option<&str>) -> String {
 fn concept_label(site: &Site, ci: usize) -> &str {
     let m = &site.concepts[ci].page.meta;
     m.short.as_deref().unwrap_or(&m.title)
+}
+
+/// A page's fragment aliases for its script: anchor → the URL its words are at now.
+fn fragment_aliases_json(
+    base: &str,
+    aliases: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let map: serde_json::Map<String, Value> = aliases
+        .iter()
+        .map(|(anchor, target)| (anchor.clone(), Value::from(format!("{base}{target}"))))
+        .collect();
+    Value::Object(map).to_string()
 }
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill.
