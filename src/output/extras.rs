@@ -82,67 +82,179 @@ fn year(site: &Site) -> &str {
     p.get(..4).unwrap_or(p)
 }
 
+/// What every citation file of a reply says: the reply of a State or organization, in the
+/// report (symbol, title, year, publisher), received on a date, at a URL.
+struct Citation<'a> {
+    /// An identifier of ASCII letters, digits and `-`, whatever the symbol holds.
+    key: String,
+    /// The State or organization: an institutional author, one name.
+    author: &'a str,
+    /// "Reply of X: report title", in the site's language.
+    title: String,
+    title_en: String,
+    symbol: &'a str,
+    publisher: &'a str,
+    year: &'a str,
+    /// The date the reply was received, `YYYY-MM-DD`.
+    received: &'a str,
+    received_as_printed: &'a str,
+    language: &'a str,
+    url: String,
+}
+
+impl<'a> Citation<'a> {
+    fn of(site: &'a Site, ri: usize) -> Self {
+        let r = &site.replies[ri];
+        let m = &r.page.meta;
+        let c = &site.config;
+        Citation {
+            key: citation_key(&c.report.symbol, &m.slug.value),
+            author: &m.title,
+            title: format!("{}的答复：{}", m.title, c.report.title),
+            title_en: format!("Reply of {}: {}", m.title_en, c.report.title_en),
+            symbol: &c.report.symbol,
+            publisher: &c.report.publisher,
+            year: year(site),
+            received: &m.received.value,
+            received_as_printed: &m.received_as_printed,
+            language: &c.site.language,
+            url: format!("{}{}", c.site.base_url, r.url),
+        }
+    }
+
+    /// The note every format carries: the English title and the date received.
+    fn note(&self) -> String {
+        format!(
+            "{}. Reply received {} ({}).",
+            self.title_en, self.received, self.received_as_printed
+        )
+    }
+
+    fn csl_json(&self) -> Vec<u8> {
+        let date = |d: &str| -> Vec<u32> { d.split('-').filter_map(|p| p.parse().ok()).collect() };
+        let csl = json!([{
+            "id": self.key,
+            "type": "report",
+            "title": self.title,
+            "author": [{"literal": self.author}],
+            "publisher": self.publisher,
+            "number": self.symbol,
+            "genre": "UN document",
+            "language": self.language,
+            "issued": {"date-parts": [date(self.year)]},
+            "submitted": {"date-parts": [date(self.received)]},
+            "URL": self.url,
+            "note": self.note(),
+        }]);
+        serde_json::to_vec_pretty(&csl).unwrap_or_default()
+    }
+
+    fn bibtex(&self) -> String {
+        // Double braces keep the author one institutional name, never split into parts.
+        format!(
+            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
+            self.key,
+            bib_escape(self.author),
+            bib_escape(&self.title),
+            bib_escape(self.publisher),
+            bib_escape(self.symbol),
+            bib_escape(self.year),
+            bib_escape(self.language),
+            bib_url(&self.url),
+            bib_escape(&self.note()),
+        )
+    }
+
+    /// RIS: `SN` is where readers of a report (`RPRT`) take its number; `AU` without a comma
+    /// is one institutional name.
+    fn ris(&self) -> String {
+        let mut out = String::new();
+        for (tag, value) in [
+            ("TY", "RPRT"),
+            ("AU", self.author),
+            ("TI", &self.title),
+            ("PB", self.publisher),
+            ("SN", self.symbol),
+            ("M3", "UN document"),
+            ("PY", self.year),
+            ("LA", self.language),
+            ("UR", &self.url),
+            ("N1", &self.note()),
+        ] {
+            out.push_str(tag);
+            out.push_str("  - ");
+            out.push_str(&ris_value(value));
+            out.push_str("\r\n");
+        }
+        out.push_str("ER  - \r\n");
+        out
+    }
+}
+
+/// A BibTeX key from the report's symbol and the reply's slug: only ASCII letters, digits and
+/// `-`, so no symbol can end the key or the entry.
+fn citation_key(symbol: &str, slug: &str) -> String {
+    format!("{symbol}-{slug}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// A RIS value on one line: a line break in a value would start a new tag, or a new record.
+fn ris_value(s: &str) -> String {
+    s.split(char::is_control)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_string()
+}
+
 /// CSL-JSON, BibTeX and RIS for one reply, at `<reply>/cite.{json,bib,ris}`.
 pub fn citation_files(site: &Site, ri: usize) -> Vec<OutputFile> {
     let r = &site.replies[ri];
-    let m = &r.page.meta;
-    let c = &site.config;
-    let url = format!("{}{}", c.site.base_url, r.url);
-    let title = format!("{}的答复：{}", m.title, c.report.title);
-    let title_en = format!("Reply of {}: {}", m.title_en, c.report.title_en);
-    let id = format!("{}-{}", c.report.symbol.replace('/', "-"), m.slug.value);
-    let csl = json!([{
-        "id": id,
-        "type": "report",
-        "title": title,
-        "title-short": m.title,
-        "author": [{"literal": m.title}],
-        "container-title": c.report.title,
-        "publisher": c.report.publisher,
-        "number": c.report.symbol,
-        "genre": "UN document",
-        "language": c.site.language,
-        "issued": {"date-parts": [[year(site).parse::<u32>().unwrap_or(0)]]},
-        "URL": url,
-        "note": title_en,
-    }]);
-    let bib_key = id.replace(['/', ' '], "-");
-    let bib = format!(
-        "@techreport{{{bib_key},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{url}}},\n  note = {{{}}}\n}}\n",
-        bib_escape(&m.title),
-        bib_escape(&title),
-        bib_escape(&c.report.publisher),
-        bib_escape(&c.report.symbol),
-        year(site),
-        c.site.language,
-        bib_escape(&title_en)
-    );
-    let ris = format!(
-        "TY  - RPRT\r\nAU  - {}\r\nTI  - {title}\r\nT2  - {}\r\nPB  - {}\r\nRN  - {}\r\nPY  - {}\r\nLA  - {}\r\nUR  - {url}\r\nN1  - {title_en}\r\nER  - \r\n",
-        m.title,
-        c.report.title,
-        c.report.publisher,
-        c.report.symbol,
-        year(site),
-        c.site.language
-    );
+    let cite = Citation::of(site, ri);
     vec![
-        OutputFile::new(
-            format!("{}cite.json", r.url),
-            serde_json::to_vec_pretty(&csl).unwrap_or_default(),
-        ),
-        OutputFile::new(format!("{}cite.bib", r.url), bib),
-        OutputFile::new(format!("{}cite.ris", r.url), ris),
+        OutputFile::new(format!("{}cite.json", r.url), cite.csl_json()),
+        OutputFile::new(format!("{}cite.bib", r.url), cite.bibtex()),
+        OutputFile::new(format!("{}cite.ris", r.url), cite.ris()),
     ]
 }
 
+/// A URL for BibTeX's verbatim `url` field: nothing escaped but what could end the field.
+fn bib_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_whitespace() || c.is_control() => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A BibTeX field value: its specials escaped, and line breaks (which end nothing in BibTeX
+/// but would in the files' readers) made spaces.
 fn bib_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| match c {
-            '{' | '}' | '\\' | '%' | '&' | '$' | '#' | '_' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '{' | '}' | '\\' | '%' | '&' | '$' | '#' | '_' | '~' | '^' => {
+                out.push('\\');
+                out.push(c);
+                if matches!(c, '~' | '^') {
+                    out.push_str("{}");
+                }
+            }
+            '@' => out.push_str("{@}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One row of the open data. The fields are in alphabetical order, the order of the keys of
@@ -378,5 +490,21 @@ mod tests {
     #[test]
     fn bibtex_specials_are_escaped() {
         assert_eq!(bib_escape("a_b{c}%"), "a\\_b\\{c\\}\\%");
+        assert_eq!(bib_escape("a\r\n},\n@misc{x"), "a  \\}, {@}misc\\{x");
+        assert_eq!(
+            bib_url("https://x.org/my_repo/{a}%20 b"),
+            "https://x.org/my_repo/%7Ba%7D%20%20b"
+        );
+    }
+
+    #[test]
+    fn citation_keys_and_ris_values_cannot_break_out() {
+        assert_eq!(citation_key("A/75/123", "france"), "A-75-123-france");
+        assert_eq!(citation_key("A/75},\n@x{", "eu"), "A-75----x--eu");
+        assert_eq!(
+            ris_value("标题\r\nER  - \r\nTY  - JOUR"),
+            "标题 ER  -  TY  - JOUR"
+        );
+        assert_eq!(ris_value(" a\tb "), "a b");
     }
 }
