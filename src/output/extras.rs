@@ -2,6 +2,7 @@
 //! GitHub Pages, `CNAME`, per-reply citation downloads (CSL-JSON, BibTeX, RIS) and the
 //! paragraph-level open data (JSON and CSV).
 
+use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -263,6 +264,8 @@ fn bib_escape(s: &str) -> String {
 #[cfg_attr(test, derive(serde::Serialize))]
 struct Row<'a> {
     concepts: Vec<&'a str>,
+    /// The footnotes the passage refers to, in the order it refers to them.
+    footnotes: Vec<Footnote>,
     iso3: Option<&'a str>,
     paragraph: u32,
     reply: &'a str,
@@ -271,6 +274,106 @@ struct Row<'a> {
     slug: &'a str,
     text: String,
     url: String,
+}
+
+/// A footnote of a passage in the open data: its mark as printed, its text, its URL on the
+/// site and the addresses it links to.
+#[cfg_attr(test, derive(serde::Serialize))]
+struct Footnote {
+    links: Vec<String>,
+    mark: String,
+    text: String,
+    url: String,
+}
+
+/// The footnotes a passage refers to, in order, each once.
+fn passage_footnotes(site: &Site, r: &crate::link::Reply, events: &[Event]) -> Vec<Footnote> {
+    let mut seen = Vec::new();
+    for e in events {
+        if let Event::FootnoteReference(label) = e
+            && !seen.contains(&label.as_ref())
+        {
+            seen.push(label.as_ref());
+        }
+    }
+    seen.into_iter()
+        .filter_map(|label| {
+            let note = r.page.doc.footnotes.iter().find(|n| n.label == label)?;
+            let links = note
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(Footnote {
+                links,
+                mark: label.to_string(),
+                text: data_text(&note.events),
+                url: format!(
+                    "{}{}#{}",
+                    site.config.site.base_url,
+                    r.url,
+                    crate::render::html::footnote_id(label)
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The plain text of a passage for the open data: as [`plain_text`], and where a footnote
+/// mark is left out between two characters that are not ASCII (`《巴黎呼吁》，[^2] 证明`), the
+/// space the PDF's superscript left beside it goes too, so the UN's words read as printed.
+///
+/// [`plain_text`]: crate::content::markdown::plain_text
+fn data_text(events: &[Event]) -> String {
+    let text = crate::content::markdown::plain_text(events);
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::FootnoteReference(_)))
+    {
+        return text;
+    }
+    // Mark where the references were: a character plain_text never writes.
+    const MARK: char = '\u{1}';
+    let marked: Vec<Event> = events
+        .iter()
+        .map(|e| match e {
+            Event::FootnoteReference(_) => Event::Text(MARK.to_string().into()),
+            e => e.clone(),
+        })
+        .collect();
+    let marked = crate::content::markdown::plain_text(&marked);
+    let chars: Vec<char> = marked.chars().collect();
+    let mut out = String::with_capacity(marked.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == MARK {
+            continue;
+        }
+        if c == ' ' {
+            // Skip a space next to a mark when the text on both sides is not ASCII.
+            let before = chars[..i].iter().rev().find(|&&x| x != MARK && x != ' ');
+            let after = chars[i + 1..].iter().find(|&&x| x != MARK && x != ' ');
+            let by_mark = chars[..i]
+                .iter()
+                .rev()
+                .take_while(|&&x| x == ' ' || x == MARK)
+                .any(|&x| x == MARK)
+                || chars[i + 1..]
+                    .iter()
+                    .take_while(|&&x| x == ' ' || x == MARK)
+                    .any(|&x| x == MARK);
+            if by_mark
+                && before.is_some_and(|b| !b.is_ascii())
+                && after.is_some_and(|a| !a.is_ascii())
+            {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn reply_rows<'a>(site: &'a Site, r: &'a crate::link::Reply) -> Vec<Row<'a>> {
@@ -289,13 +392,14 @@ fn reply_rows<'a>(site: &'a Site, r: &'a crate::link::Reply) -> Vec<Row<'a>> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            footnotes: passage_footnotes(site, r, p.events),
             iso3: m.iso3.as_deref(),
             paragraph: p.number,
             reply: &m.title,
             reply_en: &m.title_en,
             section: r.section_of.get(&p.number).map_or("", String::as_str),
             slug: &m.slug.value,
-            text: crate::content::markdown::plain_text(p.events),
+            text: data_text(p.events),
             url: format!("{}{}#p{}", site.config.site.base_url, r.url, p.number),
         })
         .collect()
@@ -309,6 +413,13 @@ fn row_json(r: &Row, out: &mut Vec<u8>) {
             out.push(b',');
         }
         json_text::write_str(out, c);
+    }
+    out.extend_from_slice(b"],\"footnotes\":[");
+    for (i, f) in r.footnotes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        footnote_json(f, out);
     }
     out.extend_from_slice(b"],\"iso3\":");
     match r.iso3 {
@@ -330,6 +441,41 @@ fn row_json(r: &Row, out: &mut Vec<u8>) {
         json_text::write_str(out, value);
     }
     out.push(b'}');
+}
+
+/// A footnote as compact JSON (its keys in alphabetical order, as `serde_json` writes a map).
+fn footnote_json(f: &Footnote, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"links\":[");
+    for (i, l) in f.links.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_text::write_str(out, l);
+    }
+    out.push(b']');
+    for (key, value) in [("mark", &f.mark), ("text", &f.text), ("url", &f.url)] {
+        out.push(b',');
+        json_text::write_str(out, key);
+        out.push(b':');
+        json_text::write_str(out, value);
+    }
+    out.push(b'}');
+}
+
+/// A passage's footnotes in one CSV cell: the JSON array of the JSON data.
+fn footnotes_cell(footnotes: &[Footnote]) -> String {
+    if footnotes.is_empty() {
+        return String::new();
+    }
+    let mut out = vec![b'['];
+    for (i, f) in footnotes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        footnote_json(f, &mut out);
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn csv_field(s: &str, csv: &mut String) {
@@ -358,7 +504,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
         "report": site.config.report.symbol,
         "title": site.config.report.title,
         "source": site.config.report.url,
-        "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url"],
+        "paragraph_numbering": site.config.string("cite_numbering_note"),
+        "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url", "footnotes"],
         "paragraphs": ROWS,
     });
     let doc = serde_json::to_string(&doc).unwrap_or_default();
@@ -369,7 +516,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     json.write(head.as_bytes())?;
     json.write(b"[")?;
     csv.write(
-        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n".as_bytes(),
+        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url,footnotes\r\n"
+            .as_bytes(),
     )?;
     // One batch is written while the next is made.
     let make = |batch: &[crate::link::Reply]| -> Vec<(Vec<u8>, String)> {
@@ -424,6 +572,7 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
 fn csv_row(r: &Row, csv: &mut String) {
     let paragraph = r.paragraph.to_string();
     let concepts = r.concepts.join(";");
+    let footnotes = footnotes_cell(&r.footnotes);
     let fields = [
         r.reply,
         r.reply_en,
@@ -434,6 +583,7 @@ fn csv_row(r: &Row, csv: &mut String) {
         &concepts,
         &r.text,
         &r.url,
+        &footnotes,
     ];
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
@@ -465,6 +615,12 @@ mod tests {
     fn rows_are_the_json_serde_json_made_of_them() {
         let row = |concepts, iso3, text: &str| Row {
             concepts,
+            footnotes: vec![Footnote {
+                links: vec!["https://example.org/\"a\"".into()],
+                mark: "2".into(),
+                text: "可查阅：\n".into(),
+                url: "https://example.org/states/armenia/#fn-2".into(),
+            }],
             iso3,
             paragraph: 12,
             reply: "亚美尼亚",
@@ -485,6 +641,24 @@ mod tests {
                 serde_json::to_string(&r).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn no_stray_space_where_a_footnote_mark_was() {
+        let events = |md: &str| {
+            let doc = crate::content::markdown::parse(std::path::Path::new("t.md"), md, 1, false)
+                .unwrap();
+            doc.passages()[0].events.clone()
+        };
+        let text = |md: &str| data_text(&events(md));
+        assert_eq!(
+            text("提交了《巴黎呼吁》，[^2] 证明法国\n\n[^2]: 注。\n"),
+            "提交了《巴黎呼吁》，证明法国"
+        );
+        // Between Latin words the space is a word space, and stays.
+        assert_eq!(text("the Call[^2] was\n\n[^2]: n\n"), "the Call was");
+        assert_eq!(text("the Call[^2] 证明\n\n[^2]: n\n"), "the Call 证明");
+        assert_eq!(text("无脚注 的 文字\n"), "无脚注 的 文字");
     }
 
     #[test]
