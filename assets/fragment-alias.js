@@ -17,6 +17,11 @@
     return;
   }
   if (anchor && Object.prototype.hasOwnProperty.call(aliases, anchor)) {
-    location.replace(aliases[anchor]);
+    var target = aliases[anchor];
+    var hash = target.indexOf('#');
+    var path = hash < 0 ? target : target.slice(0, hash);
+    // On the same page the query (`?r=…` on a concept page) stays.
+    if (path === location.pathname) target = path + location.search + target.slice(path.length);
+    location.replace(target);
   }
 })();
