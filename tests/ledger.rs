@@ -312,3 +312,46 @@ fn redirect_pages_keep_the_query_and_the_fragment() {
         "{script}"
     );
 }
+
+#[test]
+fn an_anchor_as_a_page_alias_points_to_the_ledger() {
+    let root = published();
+    edit_file(root.path(), "content/replies/arcadia.md", |t| {
+        t.replace(
+            "aliases: [\"/old/arcadia/\"]",
+            "aliases: [\"/old/arcadia/\", \"/states/arcadia/#p3\"]",
+        )
+    });
+    let out = wenji(root.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("arcadia.md:15: alias `/states/arcadia/#p3` names an anchor")
+            && err.contains("wenji ledger --move '/states/arcadia/#p3' --to '#pN'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_ledger_line_is_located() {
+    let root = published();
+    let text = ledger_of(root.path()).replacen(
+        "/states/arcadia/#p2\t",
+        "/states/arcadia/#p2\tcolour:red\t",
+        1,
+    );
+    write_file(root.path(), "published-urls.txt", &text);
+    let line = text.lines().position(|l| l.contains("colour:red")).unwrap() + 1;
+    for cmd in ["check", "ledger"] {
+        let out = wenji(root.path(), &[cmd]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        assert!(
+            stderr(&out).contains(&format!(
+                "published-urls.txt:{line}: unknown field `colour:red`"
+            )),
+            "{cmd}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(ledger_of(root.path()), text);
+}

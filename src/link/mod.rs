@@ -301,6 +301,11 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                     claim(path.clone(), file, line, &mut diags);
                     redirects.insert(path, target.clone());
                 }
+                None if alias.value.contains('#') => diags.push(
+                    Diagnostic::new(file, format!("alias `{}` names an anchor: a page alias is a path, and GitHub Pages cannot redirect a fragment", alias.value.escape_debug()))
+                        .at(line)
+                        .help(format!("send the old anchor to where its words are now with a fragment alias in the ledger: `wenji ledger --move '{}' --to '#pN'` (docs/ledger.md)", alias.value.escape_debug())),
+                ),
                 None => diags.push(
                     Diagnostic::new(file, format!("alias `{}` is not a safe site path", alias.value.escape_debug()))
                         .at(line)
