@@ -55,10 +55,10 @@ enum Command {
 #[derive(clap::Args, Clone)]
 struct LedgerArgs {
     /// A published anchor whose present words (or, if it is gone, whose loss) are accepted,
-    /// e.g. '/states/armenia/#p3'. Needs --reason.
+    /// e.g. '/states/armenia/#p3'; may be given several times. Needs --reason.
     #[arg(long, value_name = "URL#ANCHOR", conflicts_with = "move_from")]
-    accept: Option<String>,
-    /// Why the change is accepted; recorded in the ledger.
+    accept: Vec<String>,
+    /// Why the change is accepted; recorded in the ledger with each --accept.
     #[arg(long, requires = "accept")]
     reason: Option<String>,
     /// A published anchor to send, by a fragment alias, to where its words are now. Needs a
@@ -150,9 +150,12 @@ fn main() -> ExitCode {
 fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
     use wenji::link::ledger::{Change, LEDGER_FILE, update};
     let mut changes = Vec::new();
-    if let Some(url) = args.accept {
-        let reason = args.reason.unwrap_or_default();
-        changes.push(Change::Accept { url, reason });
+    let reason = args.reason.unwrap_or_default();
+    for url in args.accept {
+        changes.push(Change::Accept {
+            url,
+            reason: reason.clone(),
+        });
     }
     if args.move_from.len() != args.to.len() {
         eprintln!("error: give one --to for each --move");

@@ -247,8 +247,33 @@ fn a_reply_dropped_from_a_concept_page_is_retired_or_sent_on() {
             && err.contains("wenji ledger --accept '/concepts/norm-a/#r-arcadia'"),
         "{err}"
     );
-    // Sent to the reply instead: the concept page sends the old anchor there.
+    // Several at once, with one reason.
     let saved = ledger_of(root.path());
+    let out = wenji(
+        root.path(),
+        &[
+            "ledger",
+            "--accept",
+            "/concepts/norm-a/#r-arcadia",
+            "--accept",
+            "/concepts/international-law/#r-arcadia",
+            "--reason",
+            "tags revised",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger = ledger_of(root.path());
+    assert!(
+        ledger.contains("/concepts/norm-a/#r-arcadia\tretired:tags revised"),
+        "{ledger}"
+    );
+    // An anchor still produced keeps its place; the reason is recorded.
+    assert!(
+        ledger.contains("/concepts/international-law/#r-arcadia\taccepted:tags revised"),
+        "{ledger}"
+    );
+    write_file(root.path(), "published-urls.txt", &saved);
+    // Sent to the reply instead: the concept page sends the old anchor there.
     let out = wenji(
         root.path(),
         &[
