@@ -104,6 +104,22 @@ test('a published anchor whose words moved is sent to where they are now', async
   });
 });
 
+test('the paragraph now at a moved number is cited by the reply\'s URL, not the number\'s', async () => {
+  // Arriving without a fragment, then citing the inserted paragraph (now #p1, which leads
+  // to the words published as #p1, now #p2).
+  await withPage(moved.server.url('states/arcadia/'), async (page) => {
+    await page.locator('button.cite[data-p="1"]').click();
+    const en = await page.locator('[data-cite-out="en"]').textContent();
+    assert.ok(en.endsWith(moved.server.url('states/arcadia/')), en);
+    assert.match(en, /this website's para\. 1 /);
+    await page.keyboard.press('Escape');
+    // The last paragraph's number was never published: its anchor is cited.
+    await page.locator('button.cite[data-p="6"]').click();
+    const en6 = await page.locator('[data-cite-out="en"]').textContent();
+    assert.ok(en6.endsWith(moved.server.url('states/arcadia/#p6')), en6);
+  });
+});
+
 test('a redirect page keeps the query string and the fragment', async () => {
   await withPage(moved.server.url('old/arcadia/?from=paper#p3'), async (page) => {
     await page.waitForURL(/\/states\/arcadia\//, { timeout: 3000 });
