@@ -9,7 +9,7 @@
 //! anchor's words now are, `accepted:` the reason a change of words was accepted, `retired:`
 //! the reason an anchor was given up.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -623,11 +623,6 @@ fn write(root: &Path, ledger: &[Entry]) -> Result<(), Diagnostic> {
     std::fs::write(&tmp, text)
         .and_then(|()| std::fs::rename(&tmp, &path))
         .map_err(|e| Diagnostic::new(LEDGER_FILE, format!("cannot write the ledger: {e}")))
-}
-
-/// The URLs of a ledger, for tests and tools.
-pub fn urls_of(ledger: &[Entry]) -> BTreeSet<&str> {
-    ledger.iter().map(|e| e.url.as_str()).collect()
 }
 
 #[cfg(test)]
