@@ -38,6 +38,14 @@
   })();
 
   // ---- Citations -------------------------------------------------------------------------
+  // Anchors the URL ledger sends elsewhere (their published words moved): a citation of the
+  // paragraph now at such a number gets the reply's URL, since its #pN would lead away.
+  var movedAnchors = {};
+  try {
+    var aliasScript = document.querySelector('script[data-aliases]');
+    if (aliasScript) movedAnchors = JSON.parse(aliasScript.getAttribute('data-aliases'));
+  } catch (e) { /* no fragment aliases */ }
+
   function citation(article, lang, para) {
     var tpl = article.getAttribute('data-cite-' + lang) || '';
     var url = article.getAttribute('data-cite-url') || '';
@@ -45,7 +53,7 @@
     var paraText = '';
     if (para) {
       paraText = (article.getAttribute('data-para-' + lang) || '').replace('{n}', para);
-      url += '#p' + para;
+      if (!Object.prototype.hasOwnProperty.call(movedAnchors, 'p' + para)) url += '#p' + para;
     }
     return tpl.replace('{para}', paraText).replace('{url}', url);
   }

@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub timings: Timings,
     /// Produced URLs not yet in the ledger.
     pub new_urls: usize,
+    /// The base URL has no host, so the citation files and metadata have none either.
+    pub citations_without_host: bool,
 }
 
 impl BuildReport {
@@ -77,7 +79,16 @@ impl BuildReport {
             } else {
                 String::new()
             }
-        )
+        ) + &citation_host_note(self.citations_without_host)
+    }
+}
+
+/// Said once a build: citations carry the base URL, and a path alone gives them no host.
+fn citation_host_note(without_host: bool) -> String {
+    if without_host {
+        "\nnote: the base URL has no host, so the citation files (cite.json, cite.bib, cite.ris), the citation_* metadata and the JSON-LD give paths without a host (the cite dialog uses the page's own); pass --base-url https://… (or set site.base_url) to give them one".to_string()
+    } else {
+        String::new()
     }
 }
 
@@ -170,6 +181,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let ledger_entries = ledger::read(&opts.root)?;
     let (ledger_errors, new_urls) = ledger::audit(&site, &ledger_entries);
     diags.extend(ledger_errors);
+    site.fragment_aliases = ledger::fragment_aliases(&site, &ledger_entries);
     let base_path = site.config.base_path();
 
     let staging = if opts.write {
@@ -250,6 +262,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         total: start.elapsed(),
         timings,
         new_urls,
+        citations_without_host: !site.config.site.base_url.contains("://"),
     };
     // Freeing the site model (millions of small allocations) takes half a second at 10,000
     // replies; the command that called us usually exits at once, and the system frees it all

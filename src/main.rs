@@ -45,10 +45,30 @@ enum Command {
         #[arg(long, default_value = "sources/A-75-123-zh.txt")]
         seed: PathBuf,
     },
-    /// Add every URL the site now produces to the committed ledger of published URLs.
-    Ledger,
+    /// Add every URL the site now produces to the committed ledger of published URLs, with
+    /// the fingerprint of each anchor's words; record an accepted change or a moved anchor.
+    Ledger(LedgerArgs),
     /// Measure build speed and memory on synthetic corpora of N replies and the real site.
     Bench(wenji::bench::BenchArgs),
+}
+
+#[derive(clap::Args, Clone)]
+struct LedgerArgs {
+    /// A published anchor whose present words (or, if it is gone, whose loss) are accepted,
+    /// e.g. '/states/armenia/#p3'; may be given several times. Needs --reason.
+    #[arg(long, value_name = "URL#ANCHOR", conflicts_with = "move_from")]
+    accept: Vec<String>,
+    /// Why the change is accepted; recorded in the ledger with each --accept.
+    #[arg(long, requires = "accept")]
+    reason: Option<String>,
+    /// A published anchor to send, by a fragment alias, to where its words are now. Needs a
+    /// --to; give several pairs to move several anchors at once (e.g. after an insertion).
+    #[arg(long = "move", value_name = "URL#ANCHOR", requires = "to")]
+    move_from: Vec<String>,
+    /// Where the words of the matching --move anchor are now: 'URL#anchor', or '#anchor' on
+    /// the same page.
+    #[arg(long, requires = "move_from")]
+    to: Vec<String>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -119,23 +139,48 @@ fn main() -> ExitCode {
                 Err(e) => fail(&format!("error: {e}")),
             }
         }
-        Command::Ledger => {
-            let mut timings = Default::default();
-            match wenji::build::load_site(&root, None, &mut timings) {
-                Ok(site) => match wenji::link::ledger::update(&root, &site) {
-                    Ok(n) => {
-                        eprintln!("added {n} URLs to {}", wenji::link::ledger::LEDGER_FILE);
-                        ExitCode::SUCCESS
-                    }
-                    Err(d) => fail(&d.to_string()),
-                },
-                Err(e) => fail(&e.to_string()),
-            }
-        }
+        Command::Ledger(args) => ledger(&root, args),
         Command::Bench(args) => match wenji::bench::run(&root, args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
+    }
+}
+
+fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
+    use wenji::link::ledger::{Change, LEDGER_FILE, update};
+    let mut changes = Vec::new();
+    let reason = args.reason.unwrap_or_default();
+    for url in args.accept {
+        changes.push(Change::Accept {
+            url,
+            reason: reason.clone(),
+        });
+    }
+    if args.move_from.len() != args.to.len() {
+        eprintln!("error: give one --to for each --move");
+        return ExitCode::from(2);
+    }
+    for (url, to) in args.move_from.into_iter().zip(args.to) {
+        changes.push(Change::Move { url, to });
+    }
+    let mut timings = Default::default();
+    let site = match wenji::build::load_site(root, None, &mut timings) {
+        Ok(site) => site,
+        Err(e) => return fail(&e.to_string()),
+    };
+    match update(root, &site, &changes) {
+        Ok(done) => {
+            eprintln!(
+                "added {} URLs to {LEDGER_FILE}; recorded the words of {} more anchors",
+                done.added, done.fingerprinted
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            fail(&format!("{}\nthe ledger was not changed", text.join("\n")))
+        }
     }
 }
 

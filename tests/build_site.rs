@@ -210,7 +210,7 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let ledger = read(&root.path().join("published-urls.txt"));
     assert!(
-        ledger.contains("/states/arcadia/#p5\n") && ledger.contains("/concepts/norm-a/\n"),
+        ledger.contains("/states/arcadia/#p5\tfp:") && ledger.contains("/concepts/norm-a/\n"),
         "{ledger}"
     );
     let out = wenji(root.path(), &["build"]);
@@ -253,10 +253,11 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     });
     let out = wenji(root.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // The renamed reply's URLs are new, as many as it had under its old name.
+    // The renamed reply's URLs are new, as many as it had under its old name (its anchors on
+    // concept pages among them).
     let renamed = ledger
         .lines()
-        .filter(|l| l.starts_with("/states/borduria/"))
+        .filter(|l| l.starts_with("/states/borduria/") || l.contains("#r-borduria"))
         .count();
     assert!(renamed > 5, "{ledger}");
     assert!(
@@ -268,6 +269,12 @@ fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
     );
     let redirect = read(&root.path().join("site/states/borduria/index.html"));
     assert!(redirect.contains("/states/borduria-new/"), "{redirect}");
+    // Its passages' anchor on a concept page follows, by a fragment alias.
+    let concept = read(&root.path().join("site/concepts/norm-a/index.html"));
+    assert!(
+        concept.contains("&quot;r-borduria&quot;:&quot;/concepts/norm-a/#r-borduria-new&quot;"),
+        "{concept}"
+    );
 }
 
 #[test]

@@ -1410,3 +1410,109 @@ fn a_killed_build_never_leaves_a_half_written_site() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+// ---------------------------------------------------------------- citation files (#17)
+
+/// Builds the fixture with `wenji.toml` edited by `edit`; returns Arcadia's BibTeX and RIS.
+fn citation_files_with(edit: impl FnOnce(String) -> String) -> (String, String) {
+    let root = fixture();
+    edit_file(root.path(), "wenji.toml", edit);
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = root.path().join("site/states/arcadia");
+    (read(&dir.join("cite.bib")), read(&dir.join("cite.ris")))
+}
+
+/// One BibTeX entry whose braces balance (escaped ones aside) and close at its end.
+fn assert_one_bibtex_entry(bib: &str) {
+    // `{@}` is an escaped `@`, text of a field.
+    assert_eq!(bib.replace("{@}", "").matches('@').count(), 1, "{bib}");
+    let mut depth = 0i32;
+    let mut escaped = false;
+    for (i, c) in bib.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                assert!(
+                    depth > 0 || bib[i + 1..].trim().is_empty(),
+                    "closed early: {bib}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "{bib}");
+}
+
+#[test]
+fn citation_title_or_publisher_with_line_breaks_adds_no_ris_record() {
+    let (bib, ris) = citation_files_with(|t| {
+        t.replace(
+            "publisher = \"联合国\"",
+            "publisher = \"联合国\\r\\nER  - \\r\\nTY  - JOUR\\r\\nTI  - injected\"",
+        )
+        .replace(
+            "title = \"从国际安全角度促进网络空间负责任国家行为\"",
+            "title = \"报告\\nER  - \\n\"",
+        )
+    });
+    let lines: Vec<&str> = ris.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("TY  - ")).count(),
+        1,
+        "{ris}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("ER  - ")).count(),
+        1,
+        "{ris}"
+    );
+    assert_eq!(lines.last(), Some(&"ER  - "), "{ris}");
+    assert!(
+        !ris.contains('\n') || ris.matches('\n').count() == lines.len(),
+        "{ris:?}"
+    );
+    assert!(
+        ris.contains("PB  - 联合国 ER  -  TY  - JOUR TI  - injected\r\n"),
+        "{ris}"
+    );
+    assert_one_bibtex_entry(&bib);
+}
+
+#[test]
+fn citation_symbol_with_braces_keeps_the_bibtex_key() {
+    let (bib, ris) = citation_files_with(|t| {
+        t.replace(
+            "symbol = \"A/75/123\"",
+            "symbol = \"A/75/123},@misc{evil,\"",
+        )
+    });
+    assert!(
+        bib.starts_with("@techreport{A-75-123---misc-evil--arcadia,\n"),
+        "{bib}"
+    );
+    assert!(
+        bib.contains("number = {A/75/123\\},{@}misc\\{evil,}"),
+        "{bib}"
+    );
+    assert_one_bibtex_entry(&bib);
+    assert!(ris.contains("SN  - A/75/123},@misc{evil,\r\n"), "{ris}");
+}
+
+#[test]
+fn citation_language_is_escaped_in_bibtex() {
+    let (bib, _) = citation_files_with(|t| {
+        t.replace(
+            "language = \"zh-Hans\"",
+            "language = \"zh},\\n  note = {injected\"",
+        )
+    });
+    assert!(
+        bib.contains("language = {zh\\},   note = \\{injected}"),
+        "{bib}"
+    );
+    assert_one_bibtex_entry(&bib);
+}

@@ -205,6 +205,12 @@ pub fn parse(
                                     .at(line)
                                     .help("use lowercase ASCII letters, digits and hyphens, starting with a letter"),
                             );
+                        } else if let Some(what) = reserved_id(id) {
+                            errors.push(
+                                Diagnostic::new(file, format!("heading id `{{#{id}}}` has the form of {what}"))
+                                    .at(line)
+                                    .help("choose a word for the id, e.g. {#international-law}, or leave it out to get #sN"),
+                            );
                         }
                         id.to_string()
                     }
@@ -316,6 +322,34 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
+/// Ids the templates give elements; a heading id written in Markdown may not take them
+/// (a test holds this list to the templates).
+const TEMPLATE_IDS: &[&str] = &["main", "wenji-strings", "wenji-redirects"];
+
+/// What a heading id written in Markdown would be mistaken for, if anything: the site's own
+/// anchors (paragraphs `pN`, numbered headings `sN`, footnotes, a reply's passages on a concept
+/// page, cited documents) and the ids the templates use (`main`, headings ending in `-h`).
+pub fn reserved_id(id: &str) -> Option<&'static str> {
+    let numbered = |prefix: char| {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if numbered('p') {
+        Some("a paragraph anchor (#pN)")
+    } else if numbered('s') {
+        Some("a numbered heading anchor (#sN)")
+    } else if ["fn-", "ref-", "r-", "doc-"]
+        .iter()
+        .any(|p| id.starts_with(p))
+    {
+        Some("an anchor the site makes (footnotes #fn-, #ref-, concept pages #r-, documents #doc-)")
+    } else if TEMPLATE_IDS.contains(&id) || id.ends_with("-h") {
+        Some("an id the templates use")
+    } else {
+        None
+    }
+}
+
 /// Anchors are ASCII so they survive copy-paste into any citation manager.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -350,7 +384,7 @@ mod tests {
         );
         let e = parse(
             Path::new("t.md"),
-            "## a {#Bad}\n\n## b {#s3}\n\n## c\n",
+            "## a {#Bad}\n\n## b {#law}\n\n## c {#law}\n",
             1,
             false,
         )
@@ -358,6 +392,42 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert_eq!(e[0].line, Some(1));
         assert_eq!(e[1].line, Some(5));
+    }
+
+    #[test]
+    fn heading_ids_may_not_take_the_site_s_forms() {
+        for (bad, line) in [
+            ("p3", 1),
+            ("s12", 3),
+            ("main", 5),
+            ("toc-h", 7),
+            ("r-france", 9),
+        ] {
+            let text = "## x\n\n".repeat(line / 2) + &format!("## a {{#{bad}}}\n");
+            let e = parse(Path::new("t.md"), &text, 1, false).unwrap_err();
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert_eq!(e[0].line, Some(line), "{bad}");
+            assert!(e[0].message.contains(bad), "{e:?}");
+        }
+        for ok in ["international-law", "p", "pa3", "section-3", "maine"] {
+            assert!(reserved_id(ok).is_none(), "{ok}");
+        }
+    }
+
+    /// Every literal id in the templates is one a heading may not take.
+    #[test]
+    fn template_ids_are_reserved() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let re = regex::Regex::new(r#"\bid="([^"{]+)"#).unwrap();
+        let mut seen = 0;
+        for f in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            for c in re.captures_iter(&text) {
+                seen += 1;
+                assert!(reserved_id(&c[1]).is_some(), "template id `{}`", &c[1]);
+            }
+        }
+        assert!(seen > 10, "{seen} ids");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct Site {
     pub documents: Vec<CitedDocument>,
     /// Alias path → target path (with no fragment); rendered as redirect pages.
     pub redirects: BTreeMap<String, String>,
+    /// Page path → anchor → target path with its anchor: the ledger's fragment aliases,
+    /// carried out by the page's script (a fragment never reaches the server).
+    pub fragment_aliases: BTreeMap<String, BTreeMap<String, String>>,
     pub input_bytes: u64,
 }
 
@@ -298,6 +301,11 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                     claim(path.clone(), file, line, &mut diags);
                     redirects.insert(path, target.clone());
                 }
+                None if alias.value.contains('#') => diags.push(
+                    Diagnostic::new(file, format!("alias `{}` names an anchor: a page alias is a path, and GitHub Pages cannot redirect a fragment", alias.value.escape_debug()))
+                        .at(line)
+                        .help(format!("send the old anchor to where its words are now with a fragment alias in the ledger: `wenji ledger --move '{}' --to '#pN'` (docs/ledger.md)", alias.value.escape_debug())),
+                ),
                 None => diags.push(
                     Diagnostic::new(file, format!("alias `{}` is not a safe site path", alias.value.escape_debug()))
                         .at(line)
@@ -486,6 +494,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
         pages,
         documents,
         redirects,
+        fragment_aliases: BTreeMap::new(),
         input_bytes: corpus.input_bytes,
     })
 }

@@ -2,6 +2,7 @@
 //! GitHub Pages, `CNAME`, per-reply citation downloads (CSL-JSON, BibTeX, RIS) and the
 //! paragraph-level open data (JSON and CSV).
 
+use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -82,67 +83,179 @@ fn year(site: &Site) -> &str {
     p.get(..4).unwrap_or(p)
 }
 
+/// What every citation file of a reply says: the reply of a State or organization, in the
+/// report (symbol, title, year, publisher), received on a date, at a URL.
+struct Citation<'a> {
+    /// An identifier of ASCII letters, digits and `-`, whatever the symbol holds.
+    key: String,
+    /// The State or organization: an institutional author, one name.
+    author: &'a str,
+    /// "Reply of X: report title", in the site's language.
+    title: String,
+    title_en: String,
+    symbol: &'a str,
+    publisher: &'a str,
+    year: &'a str,
+    /// The date the reply was received, `YYYY-MM-DD`.
+    received: &'a str,
+    received_as_printed: &'a str,
+    language: &'a str,
+    url: String,
+}
+
+impl<'a> Citation<'a> {
+    fn of(site: &'a Site, ri: usize) -> Self {
+        let r = &site.replies[ri];
+        let m = &r.page.meta;
+        let c = &site.config;
+        Citation {
+            key: citation_key(&c.report.symbol, &m.slug.value),
+            author: &m.title,
+            title: format!("{}的答复：{}", m.title, c.report.title),
+            title_en: format!("Reply of {}: {}", m.title_en, c.report.title_en),
+            symbol: &c.report.symbol,
+            publisher: &c.report.publisher,
+            year: year(site),
+            received: &m.received.value,
+            received_as_printed: &m.received_as_printed,
+            language: &c.site.language,
+            url: format!("{}{}", c.site.base_url, r.url),
+        }
+    }
+
+    /// The note every format carries: the English title and the date received.
+    fn note(&self) -> String {
+        format!(
+            "{}. Reply received {} ({}).",
+            self.title_en, self.received, self.received_as_printed
+        )
+    }
+
+    fn csl_json(&self) -> Vec<u8> {
+        let date = |d: &str| -> Vec<u32> { d.split('-').filter_map(|p| p.parse().ok()).collect() };
+        let csl = json!([{
+            "id": self.key,
+            "type": "report",
+            "title": self.title,
+            "author": [{"literal": self.author}],
+            "publisher": self.publisher,
+            "number": self.symbol,
+            "genre": "UN document",
+            "language": self.language,
+            "issued": {"date-parts": [date(self.year)]},
+            "submitted": {"date-parts": [date(self.received)]},
+            "URL": self.url,
+            "note": self.note(),
+        }]);
+        serde_json::to_vec_pretty(&csl).unwrap_or_default()
+    }
+
+    fn bibtex(&self) -> String {
+        // Double braces keep the author one institutional name, never split into parts.
+        format!(
+            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
+            self.key,
+            bib_escape(self.author),
+            bib_escape(&self.title),
+            bib_escape(self.publisher),
+            bib_escape(self.symbol),
+            bib_escape(self.year),
+            bib_escape(self.language),
+            bib_url(&self.url),
+            bib_escape(&self.note()),
+        )
+    }
+
+    /// RIS: `SN` is where readers of a report (`RPRT`) take its number; `AU` without a comma
+    /// is one institutional name.
+    fn ris(&self) -> String {
+        let mut out = String::new();
+        for (tag, value) in [
+            ("TY", "RPRT"),
+            ("AU", self.author),
+            ("TI", &self.title),
+            ("PB", self.publisher),
+            ("SN", self.symbol),
+            ("M3", "UN document"),
+            ("PY", self.year),
+            ("LA", self.language),
+            ("UR", &self.url),
+            ("N1", &self.note()),
+        ] {
+            out.push_str(tag);
+            out.push_str("  - ");
+            out.push_str(&ris_value(value));
+            out.push_str("\r\n");
+        }
+        out.push_str("ER  - \r\n");
+        out
+    }
+}
+
+/// A BibTeX key from the report's symbol and the reply's slug: only ASCII letters, digits and
+/// `-`, so no symbol can end the key or the entry.
+fn citation_key(symbol: &str, slug: &str) -> String {
+    format!("{symbol}-{slug}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// A RIS value on one line: a line break in a value would start a new tag, or a new record.
+fn ris_value(s: &str) -> String {
+    s.split(char::is_control)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_string()
+}
+
 /// CSL-JSON, BibTeX and RIS for one reply, at `<reply>/cite.{json,bib,ris}`.
 pub fn citation_files(site: &Site, ri: usize) -> Vec<OutputFile> {
     let r = &site.replies[ri];
-    let m = &r.page.meta;
-    let c = &site.config;
-    let url = format!("{}{}", c.site.base_url, r.url);
-    let title = format!("{}的答复：{}", m.title, c.report.title);
-    let title_en = format!("Reply of {}: {}", m.title_en, c.report.title_en);
-    let id = format!("{}-{}", c.report.symbol.replace('/', "-"), m.slug.value);
-    let csl = json!([{
-        "id": id,
-        "type": "report",
-        "title": title,
-        "title-short": m.title,
-        "author": [{"literal": m.title}],
-        "container-title": c.report.title,
-        "publisher": c.report.publisher,
-        "number": c.report.symbol,
-        "genre": "UN document",
-        "language": c.site.language,
-        "issued": {"date-parts": [[year(site).parse::<u32>().unwrap_or(0)]]},
-        "URL": url,
-        "note": title_en,
-    }]);
-    let bib_key = id.replace(['/', ' '], "-");
-    let bib = format!(
-        "@techreport{{{bib_key},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{url}}},\n  note = {{{}}}\n}}\n",
-        bib_escape(&m.title),
-        bib_escape(&title),
-        bib_escape(&c.report.publisher),
-        bib_escape(&c.report.symbol),
-        year(site),
-        c.site.language,
-        bib_escape(&title_en)
-    );
-    let ris = format!(
-        "TY  - RPRT\r\nAU  - {}\r\nTI  - {title}\r\nT2  - {}\r\nPB  - {}\r\nRN  - {}\r\nPY  - {}\r\nLA  - {}\r\nUR  - {url}\r\nN1  - {title_en}\r\nER  - \r\n",
-        m.title,
-        c.report.title,
-        c.report.publisher,
-        c.report.symbol,
-        year(site),
-        c.site.language
-    );
+    let cite = Citation::of(site, ri);
     vec![
-        OutputFile::new(
-            format!("{}cite.json", r.url),
-            serde_json::to_vec_pretty(&csl).unwrap_or_default(),
-        ),
-        OutputFile::new(format!("{}cite.bib", r.url), bib),
-        OutputFile::new(format!("{}cite.ris", r.url), ris),
+        OutputFile::new(format!("{}cite.json", r.url), cite.csl_json()),
+        OutputFile::new(format!("{}cite.bib", r.url), cite.bibtex()),
+        OutputFile::new(format!("{}cite.ris", r.url), cite.ris()),
     ]
 }
 
+/// A URL for BibTeX's verbatim `url` field: nothing escaped but what could end the field.
+fn bib_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_whitespace() || c.is_control() => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A BibTeX field value: its specials escaped, and line breaks (which end nothing in BibTeX
+/// but would in the files' readers) made spaces.
 fn bib_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| match c {
-            '{' | '}' | '\\' | '%' | '&' | '$' | '#' | '_' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '{' | '}' | '\\' | '%' | '&' | '$' | '#' | '_' | '~' | '^' => {
+                out.push('\\');
+                out.push(c);
+                if matches!(c, '~' | '^') {
+                    out.push_str("{}");
+                }
+            }
+            '@' => out.push_str("{@}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One row of the open data. The fields are in alphabetical order, the order of the keys of
@@ -151,6 +264,8 @@ fn bib_escape(s: &str) -> String {
 #[cfg_attr(test, derive(serde::Serialize))]
 struct Row<'a> {
     concepts: Vec<&'a str>,
+    /// The footnotes the passage refers to, in the order it refers to them.
+    footnotes: Vec<Footnote>,
     iso3: Option<&'a str>,
     paragraph: u32,
     reply: &'a str,
@@ -159,6 +274,106 @@ struct Row<'a> {
     slug: &'a str,
     text: String,
     url: String,
+}
+
+/// A footnote of a passage in the open data: its mark as printed, its text, its URL on the
+/// site and the addresses it links to.
+#[cfg_attr(test, derive(serde::Serialize))]
+struct Footnote {
+    links: Vec<String>,
+    mark: String,
+    text: String,
+    url: String,
+}
+
+/// The footnotes a passage refers to, in order, each once.
+fn passage_footnotes(site: &Site, r: &crate::link::Reply, events: &[Event]) -> Vec<Footnote> {
+    let mut seen = Vec::new();
+    for e in events {
+        if let Event::FootnoteReference(label) = e
+            && !seen.contains(&label.as_ref())
+        {
+            seen.push(label.as_ref());
+        }
+    }
+    seen.into_iter()
+        .filter_map(|label| {
+            let note = r.page.doc.footnotes.iter().find(|n| n.label == label)?;
+            let links = note
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                    _ => None,
+                })
+                .collect();
+            Some(Footnote {
+                links,
+                mark: label.to_string(),
+                text: data_text(&note.events),
+                url: format!(
+                    "{}{}#{}",
+                    site.config.site.base_url,
+                    r.url,
+                    crate::render::html::footnote_id(label)
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The plain text of a passage for the open data: as [`plain_text`], and where a footnote
+/// mark is left out between two characters that are not ASCII (`《巴黎呼吁》，[^2] 证明`), the
+/// space the PDF's superscript left beside it goes too, so the UN's words read as printed.
+///
+/// [`plain_text`]: crate::content::markdown::plain_text
+fn data_text(events: &[Event]) -> String {
+    let text = crate::content::markdown::plain_text(events);
+    if !events
+        .iter()
+        .any(|e| matches!(e, Event::FootnoteReference(_)))
+    {
+        return text;
+    }
+    // Mark where the references were: a character plain_text never writes.
+    const MARK: char = '\u{1}';
+    let marked: Vec<Event> = events
+        .iter()
+        .map(|e| match e {
+            Event::FootnoteReference(_) => Event::Text(MARK.to_string().into()),
+            e => e.clone(),
+        })
+        .collect();
+    let marked = crate::content::markdown::plain_text(&marked);
+    let chars: Vec<char> = marked.chars().collect();
+    let mut out = String::with_capacity(marked.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == MARK {
+            continue;
+        }
+        if c == ' ' {
+            // Skip a space next to a mark when the text on both sides is not ASCII.
+            let before = chars[..i].iter().rev().find(|&&x| x != MARK && x != ' ');
+            let after = chars[i + 1..].iter().find(|&&x| x != MARK && x != ' ');
+            let by_mark = chars[..i]
+                .iter()
+                .rev()
+                .take_while(|&&x| x == ' ' || x == MARK)
+                .any(|&x| x == MARK)
+                || chars[i + 1..]
+                    .iter()
+                    .take_while(|&&x| x == ' ' || x == MARK)
+                    .any(|&x| x == MARK);
+            if by_mark
+                && before.is_some_and(|b| !b.is_ascii())
+                && after.is_some_and(|a| !a.is_ascii())
+            {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn reply_rows<'a>(site: &'a Site, r: &'a crate::link::Reply) -> Vec<Row<'a>> {
@@ -177,13 +392,14 @@ fn reply_rows<'a>(site: &'a Site, r: &'a crate::link::Reply) -> Vec<Row<'a>> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            footnotes: passage_footnotes(site, r, p.events),
             iso3: m.iso3.as_deref(),
             paragraph: p.number,
             reply: &m.title,
             reply_en: &m.title_en,
             section: r.section_of.get(&p.number).map_or("", String::as_str),
             slug: &m.slug.value,
-            text: crate::content::markdown::plain_text(p.events),
+            text: data_text(p.events),
             url: format!("{}{}#p{}", site.config.site.base_url, r.url, p.number),
         })
         .collect()
@@ -197,6 +413,13 @@ fn row_json(r: &Row, out: &mut Vec<u8>) {
             out.push(b',');
         }
         json_text::write_str(out, c);
+    }
+    out.extend_from_slice(b"],\"footnotes\":[");
+    for (i, f) in r.footnotes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        footnote_json(f, out);
     }
     out.extend_from_slice(b"],\"iso3\":");
     match r.iso3 {
@@ -218,6 +441,41 @@ fn row_json(r: &Row, out: &mut Vec<u8>) {
         json_text::write_str(out, value);
     }
     out.push(b'}');
+}
+
+/// A footnote as compact JSON (its keys in alphabetical order, as `serde_json` writes a map).
+fn footnote_json(f: &Footnote, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"links\":[");
+    for (i, l) in f.links.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_text::write_str(out, l);
+    }
+    out.push(b']');
+    for (key, value) in [("mark", &f.mark), ("text", &f.text), ("url", &f.url)] {
+        out.push(b',');
+        json_text::write_str(out, key);
+        out.push(b':');
+        json_text::write_str(out, value);
+    }
+    out.push(b'}');
+}
+
+/// A passage's footnotes in one CSV cell: the JSON array of the JSON data.
+fn footnotes_cell(footnotes: &[Footnote]) -> String {
+    if footnotes.is_empty() {
+        return String::new();
+    }
+    let mut out = vec![b'['];
+    for (i, f) in footnotes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        footnote_json(f, &mut out);
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn csv_field(s: &str, csv: &mut String) {
@@ -246,7 +504,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
         "report": site.config.report.symbol,
         "title": site.config.report.title,
         "source": site.config.report.url,
-        "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url"],
+        "paragraph_numbering": site.config.string("cite_numbering_note"),
+        "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url", "footnotes"],
         "paragraphs": ROWS,
     });
     let doc = serde_json::to_string(&doc).unwrap_or_default();
@@ -257,7 +516,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     json.write(head.as_bytes())?;
     json.write(b"[")?;
     csv.write(
-        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url\r\n".as_bytes(),
+        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url,footnotes\r\n"
+            .as_bytes(),
     )?;
     // One batch is written while the next is made.
     let make = |batch: &[crate::link::Reply]| -> Vec<(Vec<u8>, String)> {
@@ -312,6 +572,7 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
 fn csv_row(r: &Row, csv: &mut String) {
     let paragraph = r.paragraph.to_string();
     let concepts = r.concepts.join(";");
+    let footnotes = footnotes_cell(&r.footnotes);
     let fields = [
         r.reply,
         r.reply_en,
@@ -322,6 +583,7 @@ fn csv_row(r: &Row, csv: &mut String) {
         &concepts,
         &r.text,
         &r.url,
+        &footnotes,
     ];
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
@@ -353,6 +615,12 @@ mod tests {
     fn rows_are_the_json_serde_json_made_of_them() {
         let row = |concepts, iso3, text: &str| Row {
             concepts,
+            footnotes: vec![Footnote {
+                links: vec!["https://example.org/\"a\"".into()],
+                mark: "2".into(),
+                text: "可查阅：\n".into(),
+                url: "https://example.org/states/armenia/#fn-2".into(),
+            }],
             iso3,
             paragraph: 12,
             reply: "亚美尼亚",
@@ -376,7 +644,41 @@ mod tests {
     }
 
     #[test]
+    fn no_stray_space_where_a_footnote_mark_was() {
+        let events = |md: &str| {
+            let doc = crate::content::markdown::parse(std::path::Path::new("t.md"), md, 1, false)
+                .unwrap();
+            doc.passages()[0].events.clone()
+        };
+        let text = |md: &str| data_text(&events(md));
+        assert_eq!(
+            text("提交了《巴黎呼吁》，[^2] 证明法国\n\n[^2]: 注。\n"),
+            "提交了《巴黎呼吁》，证明法国"
+        );
+        // Between Latin words the space is a word space, and stays.
+        assert_eq!(text("the Call[^2] was\n\n[^2]: n\n"), "the Call was");
+        assert_eq!(text("the Call[^2] 证明\n\n[^2]: n\n"), "the Call 证明");
+        assert_eq!(text("无脚注 的 文字\n"), "无脚注 的 文字");
+    }
+
+    #[test]
     fn bibtex_specials_are_escaped() {
         assert_eq!(bib_escape("a_b{c}%"), "a\\_b\\{c\\}\\%");
+        assert_eq!(bib_escape("a\r\n},\n@misc{x"), "a  \\}, {@}misc\\{x");
+        assert_eq!(
+            bib_url("https://x.org/my_repo/{a}%20 b"),
+            "https://x.org/my_repo/%7Ba%7D%20%20b"
+        );
+    }
+
+    #[test]
+    fn citation_keys_and_ris_values_cannot_break_out() {
+        assert_eq!(citation_key("A/75/123", "france"), "A-75-123-france");
+        assert_eq!(citation_key("A/75},\n@x{", "eu"), "A-75----x--eu");
+        assert_eq!(
+            ris_value("标题\r\nER  - \r\nTY  - JOUR"),
+            "标题 ER  -  TY  - JOUR"
+        );
+        assert_eq!(ris_value(" a\tb "), "a b");
     }
 }

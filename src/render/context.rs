@@ -160,6 +160,12 @@ impl<'a> Common<'a> {
                 "description": description,
             }),
         );
+        if let Some(aliases) = self.site.fragment_aliases.get(path) {
+            ctx.insert(
+                "fragment_aliases",
+                &fragment_aliases_json(&self.base, aliases),
+            );
+        }
         ctx
     }
 }
@@ -186,7 +192,28 @@ fn concept_label(site: &Site, ci: usize) -> &str {
     m.short.as_deref().unwrap_or(&m.title)
 }
 
-/// Citation texts with `{para}` and `{url}` left for the page's script to fill.
+/// The how-to-cite page (slug `how-to-cite`), if the site has one.
+fn how_to_cite_url(site: &Site) -> Option<String> {
+    site.pages
+        .iter()
+        .find(|p| p.page.meta.slug.value == "how-to-cite")
+        .map(|p| format!("{}{}", site.config.base_path(), p.url))
+}
+
+/// A page's fragment aliases for its script: anchor → the URL its words are at now.
+fn fragment_aliases_json(
+    base: &str,
+    aliases: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let map: serde_json::Map<String, Value> = aliases
+        .iter()
+        .map(|(anchor, target)| (anchor.clone(), Value::from(format!("{base}{target}"))))
+        .collect();
+    Value::Object(map).to_string()
+}
+
+/// Citation texts with `{para}` and `{url}` left for the page's script to fill. `{received}`
+/// is the date the reply was received as the report prints it, `{received_en}` as YYYY-MM-DD.
 pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
@@ -196,6 +223,10 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
         ("report_en", c.report.title_en.as_str()),
         ("entity", r.page.meta.title.as_str()),
         ("entity_en", r.page.meta.title_en.as_str()),
+        ("received", r.page.meta.received_as_printed.as_str()),
+        ("received_en", r.page.meta.received.value.as_str()),
+        ("publisher", c.report.publisher.as_str()),
+        ("publisher_en", c.report.publisher_en.as_str()),
         (
             "year",
             c.report.published.get(..4).unwrap_or(&c.report.published),
@@ -419,6 +450,7 @@ impl<'a> Pages<'a> {
                 "zh": zh, "en": en, "files": format!("{base}{}cite", r.url),
                 "url": format!("{}{}", site.config.site.base_url, r.url),
                 "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
+                "howto": how_to_cite_url(site),
             }),
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
@@ -874,8 +906,9 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
     json!({
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": format!("{}：{}", m.title, c.report.title),
-        "name": m.title,
+        "headline": format!("{}的答复：{}", m.title, c.report.title),
+        "alternativeHeadline": format!("Reply of {}: {}", m.title_en, c.report.title_en),
+        "name": format!("{}的答复", m.title),
         "inLanguage": c.site.language,
         "author": author,
         "dateReceived": m.received.value,
