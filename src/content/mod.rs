@@ -72,13 +72,16 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         return Err(diags);
     }
     let mut files = Vec::new();
+    let links_out = std::cell::RefCell::new(Vec::new());
+    let inside = RootGuard::new(root);
     // Hidden files and folders are skipped: editors keep their lock and swap files there
     // (Emacs's `.#reply.md` is a symbolic link to nothing), and a build must not trip on them.
+    // A link out of the site root is reported and not followed.
     for entry in WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
+        .filter_entry(|e| (e.depth() == 0 || !is_hidden(e.path())) && inside.admits(e, &links_out))
     {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
@@ -117,6 +120,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
             }
         }
     }
+
+    diags.extend(links_out.into_inner());
 
     let results: Vec<(u64, Result<Loaded, Vec<Diagnostic>>)> = files
         .par_iter()
@@ -169,6 +174,53 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         Ok(corpus)
     } else {
         Err(diags)
+    }
+}
+
+/// Keeps the walks of `content/`, `templates/` and `assets/` inside the site root: a symbolic
+/// link whose target leaves it (`assets/env.txt -> /proc/self/environ`) would publish that
+/// file. Links that stay inside the root are followed as before.
+pub struct RootGuard {
+    root: PathBuf,
+    canonical: PathBuf,
+}
+
+impl RootGuard {
+    pub fn new(root: &Path) -> RootGuard {
+        RootGuard {
+            root: root.to_path_buf(),
+            canonical: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// Whether the walk may use `entry`: false, with an error pushed to `errors`, for a link
+    /// whose target is outside the root. A dangling link is left to the walk to report.
+    pub fn admits(
+        &self,
+        entry: &walkdir::DirEntry,
+        errors: &std::cell::RefCell<Vec<Diagnostic>>,
+    ) -> bool {
+        if !entry.path_is_symlink() {
+            return true;
+        }
+        match std::fs::canonicalize(entry.path()) {
+            Ok(target) if !target.starts_with(&self.canonical) => {
+                errors.borrow_mut().push(
+                    Diagnostic::new(
+                        relative(&self.root, entry.path()),
+                        format!(
+                            "a symbolic link here points outside the site root, to {}",
+                            crate::error::shown(&target)
+                        ),
+                    )
+                    .help(
+                        "copy the file into the site root, or point the link at a file inside it",
+                    ),
+                );
+                false
+            }
+            _ => true,
+        }
     }
 }
 

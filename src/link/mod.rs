@@ -290,10 +290,25 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 .zip(&page_urls)
                 .map(|(p, u)| (&p.file, p.yaml_line, &p.meta.aliases, u)),
         );
+    let own_files = [
+        urls::data(sections),
+        urls::search(sections),
+        "search/".to_string(),
+        format!("{}/", crate::render::assets::ASSETS_DIR),
+    ];
     for (file, yaml_line, aliases, target) in alias_sources {
         for alias in aliases {
             let line = yaml_line + alias.referenced.line() as usize - 1;
             match urls::normalize_alias(&alias.value) {
+                // Files wenji writes itself (open data, search index, assets) live in these
+                // folders; an alias there could take a file's path as its folder.
+                Some(path) if own_files.iter().any(|dir| path.starts_with(dir.as_str()) && path != *dir) => {
+                    diags.push(
+                        Diagnostic::new(file, format!("the alias /{path} is inside /{}, where wenji writes its own files", own_files.iter().find(|d| path.starts_with(d.as_str())).map_or("", |d| d.as_str())))
+                            .at(line)
+                            .help("choose an alias outside that folder"),
+                    );
+                }
                 Some(path) => {
                     claim(path.clone(), file, line, &mut diags);
                     redirects.insert(path, target.clone());
