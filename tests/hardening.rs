@@ -857,7 +857,7 @@ fn broken_or_hostile_config() {
         (
             "base_url = \"/\"",
             "base_url = \"javascript:alert(1)\"",
-            "wenji.toml: base_url `javascript:alert(1)` must be an absolute http(s) URL",
+            "wenji.toml:8: base_url `javascript:alert(1)` must be an absolute http(s) URL",
         ),
     ] {
         assert_fails(
@@ -1540,6 +1540,216 @@ fn a_staging_folder_is_removed_only_when_its_build_is_gone() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(live_staging.join("index.html").exists());
     assert!(!dead_staging.exists());
+}
+
+// ---------------------------------------------------------------- outputs turned against readers
+
+/// Paragraphs a spreadsheet would run as formulas are neutralised in the CSV (OWASP: a `'` in
+/// front, the cell quoted); the JSON keeps the UN's text verbatim.
+#[test]
+fn csv_formulas_are_neutralised_and_the_json_keeps_the_text() {
+    let (_outer, root) = nested_fixture();
+    let formulas = [
+        "=HYPERLINK(\"https://evil.example/\",\"点击\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+    ];
+    edit_file(&root, REPLY, |t| {
+        t.replace(
+            "国际法，特别是《联合国宪章》，适用于网络空间。",
+            &format!(
+                "国际法，特别是《联合国宪章》，适用于网络空间。\n\n{}",
+                formulas.join("\n\n")
+            ),
+        )
+    });
+    let run = wenji_bounded(&root, &["build"], &[], LIMIT);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let csv = read(&root.join("site/data/paragraphs.csv"));
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula cell in the CSV: {line}"
+            );
+        }
+    }
+    assert!(csv.contains(",\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"点击\"\")\","));
+    assert!(csv.contains(",\"'+cmd|' /C calc'!A0\","));
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&root.join("site/data/paragraphs.json"))).unwrap();
+    let texts: Vec<&str> = json["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    for f in formulas {
+        assert!(texts.contains(&f), "{f} not verbatim in the JSON");
+    }
+    assert!(read(&root.join("site/data/index.html")).contains("OWASP"));
+}
+
+#[test]
+fn config_values_that_would_break_their_format_are_refused_once() {
+    for (from, to, expect) in [
+        (
+            "language = \"zh-Hans\"",
+            "language = \"zh-Hans\"\ncname = \"a\\nb\"",
+            "wenji.toml:10: cname `a\\nb` is not a domain name",
+        ),
+        (
+            "language = \"zh-Hans\"",
+            "language = \"zh}, note = {x\"",
+            "wenji.toml:9: language `zh}, note = {x` is not a BCP 47 language tag",
+        ),
+        (
+            "url = \"https://undocs.org/ch/A/75/123\"",
+            "url = \"javascript:alert(1)\"",
+            "wenji.toml:20: url `javascript:alert(1)` is not an absolute http(s) URL",
+        ),
+    ] {
+        let err = assert_fails(
+            |r| edit_file(r, "wenji.toml", |t| t.replace(from, to)),
+            &[expect],
+        );
+        assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_good_cname_is_written_on_one_line() {
+    let (_outer, root) = nested_fixture();
+    edit_file(&root, "wenji.toml", |t| {
+        t.replace(
+            "language = \"zh-Hans\"",
+            "language = \"zh-Hans\"\ncname = \" cyber.example.org \"",
+        )
+    });
+    let run = wenji_bounded(&root, &["build"], &[], LIMIT);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(read(&root.join("site/CNAME")), "cyber.example.org\n");
+}
+
+#[test]
+fn iso_codes_are_checked_against_the_iso_list() {
+    assert_fails(
+        |r| {
+            edit_file(r, REPLY, |t| {
+                t.replace("iso2: AM", "iso2: XX")
+                    .replace("iso3: ARM", "iso3: \"A\\u001b[31m\"")
+            })
+        },
+        &[
+            "content/replies/arcadia.md:7: `iso2: XX` is not an ISO 3166-1 code",
+            "content/replies/arcadia.md:8: `iso3: A\\u{1b}[31m` is not an ISO 3166-1 code",
+        ],
+    );
+    assert_fails(
+        |r| edit_file(r, REPLY, |t| t.replace("iso3: ARM", "iso3: FRA")),
+        &["content/replies/arcadia.md:8: `iso2: AM` and `iso3: FRA` are codes of two countries"],
+    );
+}
+
+/// `//host/` and `/\host/` are links to another host in a browser: every stylesheet, script
+/// and link would load from there.
+#[test]
+fn base_url_that_names_another_host_is_refused() {
+    for bad in ["//evil.example/", "/\\\\evil.example/", "https:///evil/"] {
+        let err = assert_fails(
+            |r| {
+                edit_file(r, "wenji.toml", |t| {
+                    t.replace("base_url = \"/\"", &format!("base_url = \"{bad}\""))
+                })
+            },
+            &["wenji.toml:8: base_url", "exactly one `/`"],
+        );
+        assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    }
+    let (_outer, root) = nested_fixture();
+    for bad in ["//evil.example/", "/\\evil.example/"] {
+        let run = wenji_bounded(&root, &["build", "--base-url", bad], &[], LIMIT);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("error: --base-url: base_url"),
+            "{}",
+            run.stderr
+        );
+        assert_messages_are_located(&run.stderr);
+    }
+    assert!(!root.join("site").exists());
+}
+
+#[test]
+fn base_url_with_a_quote_builds_and_passes_the_link_check() {
+    let (_outer, root) = nested_fixture();
+    let run = wenji_bounded(
+        &root,
+        &["build", "--base-url", "https://x.example/'a/"],
+        &[],
+        LIMIT,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(read(&root.join("site/index.html")).contains("/&#39;a/"));
+}
+
+// ---------------------------------------------------------------- messages
+
+/// Terminal escape codes and line breaks in a file name are shown escaped, on one line.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_shown_escaped() {
+    let err = assert_fails(
+        |r| {
+            write_file(
+                r,
+                "content/pages/x\u{1b}]0;pwned\u{7}\nerror: fake.md",
+                "---\nkind: page\n---\n",
+            )
+        },
+        &["content/pages/x\\u{1b}]0;pwned\\u{7}\\nerror: fake.md"],
+    );
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        !err.lines().any(|l| l.starts_with("error: fake.md")),
+        "{err}"
+    );
+}
+
+/// A YAML line echoed in a message cannot drive the terminal either.
+#[test]
+fn control_characters_in_echoed_values_are_shown_escaped() {
+    let err = assert_fails(
+        |r| {
+            edit_file(r, REPLY, |t| {
+                t.replace("region: eastern-european", "region: \"x\\e[2J\\r\"")
+            })
+        },
+        &["content/replies/arcadia.md:9: unknown region `x\\u{1b}[2J\\r`"],
+    );
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+}
+
+/// An alias that takes the path of a file wenji writes is reported at the alias, never as a
+/// write error in a temporary folder.
+#[test]
+fn alias_inside_the_open_data_folder_is_located() {
+    let err = assert_fails(
+        |r| {
+            edit_file(r, ABOUT, |t| {
+                t.replace(
+                    "slug: about",
+                    "slug: about\naliases: [\"/data/paragraphs.csv/\"]",
+                )
+            })
+        },
+        &[
+            "content/pages/about.md:5: the alias /data/paragraphs.csv/ is inside /data/, where wenji writes its own files",
+        ],
+    );
+    assert!(!err.contains(".new-"), "{err}");
 }
 
 // ---------------------------------------------------------------- interrupted builds

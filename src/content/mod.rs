@@ -311,13 +311,99 @@ pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, 
     }
     Ok(match kind {
         "home" => typed!(Home, HomeMeta),
-        "reply" => typed!(Reply, ReplyMeta),
+        "reply" => match typed!(Reply, ReplyMeta) {
+            Loaded::Reply(p) => {
+                check_iso_codes(rel, &split, &p.meta)?;
+                Loaded::Reply(p)
+            }
+            other => other,
+        },
         "concept" => typed!(Concept, ConceptMeta),
         _ => typed!(Page, PageMeta),
     })
 }
 
 pub type LoadedPage = Loaded;
+
+/// ISO 3166-1 codes (alpha-2, alpha-3) of the vendored list the world map also uses.
+fn iso_codes() -> &'static [(String, String)] {
+    static CODES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let rows: Vec<Vec<String>> =
+            serde_json::from_str(include_str!("../../data/i18n-iso-countries/codes.json"))
+                .unwrap_or_default();
+        rows.into_iter()
+            .filter_map(|r| Some((r.first()?.clone(), r.get(1)?.clone())))
+            .collect()
+    })
+}
+
+/// A reply's `iso2` and `iso3` are codes of the ISO list, and of one country. They go into
+/// the open data, the citations and the map.
+fn check_iso_codes(
+    rel: &Path,
+    split: &frontmatter::Split,
+    meta: &ReplyMeta,
+) -> Result<(), Vec<Diagnostic>> {
+    let codes = iso_codes();
+    let line_of = |key: &str| {
+        split
+            .yaml
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or(split.yaml_line, |i| split.yaml_line + i)
+    };
+    let mut errors = Vec::new();
+    let iso2 = meta.iso2.as_deref();
+    let iso3 = meta.iso3.as_deref();
+    let row2 = iso2.map(|c| codes.iter().find(|(a2, _)| a2 == c));
+    let row3 = iso3.map(|c| codes.iter().find(|(_, a3)| a3 == c));
+    for (key, code, row, help) in [
+        (
+            "iso2",
+            iso2,
+            row2,
+            "two capital letters of ISO 3166-1, e.g. `FR`",
+        ),
+        (
+            "iso3",
+            iso3,
+            row3,
+            "three capital letters of ISO 3166-1, e.g. `FRA`",
+        ),
+    ] {
+        if let (Some(code), Some(None)) = (code, row) {
+            errors.push(
+                Diagnostic::new(
+                    rel,
+                    format!("`{key}: {}` is not an ISO 3166-1 code", code.escape_debug()),
+                )
+                .at(line_of(key))
+                .help(format!("write {help}, or leave the key out")),
+            );
+        }
+    }
+    if let (Some(Some(a)), Some(Some(b))) = (row2, row3)
+        && a != b
+    {
+        errors.push(
+            Diagnostic::new(
+                rel,
+                format!(
+                    "`iso2: {}` and `iso3: {}` are codes of two countries",
+                    a.0, b.1
+                ),
+            )
+            .at(line_of("iso3"))
+            .help(format!("for {}, iso3 is `{}`", a.0, a.1)),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
 
 /// The kind, read by the YAML parser: errors for broken YAML, no `kind` or an unknown one.
 fn probe_kind(rel: &Path, split: &frontmatter::Split) -> Result<&'static str, Vec<Diagnostic>> {
