@@ -1459,6 +1459,14 @@ impl Background {
     }
 }
 
+/// Stops the process if a test ends (or fails) while it runs.
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let start = std::time::Instant::now();
     while !done() {
@@ -1516,6 +1524,48 @@ fn concurrent_builds_into_one_output_folder_publish_whole_sites() {
         .filter(|n| n.starts_with(".site.new-") || n.starts_with(".site.old-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// `serve` beside a `build` into the same folder waits for it; the build killed, serve's own
+/// build publishes a whole site (it used to publish one without `sitemap.xml`).
+#[cfg(unix)]
+#[test]
+fn serve_beside_an_interrupted_build_publishes_a_whole_site() {
+    let (_dir, root) = bench_corpus(300);
+    let limit = Duration::from_secs(240);
+    let mut build = Background::start(&root, &["build"]);
+    let staging = root.join(format!(".site.new-{}", build.child.id()));
+    wait_for("staging folder", limit, || staging.exists());
+    let serve = Background::start(&root, &["serve", "--port", "0"]);
+    wait_for("waiting message", limit, || {
+        serve.stderr().contains("waiting for another wenji build")
+    });
+    build.child.kill().unwrap();
+    build.child.wait().unwrap();
+    wait_for("serving line", limit, || {
+        serve.stderr().contains("serving ")
+    });
+    let err = serve.stderr();
+    let rebuilt = err
+        .lines()
+        .find(|l| l.starts_with("rebuilt "))
+        .unwrap_or_else(|| panic!("{err}"));
+    let files: usize = rebuilt
+        .split(" pages (")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let published = snapshot(&root.join("site"));
+    drop(serve);
+    assert_eq!(published.len(), files, "{err}");
+    for needed in ["index.html", "sitemap.xml", "data/paragraphs.csv"] {
+        assert!(published.contains_key(needed), "{needed} missing");
+    }
+    assert!(!staging.exists());
 }
 
 /// A staging folder whose build still runs is never removed; one whose build is gone is.
