@@ -1800,6 +1800,21 @@ fn alias_inside_the_open_data_folder_is_located() {
         ],
     );
     assert!(!err.contains(".new-"), "{err}");
+    let err = assert_fails(
+        |r| {
+            edit_file(r, ABOUT, |t| {
+                t.replace(
+                    "slug: about",
+                    "slug: about\naliases: [\"/sitemap.xml/\", \"/states/arcadia/cite.bib/x/\"]",
+                )
+            })
+        },
+        &[
+            "content/pages/about.md:5: the alias /sitemap.xml/ takes the path of /sitemap.xml, a file wenji writes",
+            "content/pages/about.md:5: the alias /states/arcadia/cite.bib/x/ takes the path of /states/arcadia/cite.bib, a file wenji writes",
+        ],
+    );
+    assert!(!err.contains(".new-"), "{err}");
 }
 
 // ---------------------------------------------------------------- interrupted builds
