@@ -83,7 +83,7 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
         let shared = shared.clone();
         if shared.connections.fetch_add(1, Ordering::AcqRel) >= shared.limits.max_connections {
             shared.connections.fetch_sub(1, Ordering::AcqRel);
-            refuse_busy(stream, &shared.limits);
+            refuse_busy(stream);
             continue;
         }
         let spawned = std::thread::Builder::new().stack_size(256 * 1024).spawn({
@@ -154,9 +154,8 @@ fn watch(opts: &BuildOptions, shared: Arc<Shared>) -> Result<impl Drop, String> 
 }
 
 /// More connections than the limit: a short 503, written without waiting on the client.
-fn refuse_busy(mut stream: TcpStream, limits: &Limits) {
+fn refuse_busy(mut stream: TcpStream) {
     let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-    let _ = limits;
     let r =
         Response::text(503, "too many connections; try again\n").with_header("Retry-After", "1");
     let _ = http::write_response(&mut stream, &r, false, false);
