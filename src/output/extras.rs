@@ -220,20 +220,12 @@ fn row_json(r: &Row, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
-/// Whether a spreadsheet would take a cell starting like `s` for a formula (OWASP's list, with
-/// the full-width forms some spreadsheets also read as formula signs).
-fn starts_like_a_formula(s: &str) -> bool {
-    s.starts_with([
-        '=', '+', '-', '@', '\t', '\r', '\n', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
-    ])
-}
-
-/// One CSV cell. A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) is
-/// neutralised as OWASP recommends: a `'` in front and the cell quoted. The open-data page says
-/// so; the JSON keeps the text verbatim.
 fn csv_field(s: &str, csv: &mut String) {
     // Nearly every field needs no quotes: a first pass the compiler vectorizes tells.
     let special = |b: u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
+    // A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) is neutralised
+    // as OWASP recommends: a `'` in front and the cell quoted. The open-data page says so; the
+    // JSON keeps the text verbatim.
     let formula = starts_like_a_formula(s);
     if formula || s.bytes().fold(false, |any, b| any | special(b)) {
         csv.push('"');
@@ -245,6 +237,14 @@ fn csv_field(s: &str, csv: &mut String) {
     } else {
         csv.push_str(s);
     }
+}
+
+/// Whether a spreadsheet would take a cell starting like `s` for a formula (OWASP's list, with
+/// the full-width forms some spreadsheets also read as formula signs).
+fn starts_like_a_formula(s: &str) -> bool {
+    s.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\n', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ])
 }
 
 /// Replies whose open-data rows are made at once: enough to keep both threads busy, few
