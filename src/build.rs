@@ -155,9 +155,16 @@ fn into_error(d: Diagnostics) -> BuildError {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let mut timings = Timings::default();
-    if opts.write {
+    // One build per output folder: the lock is held until the new site is in place.
+    let lock = if opts.write {
         output::check_output_folder(&opts.root, &opts.output)?;
-    }
+        let lock = output::OutputLock::acquire(&opts.output)?;
+        // Checked again: the build that held the lock may have changed the folder.
+        output::check_output_folder(&opts.root, &opts.output)?;
+        Some(lock)
+    } else {
+        None
+    };
     let progress = Progress::start();
     let config = Config::load(&opts.root).map_err(BuildError::from);
     let minify = config.as_ref().is_ok_and(|c| c.site.minify);
@@ -184,10 +191,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     site.fragment_aliases = ledger::fragment_aliases(&site, &ledger_entries);
     let base_path = site.config.base_path();
 
-    let staging = if opts.write {
-        Some(output::Staging::create(&opts.output)?)
-    } else {
-        None
+    let staging = match lock {
+        Some(lock) => Some(output::Staging::create(lock)?),
+        None => None,
     };
     let sink = output::Sink::new(staging);
     let scan_nanos = AtomicU64::new(0);
@@ -248,6 +254,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let t = Instant::now();
     if let Some(staging) = summary.staging {
+        staging.verify(&summary.files)?;
         staging.commit()?;
     }
     timings.commit = t.elapsed();

@@ -119,24 +119,15 @@ impl Sections {
         ];
         for (key, value) in all {
             if !crate::link::urls::valid_slug(value) {
-                let mut d = Diagnostic::new(
-                    CONFIG_FILE,
+                let d = config_error(
+                    text,
+                    "sections",
+                    key,
                     format!(
                         "[sections] {key} = `{}` is not allowed",
                         value.escape_debug()
                     ),
                 );
-                let lines: Vec<&str> = text.lines().collect();
-                let table = lines.iter().position(|l| l.trim() == "[sections]");
-                let line = table.and_then(|t| {
-                    lines[t..]
-                        .iter()
-                        .position(|l| l.split('=').next().map(str::trim) == Some(key))
-                        .map(|i| t + i + 1)
-                });
-                if let Some(line) = line {
-                    d = d.at(line);
-                }
                 return Err(d.help(
                     "use lowercase ASCII letters, digits and hyphens: it becomes one URL segment",
                 ));
@@ -192,10 +183,58 @@ impl Config {
             d.help("see the `wenji.toml` section of the README for the keys")
         })?;
         config.site.base_url = normalize_base_url(&config.site.base_url).map_err(|m| {
-            Diagnostic::new(CONFIG_FILE, m).help("e.g. base_url = \"https://user.github.io/repo/\"")
+            config_error(text, "site", "base_url", m)
+                .help("e.g. base_url = \"https://user.github.io/repo/\" or \"/repo/\"")
         })?;
+        config.check_values(text)?;
         config.sections.check(text)?;
         Ok(config)
+    }
+
+    /// Values written into formats of their own (`CNAME`, `lang`, citation and link URLs):
+    /// refused here, once, located at their key, rather than breaking every page.
+    fn check_values(&self, text: &str) -> Result<(), Diagnostic> {
+        if let Some(cname) = &self.site.cname
+            && !cname.trim().is_empty()
+            && !valid_host(cname.trim())
+        {
+            return Err(config_error(
+                text,
+                "site",
+                "cname",
+                format!("cname `{}` is not a domain name", cname.escape_debug()),
+            )
+            .help("write the custom domain alone, e.g. cname = \"cyber.example.org\""));
+        }
+        if !valid_language_tag(&self.site.language) {
+            return Err(config_error(
+                text,
+                "site",
+                "language",
+                format!(
+                    "language `{}` is not a BCP 47 language tag",
+                    self.site.language.escape_debug()
+                ),
+            )
+            .help("e.g. language = \"zh-Hans\""));
+        }
+        for (key, url) in [("url", &self.report.url), ("pdf_url", &self.report.pdf_url)] {
+            if let Some(url) = url
+                && !valid_absolute_url(url)
+            {
+                return Err(config_error(
+                    text,
+                    "report",
+                    key,
+                    format!(
+                        "{key} `{}` is not an absolute http(s) URL",
+                        url.escape_debug()
+                    ),
+                )
+                .help("e.g. url = \"https://undocs.org/ch/A/75/123\", or leave the key out"));
+            }
+        }
+        Ok(())
     }
 
     /// The path part of the base URL, always starting and ending with `/`.
@@ -205,14 +244,87 @@ impl Config {
 
     /// Replaces the base URL (the `--base-url` option).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
-        self.site.base_url =
-            normalize_base_url(url).map_err(|m| Diagnostic::new("--base-url", m))?;
+        self.site.base_url = normalize_base_url(url).map_err(|m| {
+            Diagnostic::new("--base-url", m)
+                .help("e.g. --base-url https://user.github.io/repo/ or --base-url /repo/")
+        })?;
         Ok(())
     }
 
     pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
         self.strings.get(key).map(String::as_str).unwrap_or(key)
     }
+}
+
+/// An error about `[table] key` of `wenji.toml`, at the key's line when it can be found.
+fn config_error(text: &str, table: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+    let d = Diagnostic::new(CONFIG_FILE, message);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = format!("[{table}]");
+    let start = lines.iter().position(|l| l.trim() == header);
+    let line = start.and_then(|t| {
+        lines[t + 1..]
+            .iter()
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .position(|l| l.split('=').next().map(str::trim) == Some(key))
+            .map(|i| t + i + 2)
+    });
+    match line {
+        Some(line) => d.at(line),
+        None => d,
+    }
+}
+
+/// A host name: dot-separated labels of ASCII letters, digits and hyphens (a port allowed
+/// after `:` where `port` is set).
+fn valid_host_port(host: &str, port: bool) -> bool {
+    let (name, port_part) = match host.rsplit_once(':') {
+        Some((n, p)) if port => (n, Some(p)),
+        _ => (host, None),
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(label_ok)
+        && port_part
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn valid_host(host: &str) -> bool {
+    valid_host_port(host, false)
+}
+
+fn valid_language_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 35
+        && tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// `http(s)://host[:port]/…` with nothing a page or citation would have to escape to keep it
+/// one URL: no whitespace, control characters, quotes, angle brackets or backslashes.
+fn valid_absolute_url(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    valid_host_port(host, true)
+        && !url.contains(|c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}')
+        })
 }
 
 fn column_of(text: &str, offset: usize) -> usize {
@@ -222,13 +334,23 @@ fn column_of(text: &str, offset: usize) -> usize {
     text[start..offset.min(text.len())].chars().count() + 1
 }
 
-/// Accepts `https://host/`, `https://host/path/` or a bare path `/path/`; always ends in `/`.
+/// Accepts `https://host/`, `https://host/path/` or a path `/path/` (exactly one `/` first:
+/// `//host/` and `/\\host/` are links to another host in a browser); always ends in `/`.
 fn normalize_base_url(url: &str) -> Result<String, String> {
     let url = url.trim();
-    let ok = url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/');
-    if !ok || url.contains(char::is_whitespace) || url.contains(['?', '#', '"', '<', '>']) {
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    let path = url.starts_with('/') && !url[1..].starts_with(['/', '\\']);
+    let ok = (if absolute {
+        valid_absolute_url(url) && url.split("://").nth(1).is_some_and(|r| !r.starts_with('/'))
+    } else {
+        path
+    }) && !url.contains(|c: char| {
+        c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>' | '\\')
+    });
+    if !ok {
         return Err(format!(
-            "base_url `{url}` must be an absolute http(s) URL or a path starting with `/`, without query or fragment"
+            "base_url `{}` must be an absolute http(s) URL or a path starting with exactly one `/`, without query or fragment",
+            url.escape_debug()
         ));
     }
     let mut url = url.to_string();
@@ -298,7 +420,46 @@ published = "2020"
 
     #[test]
     fn bad_base_url_is_rejected() {
-        let text = MINIMAL.replace("https://user.github.io/repo", "javascript:alert(1)");
-        assert!(Config::parse(&text).is_err());
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/",
+            "/\\\\evil.example/",
+            "https:///x/",
+            "https://evil.example\\\\@x/",
+            "repo/",
+            "",
+        ] {
+            let text = MINIMAL.replace("https://user.github.io/repo", bad);
+            let e = Config::parse(&text).unwrap_err();
+            assert_eq!(e.line, Some(4), "{bad}: {e}");
+            assert!(e.message.contains("exactly one `/`"), "{bad}: {e}");
+        }
+        for good in ["https://x/'a/", "http://127.0.0.1:1111/", "/repo/", "/"] {
+            let text = MINIMAL.replace("https://user.github.io/repo", good);
+            assert!(Config::parse(&text).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn values_written_into_other_formats_are_checked() {
+        for (key, bad, line) in [
+            ("cname", "a\\nb", 5),
+            ("cname", "https://x.org/", 5),
+            ("language", "zh}, x = {y", 5),
+        ] {
+            let text = MINIMAL.replace(
+                "base_url = \"https://user.github.io/repo\"",
+                &format!("base_url = \"https://user.github.io/repo\"\n{key} = \"{bad}\""),
+            );
+            let e = Config::parse(&text).unwrap_err();
+            assert!(e.message.starts_with(key), "{e}");
+            assert_eq!(e.line, Some(line), "{e}");
+        }
+        let text = format!("{MINIMAL}url = \"ftp://x/\"\n");
+        let e = Config::parse(&text).unwrap_err();
+        assert!(e.message.starts_with("url `ftp://x/`"), "{e}");
+        assert_eq!(e.line, Some(9), "{e}");
+        let text = format!("{MINIMAL}url = \"https://undocs.org/ch/A/75/123\"\n");
+        assert!(Config::parse(&text).is_ok());
     }
 }

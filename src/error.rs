@@ -47,18 +47,43 @@ impl Diagnostic {
     }
 }
 
+/// `text` with control characters (terminal escape codes, line breaks) and the characters
+/// that reorder text on screen shown as escapes, so a message is one line that says what the
+/// file name or value really holds and cannot drive the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.contains(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// A path as messages show it: control characters escaped.
+pub fn shown(path: &Path) -> String {
+    escape_controls(&path.to_string_lossy()).into_owned()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.file.display())?;
+        write!(f, "error: {}", shown(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
                 write!(f, ":{col}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", escape_controls(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape_controls(help))?;
         }
         Ok(())
     }
@@ -143,6 +168,16 @@ mod tests {
             d.to_string(),
             "error: content/replies/x.md:3:1: unknown key `titel`\n  help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_on_one_line() {
+        let d = Diagnostic::new("content/a\u{1b}[31m\nb.md", "bad `x\ry` \u{202e}txt.md");
+        assert_eq!(
+            d.to_string(),
+            "error: content/a\\u{1b}[31m\\nb.md: bad `x\\ry` \\u{202e}txt.md"
+        );
+        assert_eq!(escape_controls("回复 ok"), "回复 ok");
     }
 
     #[test]

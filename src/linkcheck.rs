@@ -98,12 +98,39 @@ fn attributes(b: &[u8]) -> Vec<(&str, &str)> {
     out
 }
 
+/// An attribute value as the browser reads it: the character references the site's HTML
+/// escaping writes (`&amp;`, `&#39;`, …) decoded, in one pass.
 fn unescape_amp(s: &str) -> String {
-    if s.contains('&') {
-        s.replace("&amp;", "&")
-    } else {
-        s.to_string()
+    if !s.contains('&') {
+        return s.to_string();
     }
+    const REFS: [(&str, char); 7] = [
+        ("&amp;", '&'),
+        ("&#39;", '\''),
+        ("&#x27;", '\''),
+        ("&quot;", '"'),
+        ("&#34;", '"'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match REFS.iter().find(|(r, _)| rest.starts_with(r)) {
+            Some((r, c)) => {
+                out.push(*c);
+                rest = &rest[r.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads the ids and links of the HTML page at `page` (its path in the site).
@@ -294,6 +321,12 @@ fn target<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attribute_values_are_read_as_a_browser_reads_them() {
+        assert_eq!(unescape_amp("/&#39;a/?x=1&amp;y=&lt;"), "/'a/?x=1&y=<");
+        assert_eq!(unescape_amp("&amp;#39;&"), "&#39;&");
+    }
 
     fn f(p: &str, s: &str) -> OutputFile {
         OutputFile::new(p, s)

@@ -184,7 +184,13 @@ fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
     }
 }
 
+/// Prints `message` (diagnostics are already escaped; other errors, e.g. the importer's, may
+/// quote a file name) with control characters shown escaped, so no error drives the terminal.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("{message}");
+    let lines: Vec<_> = message
+        .split('\n')
+        .map(wenji::error::escape_controls)
+        .collect();
+    eprintln!("{}", lines.join("\n"));
     ExitCode::from(1)
 }

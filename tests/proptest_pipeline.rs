@@ -273,3 +273,84 @@ fn tiny_site_generated_files_mostly_build() {
     );
     assert!(built >= 32, "only {built} of 64 generated pages built");
 }
+
+// ---------------------------------------------------------------- config values
+
+/// Values for the config keys written into other formats: mostly hostile or broken.
+fn config_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("https://user.github.io/repo/".to_string()),
+        Just("/".to_string()),
+        Just("/repo/".to_string()),
+        Just("//evil.example/".to_string()),
+        Just("/\\evil.example/".to_string()),
+        Just("https:///evil/".to_string()),
+        Just("https://x/'a/".to_string()),
+        Just("javascript:alert(1)".to_string()),
+        Just("cyber.example.org".to_string()),
+        Just("a\nb".to_string()),
+        Just("zh-Hans".to_string()),
+        Just("zh}, note = {x".to_string()),
+        "[a-z0-9./:\\\\'\"{}\\n\\r\\t\\x1b -]{0,30}",
+        "\\PC{0,30}",
+    ]
+}
+
+/// A `wenji.toml` with these values, each written as a TOML string.
+fn config_text(base_url: &str, language: &str, cname: &str, url: &str) -> String {
+    let q = |v: &str| toml::Value::String(v.to_string()).to_string();
+    format!(
+        "[site]\ntitle = \"T\"\nbase_url = {}\nlanguage = {}\ncname = {}\n\
+         [report]\nsymbol = \"A/1/1\"\ntitle = \"R\"\npublished = \"2020\"\nurl = {}\n",
+        q(base_url),
+        q(language),
+        q(cname),
+        q(url)
+    )
+}
+
+proptest! {
+    #![proptest_config(prop_config(400))]
+
+    /// Any values: no panic; an error names wenji.toml and the line of a key, once; accepted
+    /// values cannot break the formats they are written into.
+    #[test]
+    fn config_values_are_accepted_only_when_safe(
+        values in prop::collection::vec(config_value(), 4),
+        // Most cases vary one key and keep the others good, so accepted values are tried too.
+        one in prop::option::weighted(0.8, 0..4usize),
+    ) {
+        let good = ["/", "zh-Hans", "cyber.example.org", "https://undocs.org/ch/A/75/123"];
+        let v = |i: usize| match one {
+            Some(k) if k != i => good[i],
+            _ => values[i].as_str(),
+        };
+        let text = config_text(v(0), v(1), v(2), v(3));
+        match Config::parse(&text) {
+            Err(d) => {
+                prop_assert_eq!(&d.file, Path::new("wenji.toml"));
+                prop_assert!(d.help.is_some(), "{}", d);
+                prop_assert!(d.line.is_some_and(|l| (1..=10).contains(&l)), "{}", d);
+                prop_assert_eq!(d.to_string().lines().count(), 2, "{}", d);
+            }
+            Ok(c) => {
+                let base = &c.site.base_url;
+                let host = base.split("://").nth(1).and_then(|r| r.split('/').next());
+                prop_assert!(
+                    host.is_some_and(|h| !h.is_empty()) || (base.starts_with('/') && !base[1..].starts_with(['/', '\\'])),
+                    "base_url {:?}", base
+                );
+                prop_assert!(c.base_path().starts_with('/') && !c.base_path().starts_with("//"));
+                prop_assert!(!base.contains(|ch: char| ch.is_whitespace() || ch.is_control() || ch == '\\'));
+                prop_assert!(c.site.language.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+                if let Some(cname) = &c.site.cname {
+                    let cname = cname.trim();
+                    prop_assert!(cname.is_empty() || cname.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'), "cname {:?}", cname);
+                }
+                let url = c.report.url.as_deref().unwrap_or("");
+                prop_assert!(url.starts_with("https://") || url.starts_with("http://"), "url {:?}", url);
+                prop_assert!(!url.contains(|ch: char| ch.is_whitespace() || ch.is_control() || matches!(ch, '"' | '<' | '>')));
+            }
+        }
+    }
+}

@@ -72,13 +72,16 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         return Err(diags);
     }
     let mut files = Vec::new();
+    let links_out = std::cell::RefCell::new(Vec::new());
+    let inside = RootGuard::new(root);
     // Hidden files and folders are skipped: editors keep their lock and swap files there
     // (Emacs's `.#reply.md` is a symbolic link to nothing), and a build must not trip on them.
+    // A link out of the site root is reported and not followed.
     for entry in WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
+        .filter_entry(|e| (e.depth() == 0 || !is_hidden(e.path())) && inside.admits(e, &links_out))
     {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
@@ -117,6 +120,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
             }
         }
     }
+
+    diags.extend(links_out.into_inner());
 
     let results: Vec<(u64, Result<Loaded, Vec<Diagnostic>>)> = files
         .par_iter()
@@ -169,6 +174,53 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         Ok(corpus)
     } else {
         Err(diags)
+    }
+}
+
+/// Keeps the walks of `content/`, `templates/` and `assets/` inside the site root: a symbolic
+/// link whose target leaves it (`assets/env.txt -> /proc/self/environ`) would publish that
+/// file. Links that stay inside the root are followed as before.
+pub struct RootGuard {
+    root: PathBuf,
+    canonical: PathBuf,
+}
+
+impl RootGuard {
+    pub fn new(root: &Path) -> RootGuard {
+        RootGuard {
+            root: root.to_path_buf(),
+            canonical: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// Whether the walk may use `entry`: false, with an error pushed to `errors`, for a link
+    /// whose target is outside the root. A dangling link is left to the walk to report.
+    pub fn admits(
+        &self,
+        entry: &walkdir::DirEntry,
+        errors: &std::cell::RefCell<Vec<Diagnostic>>,
+    ) -> bool {
+        if !entry.path_is_symlink() {
+            return true;
+        }
+        match std::fs::canonicalize(entry.path()) {
+            Ok(target) if !target.starts_with(&self.canonical) => {
+                errors.borrow_mut().push(
+                    Diagnostic::new(
+                        relative(&self.root, entry.path()),
+                        format!(
+                            "a symbolic link here points outside the site root, to {}",
+                            crate::error::shown(&target)
+                        ),
+                    )
+                    .help(
+                        "copy the file into the site root, or point the link at a file inside it",
+                    ),
+                );
+                false
+            }
+            _ => true,
+        }
     }
 }
 
@@ -259,13 +311,99 @@ pub fn load_file(rel: &Path, text: &str, config: &Config) -> Result<LoadedPage, 
     }
     Ok(match kind {
         "home" => typed!(Home, HomeMeta),
-        "reply" => typed!(Reply, ReplyMeta),
+        "reply" => match typed!(Reply, ReplyMeta) {
+            Loaded::Reply(p) => {
+                check_iso_codes(rel, &split, &p.meta)?;
+                Loaded::Reply(p)
+            }
+            other => other,
+        },
         "concept" => typed!(Concept, ConceptMeta),
         _ => typed!(Page, PageMeta),
     })
 }
 
 pub type LoadedPage = Loaded;
+
+/// ISO 3166-1 codes (alpha-2, alpha-3) of the vendored list the world map also uses.
+fn iso_codes() -> &'static [(String, String)] {
+    static CODES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let rows: Vec<Vec<String>> =
+            serde_json::from_str(include_str!("../../data/i18n-iso-countries/codes.json"))
+                .unwrap_or_default();
+        rows.into_iter()
+            .filter_map(|r| Some((r.first()?.clone(), r.get(1)?.clone())))
+            .collect()
+    })
+}
+
+/// A reply's `iso2` and `iso3` are codes of the ISO list, and of one country. They go into
+/// the open data, the citations and the map.
+fn check_iso_codes(
+    rel: &Path,
+    split: &frontmatter::Split,
+    meta: &ReplyMeta,
+) -> Result<(), Vec<Diagnostic>> {
+    let codes = iso_codes();
+    let line_of = |key: &str| {
+        split
+            .yaml
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or(split.yaml_line, |i| split.yaml_line + i)
+    };
+    let mut errors = Vec::new();
+    let iso2 = meta.iso2.as_deref();
+    let iso3 = meta.iso3.as_deref();
+    let row2 = iso2.map(|c| codes.iter().find(|(a2, _)| a2 == c));
+    let row3 = iso3.map(|c| codes.iter().find(|(_, a3)| a3 == c));
+    for (key, code, row, help) in [
+        (
+            "iso2",
+            iso2,
+            row2,
+            "two capital letters of ISO 3166-1, e.g. `FR`",
+        ),
+        (
+            "iso3",
+            iso3,
+            row3,
+            "three capital letters of ISO 3166-1, e.g. `FRA`",
+        ),
+    ] {
+        if let (Some(code), Some(None)) = (code, row) {
+            errors.push(
+                Diagnostic::new(
+                    rel,
+                    format!("`{key}: {}` is not an ISO 3166-1 code", code.escape_debug()),
+                )
+                .at(line_of(key))
+                .help(format!("write {help}, or leave the key out")),
+            );
+        }
+    }
+    if let (Some(Some(a)), Some(Some(b))) = (row2, row3)
+        && a != b
+    {
+        errors.push(
+            Diagnostic::new(
+                rel,
+                format!(
+                    "`iso2: {}` and `iso3: {}` are codes of two countries",
+                    a.0, b.1
+                ),
+            )
+            .at(line_of("iso3"))
+            .help(format!("for {}, iso3 is `{}`", a.0, a.1)),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
 
 /// The kind, read by the YAML parser: errors for broken YAML, no `kind` or an unknown one.
 fn probe_kind(rel: &Path, split: &frontmatter::Split) -> Result<&'static str, Vec<Diagnostic>> {

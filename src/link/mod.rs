@@ -293,10 +293,18 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
                 .zip(&page_urls)
                 .map(|(p, u)| (&p.file, p.yaml_line, &p.meta.aliases, u)),
         );
+    let own = OwnFiles::new(sections, &replies_urls);
     for (file, yaml_line, aliases, target) in alias_sources {
         for alias in aliases {
             let line = yaml_line + alias.referenced.line() as usize - 1;
             match urls::normalize_alias(&alias.value) {
+                Some(path) if let Some(message) = own.conflict(&path) => {
+                    diags.push(
+                        Diagnostic::new(file, message)
+                            .at(line)
+                            .help("choose another alias: wenji writes its own files there"),
+                    );
+                }
                 Some(path) => {
                     claim(path.clone(), file, line, &mut diags);
                     redirects.insert(path, target.clone());
@@ -763,6 +771,53 @@ pub fn reply_anchors(reply: &Reply) -> BTreeSet<String> {
         .collect();
     set.extend(doc.heading_ids().map(str::to_string));
     set
+}
+
+/// The files wenji writes besides pages, which an alias (a folder with an `index.html`) must
+/// not take as its folder, or as a folder above it: the write would fail late, naming no alias.
+struct OwnFiles {
+    /// Folders of wenji's own files (open data, search index, assets).
+    dirs: Vec<String>,
+    /// Single files (sitemap, robots.txt, each reply's citation files).
+    files: BTreeSet<String>,
+}
+
+impl OwnFiles {
+    fn new(sections: &crate::config::Sections, replies_urls: &[String]) -> OwnFiles {
+        let dirs = vec![
+            urls::data(sections),
+            urls::search(sections),
+            "search/".to_string(),
+            format!("{}/", crate::render::assets::ASSETS_DIR),
+        ];
+        let mut files: BTreeSet<String> = ["sitemap.xml", "robots.txt", "CNAME", "404.html"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for url in replies_urls {
+            for name in ["cite.json", "cite.bib", "cite.ris"] {
+                files.insert(format!("{url}{name}"));
+            }
+        }
+        OwnFiles { dirs, files }
+    }
+
+    /// Why the alias `path` (`a/b/`) cannot be, if it cannot.
+    fn conflict(&self, path: &str) -> Option<String> {
+        if let Some(dir) = self
+            .dirs
+            .iter()
+            .find(|d| path.starts_with(d.as_str()) && path != *d)
+        {
+            return Some(format!(
+                "the alias /{path} is inside /{dir}, where wenji writes its own files"
+            ));
+        }
+        path.match_indices('/')
+            .map(|(i, _)| &path[..i])
+            .find(|p| self.files.contains(*p))
+            .map(|f| format!("the alias /{path} takes the path of /{f}, a file wenji writes"))
+    }
 }
 
 #[cfg(test)]

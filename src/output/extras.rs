@@ -481,13 +481,28 @@ fn footnotes_cell(footnotes: &[Footnote]) -> String {
 fn csv_field(s: &str, csv: &mut String) {
     // Nearly every field needs no quotes: a first pass the compiler vectorizes tells.
     let special = |b: u8| matches!(b, b',' | b'"' | b'\n' | b'\r');
-    if s.bytes().fold(false, |any, b| any | special(b)) {
+    // A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) is neutralised
+    // as OWASP recommends: a `'` in front and the cell quoted. The open-data page says so; the
+    // JSON keeps the text verbatim.
+    let formula = starts_like_a_formula(s);
+    if formula || s.bytes().fold(false, |any, b| any | special(b)) {
         csv.push('"');
+        if formula {
+            csv.push('\'');
+        }
         csv.push_str(&s.replace('"', "\"\""));
         csv.push('"');
     } else {
         csv.push_str(s);
     }
+}
+
+/// Whether a spreadsheet would take a cell starting like `s` for a formula (OWASP's list, with
+/// the full-width forms some spreadsheets also read as formula signs).
+fn starts_like_a_formula(s: &str) -> bool {
+    s.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\n', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ])
 }
 
 /// Replies whose open-data rows are made at once: enough to keep both threads busy, few
@@ -609,6 +624,27 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(field("国际法\r\n"), "\"国际法\r\n\"");
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised() {
+        let field = |s| {
+            let mut out = String::new();
+            csv_field(s, &mut out);
+            out
+        };
+        assert_eq!(
+            field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(field("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
+        assert_eq!(field("@SUM(1+1)"), "\"'@SUM(1+1)\"");
+        assert_eq!(field("-2+3"), "\"'-2+3\"");
+        assert_eq!(field("\t=1"), "\"'\t=1\"");
+        assert_eq!(field("＝1"), "\"'＝1\"");
+        // Not at the start: the text as it is.
+        assert_eq!(field("a=1"), "a=1");
+        assert_eq!(field("国际法=法"), "国际法=法");
     }
 
     #[test]

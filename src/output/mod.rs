@@ -47,9 +47,70 @@ pub fn safe_relative(path: &str) -> Option<PathBuf> {
 /// writes through a [`Sink`] as it goes; this whole-site form is what the tests of the swap use.
 #[cfg(test)]
 fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let staging = Staging::create(out)?;
+    let staging = Staging::create(OutputLock::acquire(out)?)?;
     files.par_iter().try_for_each(|f| staging.write(f))?;
     staging.commit()
+}
+
+/// The parent folder of `out` (created if missing) and `out`'s name.
+fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Diagnostic> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out.file_name().ok_or_else(|| {
+        Diagnostic::new(out, "the output folder has no name").help("pass --output site")
+    })?;
+    fs::create_dir_all(parent).map_err(|e| {
+        Diagnostic::new(
+            parent,
+            format!("cannot create the output's parent folder: {e}"),
+        )
+    })?;
+    Ok((parent.to_path_buf(), name.to_string_lossy().into_owned()))
+}
+
+/// One build per output folder at a time: an advisory lock on `.NAME.lock` beside the output
+/// folder, held from before the leftovers of killed builds are cleaned until the new site is
+/// swapped in. The system releases it when the process ends, however it ends. The file itself
+/// stays: removing a lock file lets two processes lock two different files.
+pub struct OutputLock {
+    out: PathBuf,
+    _file: fs::File,
+}
+
+impl OutputLock {
+    /// Takes the lock of `out`; if another build holds it, says so on stderr and waits.
+    pub fn acquire(out: &Path) -> Result<OutputLock, Diagnostic> {
+        let (parent, name) = parent_and_name(out)?;
+        let path = parent.join(format!(".{name}.lock"));
+        let lock_error = |e: io::Error| {
+            Diagnostic::new(&path, format!("cannot lock the output folder: {e}"))
+                .help("check the permissions of the folder that holds the output folder")
+        };
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(lock_error)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another wenji build into {} to finish (it holds {})",
+                    crate::error::shown(out),
+                    crate::error::shown(&path)
+                );
+                file.lock().map_err(lock_error)?;
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(lock_error(e)),
+        }
+        Ok(OutputLock {
+            out: out.to_path_buf(),
+            _file: file,
+        })
+    }
 }
 
 /// A site being written: files go into a hidden folder beside the output as the build makes
@@ -59,35 +120,25 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     committed: bool,
+    /// Released when the staging folder is swapped in or removed.
+    _lock: OutputLock,
 }
 
 impl Staging {
-    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out.file_name().ok_or_else(|| {
-            Diagnostic::new(out, "the output folder has no name").help("pass --output site")
-        })?;
-        fs::create_dir_all(parent).map_err(|e| {
-            Diagnostic::new(
-                parent,
-                format!("cannot create the output's parent folder: {e}"),
-            )
-        })?;
-        clean_leftovers(parent, &name.to_string_lossy(), out);
-        let dir = parent.join(format!(
-            ".{}.new-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+    /// Makes the staging folder of a build that holds `lock`, after removing what killed
+    /// builds left beside the output.
+    pub fn create(lock: OutputLock) -> Result<Staging, Diagnostic> {
+        let out = lock.out.clone();
+        let (parent, name) = parent_and_name(&out)?;
+        clean_leftovers(&parent, &name, &out);
+        let dir = parent.join(format!(".{name}.new-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).map_err(|e| write_error(&dir, e))?;
+        fs::create_dir_all(&dir).map_err(|e| write_error(&out, e))?;
         Ok(Staging {
             dir,
-            out: out.to_path_buf(),
+            out,
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -111,22 +162,70 @@ impl Staging {
         // Most files go into a folder an earlier file made: try the write first.
         match fs::write(&path, &f.bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(p) = path.parent() {
-                    fs::create_dir_all(p).map_err(|e| write_error(p, e))?;
-                }
-                fs::write(&path, &f.bytes).map_err(|e| write_error(&path, e))
+                self.create_parents(&path)?;
+                fs::write(&path, &f.bytes).map_err(|e| self.write_error(&path, e))
             }
-            r => r.map_err(|e| write_error(&path, e)),
+            r => r.map_err(|e| self.write_error(&path, e)),
         }
     }
 
     /// Creates a file to be written in pieces.
     fn create_file(&self, path: &str) -> Result<fs::File, Diagnostic> {
         let path = self.file_path(path)?;
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(|e| write_error(p, e))?;
+        self.create_parents(&path)?;
+        fs::File::create(&path).map_err(|e| self.write_error(&path, e))
+    }
+
+    /// Makes the folders above `path` inside the staging folder, never the staging folder
+    /// itself: if something removed it, the build fails instead of publishing part of a site.
+    fn create_parents(&self, path: &Path) -> Result<(), Diagnostic> {
+        if !self.dir.is_dir() {
+            return Err(staging_gone(&self.dir));
         }
-        fs::File::create(&path).map_err(|e| write_error(&path, e))
+        match path.parent() {
+            Some(p) if p != self.dir => fs::create_dir_all(p).map_err(|e| self.write_error(p, e)),
+            _ => Ok(()),
+        }
+    }
+
+    /// An error writing `staged` (in the staging folder), named by its place in the output
+    /// folder: the staging folder is a detail of the build the maintainer never sees.
+    fn write_error(&self, staged: &Path, e: io::Error) -> Diagnostic {
+        let shown = staged
+            .strip_prefix(&self.dir)
+            .map_or_else(|_| self.out.clone(), |rel| self.out.join(rel));
+        match e.kind() {
+            io::ErrorKind::IsADirectory
+            | io::ErrorKind::NotADirectory
+            | io::ErrorKind::AlreadyExists => Diagnostic::new(
+                shown,
+                format!("two outputs of the build use this path, one of them as a folder ({e})"),
+            )
+            .help("an asset, page, alias or section name takes the path of another; rename one"),
+            _ => write_error(&shown, e),
+        }
+    }
+
+    /// Checks that every file the build made (`files`: path and size) is in the staging
+    /// folder with its size, so a folder another process emptied is never swapped in.
+    pub fn verify(&self, files: &[(String, u64)]) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
+        let missing = files.par_iter().find_any(|(path, size)| {
+            self.file_path(path)
+                .ok()
+                .and_then(|p| fs::symlink_metadata(p).ok())
+                .is_none_or(|m| !m.is_file() || m.len() != *size)
+        });
+        match missing {
+            Some((path, _)) => Err(Diagnostic::new(
+                &self.out,
+                format!(
+                    "the build's `{path}` is missing from its staging folder; another process removed or changed it"
+                ),
+            )
+            .help("the previous site is untouched; run the build again, and run one build per output folder at a time")),
+            None => Ok(()),
+        }
     }
 
     /// Puts the written site in place of the output.
@@ -134,7 +233,7 @@ impl Staging {
         self.committed = true;
         swap_in(&self.dir, &self.out).map_err(|(path, e)| {
             let _ = fs::remove_dir_all(&self.dir);
-            write_error(&path, e)
+            swap_error(&path, e)
         })
     }
 }
@@ -254,13 +353,28 @@ impl SinkFile {
     }
 }
 
+fn staging_gone(dir: &Path) -> Diagnostic {
+    Diagnostic::new(
+        dir,
+        "the build's staging folder was removed while the build was writing it",
+    )
+    .help("the previous site is untouched; run the build again, one build per output folder at a time")
+}
+
+fn swap_error(out: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::new(out, format!("cannot put the new site in place: {e}")).help(
+        "the previous site is untouched; check the permissions of the output folder and its parent",
+    )
+}
+
 fn write_error(path: &Path, e: io::Error) -> Diagnostic {
     Diagnostic::new(path, format!("cannot write the site: {e}"))
         .help("check the disk space and the permissions of the output folder")
 }
 
 /// Folders a killed build left beside the output: its staging folder (`.site.new-PID`),
-/// removed, and the previous site it had moved aside (`.site.old-PID`), put back when the
+/// removed once no process PID is running (the lock keeps other wenji builds out; this keeps
+/// an older wenji without the lock safe too), and the previous site it had moved aside (`.site.old-PID`), put back when the
 /// output is missing (the build was killed between the two renames of the swap) and removed
 /// otherwise.
 fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
@@ -274,8 +388,14 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
     let mut olds = Vec::new();
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if pid_after(&file, &format!(".{name}.new-")) {
-            let _ = fs::remove_dir_all(entry.path());
+        let staging_prefix = format!(".{name}.new-");
+        if pid_after(&file, &staging_prefix) {
+            let owner_gone = file[staging_prefix.len()..]
+                .parse::<u32>()
+                .is_ok_and(|pid| pid == std::process::id() || !process_is_running(pid));
+            if owner_gone {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         } else if pid_after(&file, &format!(".{name}.old-")) {
             olds.push(entry.path());
         }
@@ -287,6 +407,24 @@ fn clean_leftovers(parent: &Path, name: &str, out: &Path) {
         } else {
             let _ = fs::remove_dir_all(&old);
         }
+    }
+}
+
+/// Whether a process with this id exists (on systems other than Linux and macOS, assumed).
+fn process_is_running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 sends nothing; kill only checks that the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 
@@ -399,11 +537,61 @@ mod tests {
         assert!(safe_relative("states/armenia/index.html").is_some());
     }
 
+    /// The id of a process that has ended.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn a_staging_folder_removed_under_the_build_is_never_swapped_in() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("site");
+        write_site(&out, &[OutputFile::new("index.html", "old")]).unwrap();
+        let staging = Staging::create(OutputLock::acquire(&out).unwrap()).unwrap();
+        staging.write(&OutputFile::new("a/b.html", "1")).unwrap();
+        staging
+            .write(&OutputFile::new("index.html", "new"))
+            .unwrap();
+        fs::remove_dir_all(&staging.dir).unwrap();
+        // Writing into a removed staging folder fails instead of recreating it.
+        let e = staging
+            .write(&OutputFile::new("c/d.html", "2"))
+            .unwrap_err();
+        assert!(e.message.contains("staging folder was removed"), "{e}");
+        let e = staging
+            .verify(&[("a/b.html".into(), 1), ("index.html".into(), 3)])
+            .unwrap_err();
+        assert!(e.message.contains("`a/b.html` is missing"), "{e}");
+        assert!(!e.file.to_string_lossy().contains(".new-"), "{e}");
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_collision_names_the_output_path_not_the_staging_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("site");
+        let staging = Staging::create(OutputLock::acquire(&out).unwrap()).unwrap();
+        staging
+            .write(&OutputFile::new("data/x.csv/index.html", "a"))
+            .unwrap();
+        let e = staging
+            .write(&OutputFile::new("data/x.csv", "b"))
+            .unwrap_err();
+        assert_eq!(e.file, out.join("data/x.csv"), "{e}");
+        assert!(e.message.contains("two outputs"), "{e}");
+    }
+
     #[test]
     fn a_killed_build_s_leftovers_are_cleaned_or_restored() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("site");
         // Killed while writing: a staging folder; killed mid-swap: no site/, the old one aside.
+        fs::create_dir_all(d.path().join(format!(".site.new-{}", dead_pid()))).unwrap();
+        // The staging folder of a build still running (here, pid 1) is left alone.
         fs::create_dir_all(d.path().join(".site.new-1")).unwrap();
         fs::create_dir_all(d.path().join(".site.old-2")).unwrap();
         fs::write(d.path().join(".site.old-2/a.html"), "old").unwrap();
@@ -417,7 +605,10 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, vec![".site.new-notes", "site"]);
+        assert_eq!(
+            left,
+            vec![".site.lock", ".site.new-1", ".site.new-notes", "site"]
+        );
         // With site/ present, a stale old copy is removed.
         fs::create_dir_all(d.path().join(".site.old-3")).unwrap();
         write_site(&out, &[OutputFile::new("b.html", "new")]).unwrap();
@@ -486,10 +677,11 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
         assert!(!out.join("c.html").exists());
         assert!(!d.path().join("escape").exists());
-        let leftovers: Vec<_> = fs::read_dir(d.path())
+        let mut leftovers: Vec<_> = fs::read_dir(d.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+        leftovers.sort();
+        assert_eq!(leftovers, vec![".site.lock", "site"]);
     }
 }

@@ -32,7 +32,14 @@ pub fn load(root: &Path) -> Result<AssetMap, Vec<Diagnostic>> {
     if !dir.exists() {
         return Ok(map);
     }
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    let links_out = std::cell::RefCell::new(Vec::new());
+    let inside = crate::content::RootGuard::new(root);
+    for entry in WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| inside.admits(e, &links_out))
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -80,6 +87,7 @@ pub fn load(root: &Path) -> Result<AssetMap, Vec<Diagnostic>> {
             bytes,
         });
     }
+    errors.extend(links_out.into_inner());
     if errors.is_empty() {
         Ok(map)
     } else {

@@ -68,7 +68,14 @@ pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
     let dir = root.join(TEMPLATES_DIR);
     let mut sources = Vec::new();
     let mut errors = Vec::new();
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    let links_out = std::cell::RefCell::new(Vec::new());
+    let inside = crate::content::RootGuard::new(root);
+    for entry in WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| inside.admits(e, &links_out))
+    {
         match entry {
             Ok(e)
                 if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") =>
@@ -100,6 +107,7 @@ pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
             ),
         }
     }
+    errors.extend(links_out.into_inner());
     for required in REQUIRED {
         if !sources.iter().any(|(n, _)| n == required) {
             errors.push(
