@@ -1996,18 +1996,3 @@ fn citation_symbol_with_braces_keeps_the_bibtex_key() {
     assert_one_bibtex_entry(&bib);
     assert!(ris.contains("SN  - A/75/123},@misc{evil,\r\n"), "{ris}");
 }
-
-#[test]
-fn citation_language_is_escaped_in_bibtex() {
-    let (bib, _) = citation_files_with(|t| {
-        t.replace(
-            "language = \"zh-Hans\"",
-            "language = \"zh},\\n  note = {injected\"",
-        )
-    });
-    assert!(
-        bib.contains("language = {zh\\},   note = \\{injected}"),
-        "{bib}"
-    );
-    assert_one_bibtex_entry(&bib);
-}
