@@ -70,8 +70,39 @@
     return SEP;
   }
 
+  const isGroupSpace = function (ch) {
+    return ch === ' ' || ch === '\u00a0' || ch === '\u2009' || ch === '\u202f';
+  };
+  const isDigitChar = function (ch) {
+    const cp = ch.codePointAt(0);
+    if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
+    if (cp >= 0x3400 && cp <= 0x9fff) return false;
+    const f = foldCp(cp);
+    return f.length === 1 && f >= '0' && f <= '9';
+  };
+
+  /**
+   * Step 3a: drops each space (U+0020, U+00A0, U+2009, U+202F) between a group of one to
+   * three digits and a group of exactly three (`4 500` is `4500`).
+   */
+  function joinDigitGroups(text) {
+    const cs = Array.from(text);
+    let out = '';
+    let digitsBefore = 0;
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      const drop = isGroupSpace(c) && digitsBefore >= 1 && digitsBefore <= 3 &&
+        isDigitChar(cs[i + 1] || 'x') && isDigitChar(cs[i + 2] || 'x') &&
+        isDigitChar(cs[i + 3] || 'x') && !(i + 4 < cs.length && isDigitChar(cs[i + 4]));
+      digitsBefore = isDigitChar(c) ? digitsBefore + 1 : 0;
+      if (!drop) out += c;
+    }
+    return out;
+  }
+
   /** Runs (step 3): [{cjk: [chars]} | {word: string}]. */
   function runs(text) {
+    text = joinDigitGroups(text);
     const out = [];
     let cjk = [];
     let word = '';
@@ -131,6 +162,20 @@
     let out = '';
     for (const ch of fold(text)) if (classify(ch.codePointAt(0)) !== SEP) out += ch;
     return out;
+  }
+
+  /** Phrase keys of the space-separated parts of a query, empty ones dropped (step 6). */
+  function queryParts(query) {
+    return joinDigitGroups(query).split(/[\s\ufeff]+/).map(phraseKey).filter(function (k) {
+      return k.length > 0;
+    });
+  }
+
+  /** Whether a paragraph's phrase key contains the whole query (every part's key). */
+  function containsParts(key, parts) {
+    if (!parts.length) return false;
+    for (const p of parts) if (key.indexOf(p) < 0) return false;
+    return true;
   }
 
   const ENCODER = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
@@ -246,7 +291,7 @@
 
     async function meta() {
       const m = await get('search/meta.json');
-      if (!m || m.v !== 2) throw new Error('wenji search: unreadable search/meta.json');
+      if (!m || m.v !== 3) throw new Error('wenji search: unreadable search/meta.json');
       return m;
     }
 
@@ -303,7 +348,7 @@
       const empty = { hits: [], total: 0, more: false, tokens: qt };
       const m = await meta();
       if (!qt.length || m.n === 0) return empty;
-      const phrase = phraseKey(query);
+      const parts = queryParts(query);
       const data = await Promise.all(qt.map(function (t) { return tokenData(m, t); }));
       const present = [];
       for (let i = 0; i < qt.length; i++) if (data[i]) present.push(i);
@@ -387,7 +432,7 @@
           const slice = top.slice(next, end);
           const ds = await Promise.all(slice.map(function (h) { return doc(h.doc); }));
           for (let x = 0; x < slice.length; x++) {
-            if (ds[x] && docKey(ds[x]).indexOf(phrase) >= 0) {
+            if (ds[x] && containsParts(docKey(ds[x]), parts)) {
               slice[x].tier = 0;
               yes.push(slice[x]);
             } else {
@@ -788,6 +833,9 @@
     tokenize: tokenize,
     queryTokens: queryTokens,
     phraseKey: phraseKey,
+    joinDigitGroups: joinDigitGroups,
+    queryParts: queryParts,
+    containsParts: containsParts,
     tokenHash: tokenHash,
     idfQ: idfQ,
     createEngine: createEngine,

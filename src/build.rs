@@ -281,7 +281,16 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
         .par_iter()
         .map(|r| {
             let mut docs = Vec::new();
-            let title = &r.page.meta.title;
+            let meta = &r.page.meta;
+            let title = &meta.title;
+            // the page's names first, so that a name query offers the page
+            let names = [
+                Some(&meta.title),
+                Some(&meta.title_en),
+                meta.iso2.as_ref(),
+                meta.iso3.as_ref(),
+            ];
+            docs.push(name_doc(&r.url, title, names.into_iter().flatten()));
             let mut push = |anchor: String, section: &str, events: &content::Events| {
                 docs.push(search::SearchDoc {
                     url: format!("{}#{anchor}", r.url),
@@ -308,8 +317,50 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
                     content::BlockKind::Other { .. } => {}
                 }
             }
+            let footnote = site.config.string("footnotes");
+            for note in &r.page.doc.footnotes {
+                let anchor = render::html::footnote_id(&note.label);
+                push(anchor, &format!("{footnote} {}", note.label), &note.events);
+            }
             docs
         })
         .collect();
-    per_reply.into_iter().flatten().collect()
+    let concept_names = site.concepts.iter().map(|c| {
+        let m = &c.page.meta;
+        // `norm-j` is also found as "norm (j)", as `规范(j)` (its short label) is
+        let norm_en = m
+            .slug
+            .value
+            .strip_prefix("norm-")
+            .map(|x| format!("norm ({x})"));
+        let names = [
+            m.short.as_ref(),
+            Some(&m.title),
+            Some(&m.title_en),
+            norm_en.as_ref(),
+        ];
+        name_doc(&c.url, &m.title, names.into_iter().flatten())
+    });
+    let mut docs: Vec<search::SearchDoc> = per_reply.into_iter().flatten().collect();
+    docs.extend(concept_names);
+    docs
+}
+
+/// The search document of a page's names (its url has no fragment): what the site calls the
+/// page, not text of the report.
+fn name_doc<'a>(
+    url: &str,
+    title: &str,
+    names: impl Iterator<Item = &'a String>,
+) -> search::SearchDoc {
+    let names: Vec<&str> = names
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .collect();
+    search::SearchDoc {
+        url: url.to_string(),
+        title: title.to_string(),
+        section: String::new(),
+        text: names.join(" · "),
+    }
 }

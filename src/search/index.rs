@@ -17,7 +17,7 @@ use super::{SearchDoc, SearchError, SearchFile};
 use crate::json_text;
 
 /// Format version written to `meta.json` as `v`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// BM25 parameters.
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -152,6 +152,10 @@ where
         },
     );
     doc_store?;
+    emit(SearchFile {
+        path: "search/g.json".into(),
+        bytes: group_sizes_file(&docs),
+    })?;
     drop(docs);
 
     let total_len: u64 = chunks
@@ -766,6 +770,32 @@ where
 }
 
 /// One doc-store file: `[[url, title, section, text], …]`.
+/// The page of a doc: its url without the fragment.
+fn page_of(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(page, _)| page)
+}
+
+/// `search/g.json`: the sizes of the groups, in doc order, as a JSON array. A group is a run
+/// of consecutive docs of the same page (a reply, a concept page), so the browser can group
+/// results by page without fetching their docs.
+fn group_sizes_file(docs: &[SearchDoc]) -> Vec<u8> {
+    let mut out = String::from("[");
+    let mut size = 0u32;
+    for (i, d) in docs.iter().enumerate() {
+        if i > 0 && page_of(&d.url) != page_of(&docs[i - 1].url) {
+            out.push_str(&size.to_string());
+            out.push(',');
+            size = 0;
+        }
+        size += 1;
+    }
+    if size > 0 {
+        out.push_str(&size.to_string());
+    }
+    out.push(']');
+    out.into_bytes()
+}
+
 fn doc_store_file(group: &[SearchDoc]) -> Vec<u8> {
     let mut out = Vec::with_capacity(group.iter().map(|d| doc_json_len(d) + 1).sum::<usize>() + 1);
     out.push(b'[');

@@ -23,7 +23,10 @@ mod tests;
 pub mod tokenize;
 
 pub use index::{IndexOptions, IndexSummary, build_index, build_index_each, build_index_with};
-pub use tokenize::{Token, WenjiLanguage, for_each_token, phrase_key, query_tokens, tokenize};
+pub use tokenize::{
+    Token, WenjiLanguage, contains_parts, for_each_token, join_digit_groups, phrase_key,
+    query_parts, query_tokens, tokenize,
+};
 
 /// One searchable unit: a paragraph (or a short page).
 #[derive(Clone, Debug, PartialEq, Eq)]
