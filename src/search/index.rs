@@ -775,25 +775,26 @@ fn page_of(url: &str) -> &str {
     url.split_once('#').map_or(url, |(page, _)| page)
 }
 
-/// `search/g.json`: the sizes of the groups, in doc order, as a JSON array. A group is a run
-/// of consecutive docs of the same page (a reply, a concept page), so the browser can group
-/// results by page without fetching their docs.
+/// `search/g.json`: `{"s":[sizes],"t":[flags]}`, the groups in doc order: a group is a run of
+/// consecutive docs of the same page (a reply, a concept page), `t` is 1 when its first doc
+/// is the page itself (a url without fragment: its names). The browser groups results by page
+/// with it, without fetching their docs.
 fn group_sizes_file(docs: &[SearchDoc]) -> Vec<u8> {
-    let mut out = String::from("[");
-    let mut size = 0u32;
+    let (mut sizes, mut named) = (Vec::new(), Vec::new());
     for (i, d) in docs.iter().enumerate() {
-        if i > 0 && page_of(&d.url) != page_of(&docs[i - 1].url) {
-            out.push_str(&size.to_string());
-            out.push(',');
-            size = 0;
+        if i == 0 || page_of(&d.url) != page_of(&docs[i - 1].url) {
+            sizes.push(0u32);
+            named.push(u8::from(!d.url.contains('#')));
         }
-        size += 1;
+        *sizes.last_mut().unwrap_or(&mut 0) += 1;
     }
-    if size > 0 {
-        out.push_str(&size.to_string());
-    }
-    out.push(']');
-    out.into_bytes()
+    let list = |v: Vec<String>| v.join(",");
+    format!(
+        "{{\"s\":[{}],\"t\":[{}]}}",
+        list(sizes.iter().map(u32::to_string).collect()),
+        list(named.iter().map(u8::to_string).collect())
+    )
+    .into_bytes()
 }
 
 fn doc_store_file(group: &[SearchDoc]) -> Vec<u8> {

@@ -399,9 +399,9 @@ fn output_is_pinned() {
 }
 
 const PINNED: [&str; 3] = [
-    "e958038958de11c934caeb70e04777f760a84d9014ec0e507425d586bf605d2a",
-    "ed78b15a5b6e816e685876293159d926aefd5827fabaf12818b449995b57169c",
-    "633ec84047b445d2e44ed74e9d24f740f396ddff89fb17991dfe4c37032fc27d",
+    "f695ee74bc95c44ab64ae49f2e067676bfc0eee58a2285ebd146cb94e36ec069",
+    "8ac93fe2dfc02fd60b66aa9107cea0b588749941f0fa05665a4781efd133fea3",
+    "3a4e0d070965145d0ea694ebad5721f8ba19216bf21aea0c9befeab344463591",
 ];
 
 /// The streaming entry point emits exactly the files `build_index_with` returns, reports

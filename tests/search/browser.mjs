@@ -126,7 +126,7 @@ test('fetches nothing until the search box is used; results as the reader types'
   const first = options.first();
   assert.match(await first.getAttribute('href'), /^\/(states|intro)\//);
   assert.equal(await first.locator('mark').first().textContent(), '国际法');
-  assert.match(await page.locator(`${box} .search-status`).textContent(), /^\d+ 条结果$/);
+  assert.match(await page.locator(`${box} .search-status`).textContent(), /^\d+ 个段落含有“国际法”，分布在 \d+ 份答复中$/);
   // arrows move the active option; Escape closes; Enter follows the active option
   await input.press('ArrowDown');
   const id0 = await options.nth(0).getAttribute('id');
@@ -150,12 +150,17 @@ test('no results, symbols and full-width input', { skip }, async () => {
   const { page, problems } = await openPage('/');
   const input = page.locator(`${box} [data-search-input]`);
   await input.focus();
-  await input.fill('不存在的词语xyz');
+  // some tokens but no paragraph with the whole query: said plainly, then the partial ones
+  await input.fill('国际法xyz');
+  await page.locator(`${box} .search-status`, { hasText: '没有段落含有完整的“国际法xyz”' }).waitFor();
+  assert.equal(await page.locator(`${box} .tier-0 [role="option"]`).count(), 0);
+  assert.ok(await page.locator(`${box} .tier-2 [role="option"]`).count() > 0);
+  await input.fill('xyzxyz');
   await page.locator(`${box} .search-status`, { hasText: '没有找到结果。' }).waitFor();
   assert.equal(await page.locator(`${box} [role="option"]`).count(), 0);
   for (const q of ['第70/237号决议', '第 70/237 号决议', '第７０／２３７号决议']) {
     await input.fill(q);
-    await input.press('Enter');
+    await page.locator(`${box} .search-status`, { hasText: q }).waitFor();
     const first = page.locator(`${box} [role="option"]`).first();
     await first.locator('mark').first().waitFor();
     const marks = await page.locator(`${box} [role="option"] mark`).allTextContents();
@@ -165,27 +170,33 @@ test('no results, symbols and full-width input', { skip }, async () => {
   await page.close();
 });
 
-test('search page: fills from ?q=, updates the URL as the reader types', { skip }, async () => {
+test('search page: fills from ?q=, groups by page, updates the URL as the reader types', { skip }, async () => {
   const { page, problems } = await openPage('/search/?q=5G');
   const area = page.locator('[data-search-page]');
   const input = area.locator('[data-search-input]');
   assert.equal(await input.inputValue(), '5G');
-  await area.locator('[role="option"]').first().waitFor();
-  const texts = await area.locator('[role="option"] mark').allTextContents();
+  // the first group is open, its links are in the tab order
+  const link = area.locator('.search-group a[href]').first();
+  await link.waitFor();
+  assert.notEqual(await link.getAttribute('tabindex'), '-1');
+  const texts = await area.locator('.search-group mark').allTextContents();
   assert.ok(texts.some((t) => t.replace(/\s/g, '').toLowerCase() === '5g'), texts.join('|'));
   await input.fill('建立信任措施');
   await page.waitForURL(/q=%E5%BB%BA%E7%AB%8B/);
-  await area.locator('[role="option"] mark', { hasText: '建立信任措施' }).first().waitFor();
-  // "more results": 的 is blocked in the fixture index, so the page moves window by window
+  await area.locator('.search-group mark', { hasText: '建立信任措施' }).first().waitFor();
+  // "more results": 的 is blocked in the fixture index, so the page moves window by window;
+  // focus stays in the results
   await input.fill('的');
   const more = area.locator('button.search-more');
   await more.waitFor();
-  const before = await area.locator('a[role="option"]').first().getAttribute('href');
-  await more.click();
+  const before = await area.locator('.search-group summary').allTextContents();
+  await more.focus();
+  await page.keyboard.press('Enter');
   await page.waitForFunction((b) => {
-    const a = document.querySelector('[data-search-page] a[role="option"]');
-    return a && a.getAttribute('href') !== b;
-  }, before);
+    const s = [...document.querySelectorAll('[data-search-page] .search-group summary')].map((x) => x.textContent);
+    return s.join('|') !== b;
+  }, before.join('|'));
+  await page.waitForFunction(() => document.activeElement && document.activeElement.closest('[data-search-results]'));
   assert.deepEqual(problems, []);
   await page.close();
 });
