@@ -695,7 +695,11 @@
     if (!target) return;
     const walker = doc.createTreeWalker(target, 4 /* NodeFilter.SHOW_TEXT */);
     const nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
+    while (walker.nextNode()) {
+      // the site's paragraph numbers and footnote marks are not the text searched
+      const el = walker.currentNode.parentElement;
+      if (!(el && el.closest && el.closest('.pn, .fnref, .back'))) nodes.push(walker.currentNode);
+    }
     for (const node of nodes) {
       const ranges = markRanges(node.nodeValue, landing.q);
       for (let i = ranges.length - 1; i >= 0; i--) {
