@@ -534,10 +534,35 @@
       out.partial = topK(rest, partialLimit, function (x, y) {
         return y.matched - x.matched || y.score - x.score || x.doc - y.doc;
       });
+      for (const h of out.partial) h.group = blockOf(g.starts, h.doc);
       return out;
     }
 
-    return { search: search, grouped: grouped, groups: groups, doc: doc, meta: meta, cache: cache };
+    /**
+     * The filters' data (search/f.json, loaded by the search page only): {regions, concepts,
+     * groups: [[reply key, region index]], conceptsOf: doc id -> [concept index]}.
+     */
+    let facetsP = null;
+    function facets() {
+      if (!facetsP) {
+        facetsP = get('search/f.json').then(function (f) {
+          if (!f || !Array.isArray(f.groups)) return null;
+          const conceptsOf = new Map();
+          f.docs.forEach(function (list, k) {
+            let d = 0;
+            list.forEach(function (delta, j) {
+              d = j === 0 ? delta : d + delta;
+              if (!conceptsOf.has(d)) conceptsOf.set(d, []);
+              conceptsOf.get(d).push(k);
+            });
+          });
+          return { regions: f.regions, concepts: f.concepts, groups: f.groups, conceptsOf: conceptsOf };
+        });
+      }
+      return facetsP;
+    }
+
+    return { search: search, grouped: grouped, groups: groups, facets: facets, doc: doc, meta: meta, cache: cache };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -649,6 +674,10 @@
     search_more_results: '更多结果',
     search_error: '搜索暂时不可用。',
     search_results_label: '搜索结果',
+    search_filter_region: '区域组',
+    search_filter_reply: '答复',
+    search_filter_concept: '概念',
+    search_filter_all: '全部',
   };
 
   const BOX_GROUPS = 6;
@@ -712,6 +741,54 @@
         mk.appendChild(after);
       }
     }
+  }
+
+  const FILTER_KINDS = ['region', 'reply', 'concept'];
+
+  /**
+   * Applies the filters `sel` ({region, reply, concept}: a key or '') to a grouped result:
+   * {res: the result with only the docs that pass (pages named by the query only when no
+   * filter is set), counts: {region|reply|concept: Map key -> hits passing the other two}}.
+   */
+  function applyFilters(res, f, sel) {
+    const keyOf = function (group) {
+      const g = f.groups[group] || ['', -1];
+      const region = g[1] >= 0 && f.regions[g[1]] ? f.regions[g[1]][0] : '';
+      return { reply: g[0], region: region };
+    };
+    const conceptKeys = function (d) {
+      return (f.conceptsOf.get(d) || []).map(function (k) { return f.concepts[k][0]; });
+    };
+    const passes = function (group, d, skip) {
+      const k = keyOf(group);
+      if (skip !== 'region' && sel.region && k.region !== sel.region) return false;
+      if (skip !== 'reply' && sel.reply && k.reply !== sel.reply) return false;
+      if (skip !== 'concept' && sel.concept && conceptKeys(d).indexOf(sel.concept) < 0) return false;
+      return true;
+    };
+    const counts = { region: new Map(), reply: new Map(), concept: new Map() };
+    const bump = function (m, k) { if (k) m.set(k, (m.get(k) || 0) + 1); };
+    const groups = [];
+    let hits = 0;
+    const any = sel.region || sel.reply || sel.concept;
+    for (const gr of res.groups) {
+      for (const d of gr.docs) {
+        const k = keyOf(gr.group);
+        if (passes(gr.group, d, 'region')) bump(counts.region, k.region);
+        if (passes(gr.group, d, 'reply')) bump(counts.reply, k.reply);
+        if (passes(gr.group, d, 'concept')) for (const c of conceptKeys(d)) bump(counts.concept, c);
+      }
+      const docs = gr.docs.filter(function (d) { return passes(gr.group, d, ''); });
+      if (docs.length || (gr.named && !any)) {
+        groups.push(Object.assign({}, gr, { docs: docs, named: gr.named && !any }));
+        hits += docs.length;
+      }
+    }
+    groups.sort(function (x, y) {
+      return (y.named - x.named) || (y.docs.length - x.docs.length) || (y.best - x.best) || (x.group - y.group);
+    });
+    const partial = any ? res.partial.filter(function (h) { return h.group !== undefined && passes(h.group, h.doc, ''); }) : res.partial;
+    return { res: Object.assign({}, res, { groups: groups, hits: hits, partial: partial }), counts: counts };
   }
 
   function initUi(doc, win) {
@@ -949,12 +1026,87 @@
       status.className = 'search-status';
       status.setAttribute('role', 'status');
       status.setAttribute('aria-live', 'polite');
+      const filters = doc.createElement('div');
+      filters.className = 'search-filters';
       const body = doc.createElement('div');
       body.className = 'search-body';
+      const withFilters = box.hasAttribute('data-search-filters');
+      const sel = { region: '', reply: '', concept: '' };
+      const params = new URL(win.location.href).searchParams;
+      for (const k of FILTER_KINDS) sel[k] = params.get(k) || '';
+      let lastRes = null;
+      let lastQ = '';
       const footer = doc.createElement('p');
       footer.className = 'search-footer';
       results.textContent = '';
-      results.append(status, body, footer);
+      results.append(filters, status, body, footer);
+
+      const writeUrl = function (q) {
+        if (!win.history || !win.history.replaceState) return;
+        const u = new URL(win.location.href);
+        if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
+        for (const k of FILTER_KINDS) { if (sel[k]) u.searchParams.set(k, sel[k]); else u.searchParams.delete(k); }
+        win.history.replaceState(win.history.state, '', u.toString());
+      };
+
+      /** One <select> per filter kind, each value with its number of hits; none when no hits. */
+      const renderFilters = function (f, counts, res) {
+        filters.textContent = '';
+        if (!f || (!res.hits && !FILTER_KINDS.some(function (k) { return sel[k]; }))) return;
+        const labels = { region: f.regions, reply: null, concept: f.concepts };
+        const replyNames = new Map();
+        for (const gr of lastRes.groups) {
+          const key = (f.groups[gr.group] || [''])[0];
+          if (key && gr.title) replyNames.set(key, gr.title);
+        }
+        for (const kind of FILTER_KINDS) {
+          const wrap = doc.createElement('label');
+          wrap.className = 'search-filter';
+          wrap.appendChild(span(doc, 'search-filter-name', strings['search_filter_' + kind]));
+          const select = doc.createElement('select');
+          select.name = kind;
+          const all = doc.createElement('option');
+          all.value = '';
+          all.textContent = strings.search_filter_all;
+          select.appendChild(all);
+          const entries = labels[kind]
+            ? labels[kind].map(function (e) { return [e[0], e[1]]; })
+            : Array.from(replyNames.entries());
+          for (const e of entries) {
+            const n = counts[kind].get(e[0]) || 0;
+            if (!n && sel[kind] !== e[0]) continue;
+            const o = doc.createElement('option');
+            o.value = e[0];
+            o.textContent = e[1] + ' (' + n + ')';
+            select.appendChild(o);
+          }
+          select.value = sel[kind];
+          select.addEventListener('change', function () {
+            sel[kind] = select.value;
+            writeUrl(lastQ);
+            const my = ++seq;
+            show(lastQ, my).then(function () { select.focus(); });
+          });
+          wrap.appendChild(select);
+          filters.appendChild(wrap);
+        }
+      };
+
+      /** Filters the last result and renders it (and the filters). */
+      const show = async function (q, my, focusFrom) {
+        const e = getEngine();
+        // filters only where the page asks for them (the site writes search/f.json)
+        const [f, g] = await Promise.all([withFilters ? e.facets() : null, e.groups()]);
+        if (my !== seq || !lastRes) return;
+        // the groups' titles, for the reply filter
+        await Promise.all(lastRes.groups.map(async function (gr) {
+          if (gr.title === undefined) { const d = await e.doc(g.starts[gr.group]); gr.title = d ? d.title : ''; }
+        }));
+        if (my !== seq) return;
+        const view = f ? applyFilters(lastRes, f, sel) : { res: lastRes, counts: null };
+        renderFilters(f, view.counts, view.res);
+        await render(q, view.res, my, focusFrom);
+      };
 
       const focusables = function () {
         return Array.from(results.querySelectorAll('summary, a[href], button'));
@@ -1070,14 +1222,10 @@
 
       const run = async function (keep, focusFrom) {
         const q = input.value.trim();
-        if (win.history && win.history.replaceState) {
-          const u = new URL(win.location.href);
-          if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
-          win.history.replaceState(win.history.state, '', u.toString());
-        }
+        writeUrl(q);
         if (!keep) { partialLimit = PAGE_PARTIAL; page = 0; }
         const my = ++seq;
-        if (!q) { body.textContent = ''; footer.textContent = ''; status.textContent = ''; lastQuery = q; return; }
+        if (!q) { filters.textContent = ''; body.textContent = ''; footer.textContent = ''; status.textContent = ''; lastQuery = q; return; }
         if (q === lastQuery && !keep) return;
         lastQuery = q;
         box.classList.add('search-busy');
@@ -1085,7 +1233,9 @@
         try {
           const res = await getEngine().grouped(q, { partialLimit: partialLimit, page: page });
           if (my !== seq) return;
-          await render(q, res, my, focusFrom);
+          lastRes = res;
+          lastQ = q;
+          await show(q, my, focusFrom);
         } catch (e) {
           if (my !== seq) return;
           status.textContent = strings.search_error;

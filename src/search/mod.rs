@@ -15,6 +15,7 @@
 
 #[cfg(test)]
 mod bench;
+mod facets;
 mod fold_table;
 mod index;
 pub mod reader;
@@ -22,6 +23,7 @@ pub mod reader;
 mod tests;
 pub mod tokenize;
 
+pub use facets::{Facets, facets_file};
 pub use index::{IndexOptions, IndexSummary, build_index, build_index_each, build_index_with};
 pub use tokenize::{
     Token, WenjiLanguage, contains_parts, for_each_token, join_digit_groups, phrase_key,

@@ -405,3 +405,47 @@ test('real site: keyboard — Enter opens the search page, Tab and arrows reach 
   assert.ok(marked.length && marked.every((m) => m === '国际法'), marked.join('|'));
   await page.close();
 });
+
+test('real site: filters by concept, region and reply, with counts, kept in the URL', { skip, timeout: 600_000 }, async () => {
+  const r = await realSite();
+  const { readFileSync } = await import('node:fs');
+  const f = JSON.parse(readFileSync(path.join(r.dir, 'search/f.json'), 'utf8'));
+  // doc ids are positions in the doc store; groups are runs of one page, as in g.json
+  const ids = new Map(r.docs.map((d, i) => [d, i]));
+  const pages = [];
+  for (const d of r.docs) { const p = d.url.split('#')[0]; if (pages[pages.length - 1] !== p) pages.push(p); }
+  const groupOf = (d) => pages.indexOf(d.url.split('#')[0]);
+  const docsOf = (k) => { let x = 0; return new Set(f.docs[k].map((v, j) => (x = j ? x + v : v))); };
+  const ci = f.concepts.findIndex((c) => c[0] === 'international-law');
+  assert.ok(ci >= 0);
+  const tagged = docsOf(ci);
+  const hits = expected(r.docs, (t) => t.includes('国际法')).paras;
+  const inConcept = hits.filter((d) => tagged.has(ids.get(d)));
+  assert.ok(inConcept.length > 0 && inConcept.length < hits.length);
+  const { page, area } = await searchPage('国际法');
+  await area.locator('select[name="concept"]').waitFor();
+  // the concept option shows its count
+  const label = await area.locator(`select[name="concept"] option[value="international-law"]`).textContent();
+  assert.equal(label, `${f.concepts[ci][1]} (${inConcept.length})`);
+  await area.locator('select[name="concept"]').selectOption('international-law');
+  const replies = new Set(inConcept.map((d) => d.url.split('#')[0]));
+  await area.locator('.search-status', { hasText: `${inConcept.length} 个段落` }).waitFor();
+  assert.equal(await area.locator('.search-status').textContent(), `${inConcept.length} 个段落含有“国际法”，分布在 ${replies.size} 份答复中`);
+  assert.equal(new URL(page.url()).searchParams.get('concept'), 'international-law');
+  // combined with a region: the URL carries both, and a fresh load gives the same count
+  const france = f.groups[groupOf(r.docs.find((d) => d.url === 'states/france/'))];
+  const region = f.regions[france[1]][0];
+  const both = inConcept.filter((d) => { const g = f.groups[groupOf(d)]; return g[1] >= 0 && f.regions[g[1]][0] === region; });
+  await area.locator('select[name="region"]').selectOption(region);
+  await area.locator('.search-status', { hasText: `${both.length} 个段落` }).waitFor();
+  const url = page.url();
+  assert.equal(new URL(url).searchParams.get('region'), region);
+  await page.goto(url);
+  await area.locator('.search-status', { hasText: `${both.length} 个段落` }).waitFor();
+  // and a reply
+  await area.locator('select[name="reply"]').selectOption('france');
+  const fr = both.filter((d) => d.url.startsWith('states/france/'));
+  await area.locator('.search-status', { hasText: `${fr.length} 个段落` }).waitFor();
+  assert.deepEqual(await groupsShown(area), [{ title: '法国', count: fr.length }]);
+  await page.close();
+});
