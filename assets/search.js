@@ -492,6 +492,8 @@
       const [c, g, m] = await Promise.all([collect(query, opts.page || 0), groups(), meta()]);
       if (!c) return out;
       out.more = c.more;
+      // a window of a very frequent token's docs: the counts are of this window only
+      if (c.more || (opts.page || 0) > 0) out.checked = false;
       const all = c.all.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
       const yes = [];
       const no = [];
