@@ -676,6 +676,7 @@
     search_more_results: '更多结果',
     search_error: '搜索暂时不可用。',
     search_results_label: '搜索结果',
+    search_overview_label: '含有查询的答复',
     search_filter_region: '区域组',
     search_filter_reply: '答复',
     search_filter_concept: '概念',
@@ -926,7 +927,8 @@
         const g = await e.groups();
         const best = res.groups.slice(0, BOX_GROUPS);
         const docs = await Promise.all(best.map(function (gr) {
-          return e.doc(gr.docs.length ? gr.docs[0] : g.starts[gr.group]);
+          // a page named by the query is offered itself; another group by its first hit
+          return e.doc(gr.named || !gr.docs.length ? g.starts[gr.group] : gr.docs[0]);
         }));
         const partial = res.hits ? [] : await Promise.all(res.partial.slice(0, BOX_GROUPS).map(function (h) { return e.doc(h.doc); }));
         if (my !== seq) return;
@@ -938,7 +940,8 @@
         for (let i = 0; i < best.length; i++) {
           if (!docs[i]) continue;
           const gr = best[i];
-          const label = gr.docs.length ? fmt('search_group_count', { n: gr.docs.length }) : strings.search_pages_label;
+          const count = fmt('search_group_count', { n: gr.docs.length });
+          const label = !gr.named ? count : strings.search_pages_label + (gr.docs.length ? ' · ' + count : '');
           addOption(resultLink(docs[i], q, label), 0);
         }
         if (partial.length) {
@@ -1141,7 +1144,32 @@
         det.addEventListener('toggle', function () { if (det.open) fill(); });
         if (open) { det.open = true; }
         li.appendChild(det);
-        return { li: li, fill: fill };
+        return { li: li, fill: fill, details: det, summary: sum };
+      };
+
+      /**
+       * The overview above the groups: one button per reply with its count, all on the first
+       * screen; a button opens its group and moves focus there.
+       */
+      const overview = function (items) {
+        const nav = doc.createElement('ul');
+        nav.className = 'search-overview';
+        nav.setAttribute('aria-label', strings.search_overview_label);
+        for (const it of items) {
+          const li = doc.createElement('li');
+          const b = doc.createElement('button');
+          b.type = 'button';
+          b.className = 'search-overview-item';
+          b.append(span(doc, 'search-result-title', it.title), span(doc, 'search-result-count', String(it.count)));
+          b.addEventListener('click', function () {
+            it.details.open = true;
+            it.summary.focus();
+            if (it.summary.scrollIntoView) it.summary.scrollIntoView({ block: 'start' });
+          });
+          li.appendChild(b);
+          nav.appendChild(li);
+        }
+        return nav;
       };
 
       const render = async function (q, res, my, focusFrom) {
@@ -1175,11 +1203,14 @@
           const ul = doc.createElement('ul');
           ul.className = 'search-groups';
           const fills = [];
+          const items = [];
           for (const i of withHits) {
             const it = groupItem(q, res.groups[i], heads[i], i === withHits[0]);
             ul.appendChild(it.li);
             if (i === withHits[0]) fills.push(it.fill());
+            items.push({ title: heads[i].title, count: res.groups[i].docs.length, details: it.details, summary: it.summary });
           }
+          if (items.length > 1) body.appendChild(overview(items));
           body.appendChild(ul);
           await Promise.all(fills);
         }

@@ -291,11 +291,17 @@ for (const q of ['国际法', '5G', '网络欺凌', '巴黎网络空间信任与
     assert.deepEqual([...groups].sort((a, b) => a.title.localeCompare(b.title)),
       wantGroups.sort((a, b) => a.title.localeCompare(b.title)));
     for (let i = 1; i < groups.length; i++) assert.ok(groups[i - 1].count >= groups[i].count, JSON.stringify(groups));
-    // all groups are on the first screen (collapsed but the first) when there are few
+    // every reply with the query is on the first screen: the overview names them all
     const viewport = page.viewportSize();
-    if (groups.length <= 8) {
-      const last = await area.locator('.search-group summary').last().boundingBox();
-      assert.ok(last.y + last.height <= viewport.height * 2, `last group at ${last.y}`);
+    if (groups.length > 1) {
+      const items = area.locator('.search-overview-item');
+      assert.deepEqual(await items.locator('.search-result-title').allTextContents(), groups.map((g) => g.title));
+      const last = await items.last().boundingBox();
+      assert.ok(last.y + last.height <= viewport.height, `last reply at ${last.y} of ${viewport.height}`);
+      // a button opens its group and takes focus there
+      await items.last().click();
+      assert.equal(await area.locator('.search-group details').last().getAttribute('open'), '');
+      assert.ok(await page.evaluate(() => document.activeElement.tagName === 'SUMMARY'));
     }
     // the open group lists its paragraphs with the query marked
     const first = area.locator('.search-group').first();
@@ -349,13 +355,15 @@ test('real site: pages are found by their names, first', { skip, timeout: 600_00
     assert.equal(await first.getAttribute('href'), '/' + want, q);
     await page.close();
   }
-  // the header box offers it first too
+  // the header box offers it first too, even when its own paragraphs name it (法国)
   const page = await browser.newPage();
   await page.goto(`${r.server.origin}/`);
-  await page.fill('header [data-search-input]', 'France');
-  const opt = page.locator('header [role="option"]').first();
-  await opt.waitFor();
-  assert.equal(await opt.getAttribute('href'), '/' + pageOf('France'));
+  for (const q of ['France', '法国']) {
+    await page.fill('header [data-search-input]', q);
+    await page.locator('header .search-status', { hasText: q }).waitFor();
+    const opt = page.locator('header [role="option"]').first();
+    assert.equal(await opt.getAttribute('href'), '/' + pageOf('France'), q);
+  }
   await page.close();
 });
 
