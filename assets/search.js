@@ -70,8 +70,39 @@
     return SEP;
   }
 
+  const isGroupSpace = function (ch) {
+    return ch === ' ' || ch === '\u00a0' || ch === '\u2009' || ch === '\u202f';
+  };
+  const isDigitChar = function (ch) {
+    const cp = ch.codePointAt(0);
+    if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
+    if (cp >= 0x3400 && cp <= 0x9fff) return false;
+    const f = foldCp(cp);
+    return f.length === 1 && f >= '0' && f <= '9';
+  };
+
+  /**
+   * Step 3a: drops each space (U+0020, U+00A0, U+2009, U+202F) between a group of one to
+   * three digits and a group of exactly three (`4 500` is `4500`).
+   */
+  function joinDigitGroups(text) {
+    const cs = Array.from(text);
+    let out = '';
+    let digitsBefore = 0;
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      const drop = isGroupSpace(c) && digitsBefore >= 1 && digitsBefore <= 3 &&
+        isDigitChar(cs[i + 1] || 'x') && isDigitChar(cs[i + 2] || 'x') &&
+        isDigitChar(cs[i + 3] || 'x') && !(i + 4 < cs.length && isDigitChar(cs[i + 4]));
+      digitsBefore = isDigitChar(c) ? digitsBefore + 1 : 0;
+      if (!drop) out += c;
+    }
+    return out;
+  }
+
   /** Runs (step 3): [{cjk: [chars]} | {word: string}]. */
   function runs(text) {
+    text = joinDigitGroups(text);
     const out = [];
     let cjk = [];
     let word = '';
@@ -131,6 +162,20 @@
     let out = '';
     for (const ch of fold(text)) if (classify(ch.codePointAt(0)) !== SEP) out += ch;
     return out;
+  }
+
+  /** Phrase keys of the space-separated parts of a query, empty ones dropped (step 6). */
+  function queryParts(query) {
+    return joinDigitGroups(query).split(/[\s\ufeff]+/).map(phraseKey).filter(function (k) {
+      return k.length > 0;
+    });
+  }
+
+  /** Whether a paragraph's phrase key contains the whole query (every part's key). */
+  function containsParts(key, parts) {
+    if (!parts.length) return false;
+    for (const p of parts) if (key.indexOf(p) < 0) return false;
+    return true;
   }
 
   const ENCODER = typeof TextEncoder !== 'undefined' ? new TextEncoder() : null;
@@ -246,7 +291,7 @@
 
     async function meta() {
       const m = await get('search/meta.json');
-      if (!m || m.v !== 2) throw new Error('wenji search: unreadable search/meta.json');
+      if (!m || m.v !== 3) throw new Error('wenji search: unreadable search/meta.json');
       return m;
     }
 
@@ -296,18 +341,20 @@
      * the first `limit` hits in order (tier 0 = contains the whole query, 1 = all tokens,
      * 2 = some tokens) and the number of matching docs in the window. `page` selects the window when every query token is very frequent.
      */
-    async function search(query, limit, page) {
-      limit = limit || 10;
-      page = page || 0;
+    /**
+     * The docs of the window `page` with at least one query token: {qt, parts, all, partial,
+     * more}, `all` those with every token (tier 1, unverified), `partial` the others (tier
+     * 2); null when nothing matches.
+     */
+    async function collect(query, page) {
       const qt = queryTokens(query);
-      const empty = { hits: [], total: 0, more: false, tokens: qt };
       const m = await meta();
-      if (!qt.length || m.n === 0) return empty;
-      const phrase = phraseKey(query);
+      if (!qt.length || m.n === 0) return null;
+      const parts = queryParts(query);
       const data = await Promise.all(qt.map(function (t) { return tokenData(m, t); }));
       const present = [];
       for (let i = 0; i < qt.length; i++) if (data[i]) present.push(i);
-      if (!present.length) return empty;
+      if (!present.length) return null;
       let anchor = present[0];
       for (const i of present) if (data[i].df < data[anchor].df) anchor = i;
       const a = data[anchor];
@@ -318,7 +365,7 @@
       if (a.docs) {
         anchorDocs = a.docs;
       } else {
-        if (page >= a.starts.length) return empty;
+        if (page >= a.starts.length) return null;
         lo = a.starts[page];
         hi = page + 1 < a.starts.length ? a.starts[page + 1] : m.n;
         more = page + 1 < a.starts.length;
@@ -366,6 +413,18 @@
         if (e.matched === qt.length) all.push(e);
         else { e.tier = 2; partial.push(e); }
       }
+      return { qt: qt, parts: parts, all: all, partial: partial, more: more };
+    }
+
+    async function search(query, limit, page) {
+      limit = limit || 10;
+      const c = await collect(query, page || 0);
+      if (!c) return { hits: [], total: 0, more: false, tokens: queryTokens(query) };
+      const qt = c.qt;
+      const parts = c.parts;
+      const all = c.all;
+      const partial = c.partial;
+      const more = c.more;
       const batch = Math.max(1, limit);
       const maxVerify = batch * 3;
       const top = topK(all, qt.length === 1 ? batch : maxVerify, function (x, y) {
@@ -387,7 +446,7 @@
           const slice = top.slice(next, end);
           const ds = await Promise.all(slice.map(function (h) { return doc(h.doc); }));
           for (let x = 0; x < slice.length; x++) {
-            if (ds[x] && docKey(ds[x]).indexOf(phrase) >= 0) {
+            if (ds[x] && containsParts(docKey(ds[x]), parts)) {
               slice[x].tier = 0;
               yes.push(slice[x]);
             } else {
@@ -402,7 +461,110 @@
       return { hits: hits, total: all.length + partial.length, more: more, tokens: qt };
     }
 
-    return { search: search, doc: doc, meta: meta, cache: cache };
+    /** The page groups (search/g.json): {starts, named}; group k is docs starts[k]…starts[k+1]-1. */
+    let groupsP = null;
+    function groups() {
+      if (!groupsP) {
+        groupsP = get('search/g.json').then(function (g) {
+          if (!g || !Array.isArray(g.s)) throw new Error('wenji search: unreadable search/g.json');
+          const starts = [0];
+          for (const size of g.s) starts.push(starts[starts.length - 1] + size);
+          return { starts: starts, named: g.t || [] };
+        });
+      }
+      return groupsP;
+    }
+
+    /**
+     * Whole-query hits grouped by page. Resolves to {groups, hits, partial, checked, more,
+     * tokens}: `groups` [{group, docs: [doc ids, reading order], named: the page's own name
+     * matched, best}] best first (the page named first, then most hits, best score); `hits`
+     * the number of docs that contain the whole query; `partial` [{doc, matched, score}] docs
+     * with only some tokens or parts (never counted), best first, at most `partialLimit`;
+     * `checked` false when some all-token docs were left unchecked (over `maxFiles` doc
+     * files): the counts are then lower bounds.
+     */
+    async function grouped(query, opts) {
+      opts = opts || {};
+      const maxFiles = opts.maxFiles || 48;
+      const partialLimit = opts.partialLimit || 20;
+      const out = { groups: [], hits: 0, partial: [], checked: true, more: false, tokens: queryTokens(query) };
+      const [c, g, m] = await Promise.all([collect(query, opts.page || 0), groups(), meta()]);
+      if (!c) return out;
+      out.more = c.more;
+      // a window of a very frequent token's docs: the counts are of this window only
+      if (c.more || (opts.page || 0) > 0) out.checked = false;
+      const all = c.all.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
+      const yes = [];
+      const no = [];
+      if (c.qt.length === 1) {
+        for (const h of all) yes.push(h);
+      } else {
+        // check the docs, best first, a doc file at a time, up to maxFiles files
+        const files = new Set();
+        const toCheck = [];
+        for (const h of all) {
+          const f = Math.floor(h.doc / m.dpf);
+          if (!files.has(f)) {
+            if (files.size >= maxFiles) { out.checked = false; continue; }
+            files.add(f);
+          }
+          toCheck.push(h);
+        }
+        const ds = await Promise.all(toCheck.map(function (h) { return doc(h.doc); }));
+        for (let x = 0; x < toCheck.length; x++) {
+          if (ds[x] && containsParts(docKey(ds[x]), c.parts)) yes.push(toCheck[x]); else no.push(toCheck[x]);
+        }
+      }
+      const byGroup = new Map();
+      for (const h of yes) {
+        const k = blockOf(g.starts, h.doc);
+        let e = byGroup.get(k);
+        if (!e) { e = { group: k, docs: [], named: false, best: 0, score: 0 }; byGroup.set(k, e); }
+        if (g.named[k] && h.doc === g.starts[k]) e.named = true; else e.docs.push(h.doc);
+        e.best = Math.max(e.best, h.score);
+      }
+      out.groups = Array.from(byGroup.values());
+      for (const e of out.groups) { e.docs.sort(function (x, y) { return x - y; }); out.hits += e.docs.length; }
+      out.groups.sort(function (x, y) {
+        return (y.named - x.named) || (y.docs.length - x.docs.length) || (y.best - x.best) || (x.group - y.group);
+      });
+      const rest = no.concat(c.partial).filter(function (h) {
+        const k = blockOf(g.starts, h.doc);
+        return !(g.named[k] && h.doc === g.starts[k]); // a page's names are not a paragraph
+      });
+      out.partial = topK(rest, partialLimit, function (x, y) {
+        return y.matched - x.matched || y.score - x.score || x.doc - y.doc;
+      });
+      for (const h of out.partial) h.group = blockOf(g.starts, h.doc);
+      return out;
+    }
+
+    /**
+     * The filters' data (search/f.json, loaded by the search page only): {regions, concepts,
+     * groups: [[reply key, region index]], conceptsOf: doc id -> [concept index]}.
+     */
+    let facetsP = null;
+    function facets() {
+      if (!facetsP) {
+        facetsP = get('search/f.json').then(function (f) {
+          if (!f || !Array.isArray(f.groups)) return null;
+          const conceptsOf = new Map();
+          f.docs.forEach(function (list, k) {
+            let d = 0;
+            list.forEach(function (delta, j) {
+              d = j === 0 ? delta : d + delta;
+              if (!conceptsOf.has(d)) conceptsOf.set(d, []);
+              conceptsOf.get(d).push(k);
+            });
+          });
+          return { regions: f.regions, concepts: f.concepts, groups: f.groups, conceptsOf: conceptsOf };
+        });
+      }
+      return facetsP;
+    }
+
+    return { search: search, grouped: grouped, groups: groups, facets: facets, doc: doc, meta: meta, cache: cache };
   }
 
   // ---------------------------------------------------------------------------------------
@@ -504,18 +666,133 @@
   const DEFAULT_STRINGS = {
     search_loading: '正在加载搜索索引…',
     search_no_results: '未找到结果。',
-    search_results_count: '{n} 条结果',
-    search_results_count_more: '{n}+ 条结果',
+    search_hits_count: '{n} 个段落含有“{q}”，分布在 {g} 份答复中',
+    search_hits_at_least: '至少 {n} 个段落含有“{q}”，分布在 {g} 份答复中',
+    search_no_hits: '没有段落含有完整的“{q}”。',
+    search_partial_label: '只含部分词语的段落（不计入结果数）',
+    search_pages_label: '页面',
+    search_group_count: '{n} 段',
     search_all_results: '查看全部结果',
     search_more_results: '更多结果',
     search_error: '搜索暂时不可用。',
     search_results_label: '搜索结果',
+    search_overview_label: '含有查询的答复',
+    search_filter_region: '区域组',
+    search_filter_reply: '答复',
+    search_filter_concept: '概念',
+    search_filter_all: '全部',
   };
 
-  const UI_LIMIT_BOX = 8;
-  const UI_LIMIT_PAGE = 20;
+  const BOX_GROUPS = 6;
+  const PAGE_PARTIAL = 20;
   const DEBOUNCE_MS = 120;
+  const LANDING_KEY = 'wenji-search-landing';
   let uid = 0;
+
+  /** Appends the snippet of `text` for `q` to `el`, with <mark> around the matches. */
+  function appendSnippet(doc, el, text, q) {
+    for (const seg of snippet(text, q)) {
+      if (seg.mark) {
+        const mk = doc.createElement('mark');
+        mk.textContent = seg.text;
+        el.appendChild(mk);
+      } else {
+        el.appendChild(doc.createTextNode(seg.text));
+      }
+    }
+  }
+
+  function span(doc, cls, text) {
+    const s = doc.createElement('span');
+    s.className = cls;
+    s.textContent = text;
+    return s;
+  }
+
+  /**
+   * After following a search result: marks the query in the element the URL's fragment
+   * names (text nodes one by one), once.
+   */
+  function highlightLanding(doc, win) {
+    let landing = null;
+    try {
+      landing = JSON.parse(win.sessionStorage.getItem(LANDING_KEY) || 'null');
+      win.sessionStorage.removeItem(LANDING_KEY);
+    } catch (e) { return; }
+    if (!landing || !landing.q || !win.location.hash) return;
+    const here = win.location.pathname + win.location.hash;
+    if (landing.path !== here) return;
+    let target = null;
+    try { target = doc.getElementById(decodeURIComponent(win.location.hash.slice(1))); } catch (e) { return; }
+    if (!target) return;
+    const walker = doc.createTreeWalker(target, 4 /* NodeFilter.SHOW_TEXT */);
+    const nodes = [];
+    while (walker.nextNode()) {
+      // the site's paragraph numbers and footnote marks are not the text searched
+      const el = walker.currentNode.parentElement;
+      if (!(el && el.closest && el.closest('.pn, .fnref, .back'))) nodes.push(walker.currentNode);
+    }
+    for (const node of nodes) {
+      const ranges = markRanges(node.nodeValue, landing.q);
+      for (let i = ranges.length - 1; i >= 0; i--) {
+        const r = ranges[i];
+        const after = node.splitText(r[0]);
+        after.splitText(r[1] - r[0]);
+        const mk = doc.createElement('mark');
+        mk.className = 'search-landing';
+        after.parentNode.replaceChild(mk, after);
+        mk.appendChild(after);
+      }
+    }
+  }
+
+  const FILTER_KINDS = ['region', 'reply', 'concept'];
+
+  /**
+   * Applies the filters `sel` ({region, reply, concept}: a key or '') to a grouped result:
+   * {res: the result with only the docs that pass (pages named by the query only when no
+   * filter is set), counts: {region|reply|concept: Map key -> hits passing the other two}}.
+   */
+  function applyFilters(res, f, sel) {
+    const keyOf = function (group) {
+      const g = f.groups[group] || ['', -1];
+      const region = g[1] >= 0 && f.regions[g[1]] ? f.regions[g[1]][0] : '';
+      return { reply: g[0], region: region };
+    };
+    const conceptKeys = function (d) {
+      return (f.conceptsOf.get(d) || []).map(function (k) { return f.concepts[k][0]; });
+    };
+    const passes = function (group, d, skip) {
+      const k = keyOf(group);
+      if (skip !== 'region' && sel.region && k.region !== sel.region) return false;
+      if (skip !== 'reply' && sel.reply && k.reply !== sel.reply) return false;
+      if (skip !== 'concept' && sel.concept && conceptKeys(d).indexOf(sel.concept) < 0) return false;
+      return true;
+    };
+    const counts = { region: new Map(), reply: new Map(), concept: new Map() };
+    const bump = function (m, k) { if (k) m.set(k, (m.get(k) || 0) + 1); };
+    const groups = [];
+    let hits = 0;
+    const any = sel.region || sel.reply || sel.concept;
+    for (const gr of res.groups) {
+      for (const d of gr.docs) {
+        const k = keyOf(gr.group);
+        if (passes(gr.group, d, 'region')) bump(counts.region, k.region);
+        if (passes(gr.group, d, 'reply')) bump(counts.reply, k.reply);
+        if (passes(gr.group, d, 'concept')) for (const c of conceptKeys(d)) bump(counts.concept, c);
+      }
+      const docs = gr.docs.filter(function (d) { return passes(gr.group, d, ''); });
+      if (docs.length || (gr.named && !any)) {
+        groups.push(Object.assign({}, gr, { docs: docs, named: gr.named && !any }));
+        hits += docs.length;
+      }
+    }
+    groups.sort(function (x, y) {
+      return (y.named - x.named) || (y.docs.length - x.docs.length) || (y.best - x.best) || (x.group - y.group);
+    });
+    const partial = any ? res.partial.filter(function (h) { return h.group !== undefined && passes(h.group, h.doc, ''); }) : res.partial;
+    return { res: Object.assign({}, res, { groups: groups, hits: hits, partial: partial }), counts: counts };
+  }
 
   function initUi(doc, win) {
     const html = doc.documentElement;
@@ -526,7 +803,11 @@
     if (sEl) {
       try { strings = Object.assign(strings, JSON.parse(sEl.textContent)); } catch (e) { /* keep defaults */ }
     }
-    const fmt = function (key, n) { return String(strings[key]).replace('{n}', String(n)); };
+    const fmt = function (key, vars) {
+      return String(strings[key]).replace(/\{(\w+)\}/g, function (all, k) {
+        return vars[k] === undefined ? all : String(vars[k]);
+      });
+    };
     let engine = null;
     const getEngine = function () {
       if (!engine) {
@@ -543,25 +824,55 @@
       return engine;
     };
 
+    highlightLanding(doc, win);
+    // remember the query when a result is followed, for the landing highlight
+    doc.addEventListener('click', function (ev) {
+      const a = ev.target.closest && ev.target.closest('[data-search-results] a[data-q]');
+      if (!a) return;
+      try {
+        const u = new URL(a.href, win.location.href);
+        win.sessionStorage.setItem(LANDING_KEY, JSON.stringify({ q: a.getAttribute('data-q'), path: u.pathname + u.hash }));
+      } catch (e) { /* no storage: no highlight */ }
+    });
+
     const boxes = doc.querySelectorAll('[data-search-form], [data-search-page]');
     for (const box of boxes) {
       const input = box.querySelector('[data-search-input]');
       const results = box.querySelector('[data-search-results]');
       if (!input || !results) continue;
-      setup(box, input, results, box.hasAttribute('data-search-page'));
+      if (box.hasAttribute('data-search-page')) setupPage(box, input, results);
+      else setupBox(box, input, results);
     }
 
-    function setup(box, input, results, isPage) {
+    /** A result link: title, optional label and section, snippet of `text`. */
+    function resultLink(d, q, label) {
+      const a = doc.createElement('a');
+      a.href = base + d.url;
+      a.setAttribute('data-q', q);
+      a.appendChild(span(doc, 'search-result-title', d.title));
+      if (label) a.appendChild(span(doc, 'search-result-count', label));
+      if (d.section) a.appendChild(span(doc, 'search-result-section', d.section));
+      const sn = span(doc, 'search-result-snippet', '');
+      appendSnippet(doc, sn, d.text, q);
+      a.appendChild(sn);
+      return a;
+    }
+
+    function statusText(q, res) {
+      if (!res.hits) return fmt('search_no_hits', { q: q });
+      return fmt(res.checked ? 'search_hits_count' : 'search_hits_at_least', {
+        n: res.hits, g: res.groups.filter(function (g) { return g.docs.length; }).length, q: q,
+      });
+    }
+
+    /** The header box: a combobox whose options are the best groups' best paragraphs. */
+    function setupBox(box, input, results) {
       const id = 'wenji-search-' + (++uid);
-      const limitStep = isPage ? UI_LIMIT_PAGE : UI_LIMIT_BOX;
-      let limit = limitStep;
-      let page = 0;
       let timer = 0;
       let seq = 0;
       let active = -1;
       let options = [];
       let lastQuery = null;
-
       const status = doc.createElement('p');
       status.className = 'search-status';
       status.setAttribute('role', 'status');
@@ -574,10 +885,8 @@
       const footer = doc.createElement('p');
       footer.className = 'search-footer';
       results.textContent = '';
-      results.appendChild(status);
-      results.appendChild(list);
-      results.appendChild(footer);
-
+      results.append(status, list, footer);
+      results.hidden = true;
       input.setAttribute('role', 'combobox');
       input.setAttribute('aria-autocomplete', 'list');
       input.setAttribute('aria-controls', list.id);
@@ -598,88 +907,54 @@
           input.removeAttribute('aria-activedescendant');
         }
       };
-
-      const open = function () {
-        results.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
-      };
-      const close = function () {
-        if (isPage) return;
-        results.hidden = true;
-        input.setAttribute('aria-expanded', 'false');
-        setActive(-1);
+      const open = function () { results.hidden = false; input.setAttribute('aria-expanded', 'true'); };
+      const close = function () { results.hidden = true; input.setAttribute('aria-expanded', 'false'); setActive(-1); };
+      const addOption = function (a, tier) {
+        const li = doc.createElement('li');
+        li.setAttribute('role', 'none');
+        li.className = 'search-result tier-' + tier;
+        a.id = id + '-opt-' + options.length;
+        a.setAttribute('role', 'option');
+        a.setAttribute('aria-selected', 'false');
+        a.tabIndex = -1; // focus stays in the input (combobox); arrows move the active option
+        li.appendChild(a);
+        list.appendChild(li);
+        options.push(a);
       };
 
       const render = async function (q, res, my) {
-        const shown = res.hits.slice(0, limit);
-        const docs = await Promise.all(shown.map(function (h) { return getEngine().doc(h.doc); }));
+        const e = getEngine();
+        const g = await e.groups();
+        const best = res.groups.slice(0, BOX_GROUPS);
+        const docs = await Promise.all(best.map(function (gr) {
+          // a page named by the query is offered itself; another group by its first hit
+          return e.doc(gr.named || !gr.docs.length ? g.starts[gr.group] : gr.docs[0]);
+        }));
+        const partial = res.hits ? [] : await Promise.all(res.partial.slice(0, BOX_GROUPS).map(function (h) { return e.doc(h.doc); }));
         if (my !== seq) return;
         list.textContent = '';
         footer.textContent = '';
         options = [];
         active = -1;
         input.removeAttribute('aria-activedescendant');
-        for (let i = 0; i < shown.length; i++) {
-          const d = docs[i];
-          if (!d) continue;
-          // the link itself is the option (an option inside a link, or a link inside an
-          // option, would nest interactive elements); focus stays in the input
+        for (let i = 0; i < best.length; i++) {
+          if (!docs[i]) continue;
+          const gr = best[i];
+          const count = fmt('search_group_count', { n: gr.docs.length });
+          const label = !gr.named ? count : strings.search_pages_label + (gr.docs.length ? ' · ' + count : '');
+          addOption(resultLink(docs[i], q, label), 0);
+        }
+        if (partial.length) {
           const li = doc.createElement('li');
-          li.setAttribute('role', 'none');
-          li.className = 'search-result tier-' + shown[i].tier;
-          const a = doc.createElement('a');
-          a.id = id + '-opt-' + i;
-          a.setAttribute('role', 'option');
-          a.setAttribute('aria-selected', 'false');
-          a.href = base + d.url;
-          a.tabIndex = -1;
-          const t = doc.createElement('span');
-          t.className = 'search-result-title';
-          t.textContent = d.title;
-          a.appendChild(t);
-          if (d.section) {
-            const s = doc.createElement('span');
-            s.className = 'search-result-section';
-            s.textContent = d.section;
-            a.appendChild(s);
-          }
-          const sn = doc.createElement('span');
-          sn.className = 'search-result-snippet';
-          for (const seg of snippet(d.text, q)) {
-            if (seg.mark) {
-              const mk = doc.createElement('mark');
-              mk.textContent = seg.text;
-              sn.appendChild(mk);
-            } else {
-              sn.appendChild(doc.createTextNode(seg.text));
-            }
-          }
-          a.appendChild(sn);
-          li.appendChild(a);
+          li.setAttribute('role', 'presentation');
+          li.className = 'search-partial-label';
+          li.textContent = strings.search_partial_label;
           list.appendChild(li);
-          options.push(a);
+          for (const d of partial) if (d) addOption(resultLink(d, q, ''), 2);
         }
-        if (!res.total) {
-          status.textContent = strings.search_no_results;
-          box.classList.add('search-empty');
-        } else {
-          status.textContent = fmt(res.more ? 'search_results_count_more' : 'search_results_count',
-            res.total);
-          box.classList.remove('search-empty');
-        }
-        if (isPage && (res.total > limit || res.more)) {
-          const btn = doc.createElement('button');
-          btn.type = 'button';
-          btn.className = 'search-more';
-          btn.textContent = strings.search_more_results;
-          btn.addEventListener('click', function () {
-            // more of this window first, then the next window (very frequent tokens only)
-            if (res.total > limit) limit += limitStep;
-            else { page += 1; limit = limitStep; }
-            run(true);
-          });
-          footer.appendChild(btn);
-        } else if (!isPage && res.total) {
+        status.textContent = res.hits || res.groups.length || partial.length ? statusText(q, res) : strings.search_no_results;
+        box.classList.toggle('search-empty', !res.hits);
+        if (res.hits || res.groups.length || partial.length) {
           const all = doc.createElement('a');
           all.href = base + 'search/?q=' + encodeURIComponent(q);
           all.textContent = strings.search_all_results;
@@ -688,30 +963,16 @@
         open();
       };
 
-      const run = async function (keep) {
+      const run = async function () {
         const q = input.value.trim();
-        if (isPage && win.history && win.history.replaceState) {
-          const u = new URL(win.location.href);
-          if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
-          win.history.replaceState(win.history.state, '', u.toString());
-        }
-        if (!keep) { limit = limitStep; page = 0; }
         const my = ++seq;
-        if (!q) {
-          list.textContent = '';
-          footer.textContent = '';
-          status.textContent = '';
-          options = [];
-          lastQuery = q;
-          close();
-          return;
-        }
-        if (q === lastQuery && !keep) { open(); return; }
+        if (!q) { list.textContent = ''; footer.textContent = ''; status.textContent = ''; options = []; lastQuery = q; close(); return; }
+        if (q === lastQuery) { open(); return; }
         lastQuery = q;
         box.classList.add('search-busy');
         if (!options.length) { status.textContent = strings.search_loading; open(); }
         try {
-          const res = await getEngine().search(q, limit, page);
+          const res = await getEngine().grouped(q, { partialLimit: BOX_GROUPS, maxFiles: 24 });
           if (my !== seq) return;
           await render(q, res, my);
         } catch (e) {
@@ -722,11 +983,7 @@
           if (my === seq) box.classList.remove('search-busy');
         }
       };
-
-      const schedule = function () {
-        win.clearTimeout(timer);
-        timer = win.setTimeout(function () { run(false); }, DEBOUNCE_MS);
-      };
+      const schedule = function () { win.clearTimeout(timer); timer = win.setTimeout(run, DEBOUNCE_MS); };
 
       input.addEventListener('focus', function () {
         getEngine().meta().catch(function () {});
@@ -740,44 +997,317 @@
           open();
           const n = options.length;
           setActive(ev.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1));
-        } else if (ev.key === 'Enter') {
+        } else if (ev.key === 'Enter' && active >= 0 && options[active]) {
           ev.preventDefault();
-          if (active >= 0 && options[active]) {
-            win.location.assign(options[active].href);
-          } else {
-            win.clearTimeout(timer);
-            lastQuery = null;
-            run(false);
-          }
-        } else if (ev.key === 'Escape') {
-          if (!results.hidden && !isPage) {
-            ev.preventDefault();
-            close();
-          } else if (isPage) {
-            setActive(-1);
-          }
+          options[active].click();
+        } else if (ev.key === 'Escape' && !results.hidden) {
+          ev.preventDefault();
+          close();
         }
+        // Enter otherwise submits the form: the search page with ?q= (also a phone's "Go")
       });
-      box.addEventListener('submit', function (ev) { ev.preventDefault(); });
       box.addEventListener('focusout', function (ev) {
-        if (!isPage && ev.relatedTarget && !box.contains(ev.relatedTarget)) close();
+        if (ev.relatedTarget && !box.contains(ev.relatedTarget)) close();
       });
-      doc.addEventListener('click', function (ev) {
-        if (!isPage && !box.contains(ev.target)) close();
-      });
+      doc.addEventListener('click', function (ev) { if (!box.contains(ev.target)) close(); });
       list.addEventListener('mousemove', function (ev) {
-        const li = ev.target.closest && ev.target.closest('[role="option"]');
-        if (li) setActive(options.indexOf(li));
+        const o = ev.target.closest && ev.target.closest('[role="option"]');
+        if (o) setActive(options.indexOf(o));
+      });
+    }
+
+    /**
+     * The search page: every group (page) with its number of hits, best first, each opening
+     * to its paragraphs; then the paragraphs with only some of the query. Links are in the
+     * tab order; ArrowDown/ArrowUp move between them.
+     */
+    function setupPage(box, input, results) {
+      let timer = 0;
+      let seq = 0;
+      let partialLimit = PAGE_PARTIAL;
+      let page = 0;
+      let lastQuery = null;
+      const status = doc.createElement('p');
+      status.className = 'search-status';
+      status.setAttribute('role', 'status');
+      status.setAttribute('aria-live', 'polite');
+      const filters = doc.createElement('div');
+      filters.className = 'search-filters';
+      const body = doc.createElement('div');
+      body.className = 'search-body';
+      const withFilters = box.hasAttribute('data-search-filters');
+      const sel = { region: '', reply: '', concept: '' };
+      const params = new URL(win.location.href).searchParams;
+      for (const k of FILTER_KINDS) sel[k] = params.get(k) || '';
+      let lastRes = null;
+      let lastQ = '';
+      const footer = doc.createElement('p');
+      footer.className = 'search-footer';
+      results.textContent = '';
+      results.append(filters, status, body, footer);
+
+      const writeUrl = function (q) {
+        if (!win.history || !win.history.replaceState) return;
+        const u = new URL(win.location.href);
+        if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
+        for (const k of FILTER_KINDS) { if (sel[k]) u.searchParams.set(k, sel[k]); else u.searchParams.delete(k); }
+        win.history.replaceState(win.history.state, '', u.toString());
+      };
+
+      /** One <select> per filter kind, each value with its number of hits; none when no hits. */
+      const renderFilters = function (f, counts, res) {
+        filters.textContent = '';
+        if (!f || (!res.hits && !FILTER_KINDS.some(function (k) { return sel[k]; }))) return;
+        const labels = { region: f.regions, reply: null, concept: f.concepts };
+        const replyNames = new Map();
+        for (const gr of lastRes.groups) {
+          const key = (f.groups[gr.group] || [''])[0];
+          if (key && gr.title) replyNames.set(key, gr.title);
+        }
+        for (const kind of FILTER_KINDS) {
+          const wrap = doc.createElement('label');
+          wrap.className = 'search-filter';
+          wrap.appendChild(span(doc, 'search-filter-name', strings['search_filter_' + kind]));
+          const select = doc.createElement('select');
+          select.name = kind;
+          const all = doc.createElement('option');
+          all.value = '';
+          all.textContent = strings.search_filter_all;
+          select.appendChild(all);
+          const entries = labels[kind]
+            ? labels[kind].map(function (e) { return [e[0], e[1]]; })
+            : Array.from(replyNames.entries());
+          for (const e of entries) {
+            const n = counts[kind].get(e[0]) || 0;
+            if (!n && sel[kind] !== e[0]) continue;
+            const o = doc.createElement('option');
+            o.value = e[0];
+            o.textContent = e[1] + ' (' + n + ')';
+            select.appendChild(o);
+          }
+          select.value = sel[kind];
+          select.addEventListener('change', function () {
+            sel[kind] = select.value;
+            writeUrl(lastQ);
+            const my = ++seq;
+            show(lastQ, my).then(function () { select.focus(); });
+          });
+          wrap.appendChild(select);
+          filters.appendChild(wrap);
+        }
+      };
+
+      /** Filters the last result and renders it (and the filters). */
+      const show = async function (q, my, focusFrom) {
+        const e = getEngine();
+        // filters only where the page asks for them (the site writes search/f.json)
+        const [f, g] = await Promise.all([withFilters ? e.facets() : null, e.groups()]);
+        if (my !== seq || !lastRes) return;
+        // the groups' titles, for the reply filter
+        await Promise.all(lastRes.groups.map(async function (gr) {
+          if (gr.title === undefined) { const d = await e.doc(g.starts[gr.group]); gr.title = d ? d.title : ''; }
+        }));
+        if (my !== seq) return;
+        const view = f ? applyFilters(lastRes, f, sel) : { res: lastRes, counts: null };
+        renderFilters(f, view.counts, view.res);
+        await render(q, view.res, my, focusFrom);
+      };
+
+      const focusables = function () {
+        return Array.from(results.querySelectorAll('summary, a[href], button'));
+      };
+
+      const groupItem = function (q, gr, titleDoc, open) {
+        const li = doc.createElement('li');
+        li.className = 'search-group';
+        const det = doc.createElement('details');
+        const sum = doc.createElement('summary');
+        sum.appendChild(span(doc, 'search-result-title', titleDoc.title));
+        sum.appendChild(span(doc, 'search-result-count', fmt('search_group_count', { n: gr.docs.length })));
+        det.appendChild(sum);
+        const ul = doc.createElement('ul');
+        ul.className = 'search-list';
+        det.appendChild(ul);
+        let filled = false;
+        const fill = async function () {
+          if (filled) return;
+          filled = true;
+          const ds = await Promise.all(gr.docs.map(function (d) { return getEngine().doc(d); }));
+          for (const d of ds) {
+            if (!d) continue;
+            const item = doc.createElement('li');
+            item.className = 'search-result tier-0';
+            item.appendChild(resultLink(d, q, ''));
+            ul.appendChild(item);
+          }
+        };
+        det.addEventListener('toggle', function () { if (det.open) fill(); });
+        if (open) { det.open = true; }
+        li.appendChild(det);
+        return { li: li, fill: fill, details: det, summary: sum };
+      };
+
+      /**
+       * The overview above the groups: one button per reply with its count, all on the first
+       * screen; a button opens its group and moves focus there.
+       */
+      const overview = function (items) {
+        const nav = doc.createElement('ul');
+        nav.className = 'search-overview';
+        nav.setAttribute('aria-label', strings.search_overview_label);
+        for (const it of items) {
+          const li = doc.createElement('li');
+          const b = doc.createElement('button');
+          b.type = 'button';
+          b.className = 'search-overview-item';
+          b.append(span(doc, 'search-result-title', it.title), span(doc, 'search-result-count', String(it.count)));
+          b.addEventListener('click', function () {
+            it.details.open = true;
+            it.summary.focus();
+            if (it.summary.scrollIntoView) it.summary.scrollIntoView({ block: 'start' });
+          });
+          li.appendChild(b);
+          nav.appendChild(li);
+        }
+        return nav;
+      };
+
+      const render = async function (q, res, my, focusFrom) {
+        const e = getEngine();
+        const g = await e.groups();
+        const heads = await Promise.all(res.groups.map(function (gr) { return e.doc(g.starts[gr.group]); }));
+        const partial = await Promise.all(res.partial.map(function (h) { return e.doc(h.doc); }));
+        if (my !== seq) return;
+        body.textContent = '';
+        footer.textContent = '';
+        const named = res.groups.filter(function (gr) { return gr.named; });
+        if (named.length) {
+          const h = doc.createElement('h2');
+          h.className = 'search-section-label';
+          h.textContent = strings.search_pages_label;
+          const ul = doc.createElement('ul');
+          ul.className = 'search-list search-pages';
+          for (let i = 0; i < res.groups.length; i++) {
+            const gr = res.groups[i];
+            if (!gr.named || !heads[i]) continue;
+            const li = doc.createElement('li');
+            li.className = 'search-result search-page-name';
+            li.appendChild(resultLink(heads[i], q, ''));
+            ul.appendChild(li);
+          }
+          body.append(h, ul);
+        }
+        const withHits = [];
+        for (let i = 0; i < res.groups.length; i++) if (res.groups[i].docs.length && heads[i]) withHits.push(i);
+        if (withHits.length) {
+          const ul = doc.createElement('ul');
+          ul.className = 'search-groups';
+          const fills = [];
+          const items = [];
+          for (const i of withHits) {
+            const it = groupItem(q, res.groups[i], heads[i], i === withHits[0]);
+            ul.appendChild(it.li);
+            if (i === withHits[0]) fills.push(it.fill());
+            items.push({ title: heads[i].title, count: res.groups[i].docs.length, details: it.details, summary: it.summary });
+          }
+          if (items.length > 1) body.appendChild(overview(items));
+          body.appendChild(ul);
+          await Promise.all(fills);
+        }
+        if (partial.some(Boolean)) {
+          const h = doc.createElement('h2');
+          h.className = 'search-section-label search-partial-label';
+          h.textContent = strings.search_partial_label;
+          const ul = doc.createElement('ul');
+          ul.className = 'search-list search-partial';
+          for (const d of partial) {
+            if (!d) continue;
+            const li = doc.createElement('li');
+            li.className = 'search-result tier-2';
+            li.appendChild(resultLink(d, q, ''));
+            ul.appendChild(li);
+          }
+          body.append(h, ul);
+        }
+        status.textContent = res.hits || named.length || partial.length ? statusText(q, res) : strings.search_no_results;
+        box.classList.toggle('search-empty', !res.hits);
+        if (res.partial.length >= partialLimit || res.more) {
+          const btn = doc.createElement('button');
+          btn.type = 'button';
+          btn.className = 'search-more';
+          btn.textContent = strings.search_more_results;
+          btn.addEventListener('click', function () {
+            // more partial matches first, then the next window (very frequent tokens only)
+            const before = focusables().length;
+            if (res.partial.length >= partialLimit) partialLimit += PAGE_PARTIAL;
+            else { page += 1; partialLimit = PAGE_PARTIAL; }
+            run(true, before);
+          });
+          footer.appendChild(btn);
+        }
+        if (focusFrom !== undefined) {
+          // keep focus in the list: on the first new result, or the last one
+          const f = focusables().filter(function (x) { return !x.classList.contains('search-more'); });
+          const t = f[Math.min(focusFrom, f.length - 1)];
+          if (t) t.focus();
+        }
+      };
+
+      const run = async function (keep, focusFrom) {
+        const q = input.value.trim();
+        writeUrl(q);
+        if (!keep) { partialLimit = PAGE_PARTIAL; page = 0; }
+        const my = ++seq;
+        if (!q) { filters.textContent = ''; body.textContent = ''; footer.textContent = ''; status.textContent = ''; lastQuery = q; return; }
+        if (q === lastQuery && !keep) return;
+        lastQuery = q;
+        box.classList.add('search-busy');
+        if (!body.childNodes.length) status.textContent = strings.search_loading;
+        try {
+          const res = await getEngine().grouped(q, { partialLimit: partialLimit, page: page });
+          if (my !== seq) return;
+          lastRes = res;
+          lastQ = q;
+          await show(q, my, focusFrom);
+        } catch (e) {
+          if (my !== seq) return;
+          status.textContent = strings.search_error;
+        } finally {
+          if (my === seq) box.classList.remove('search-busy');
+        }
+      };
+      const schedule = function () { win.clearTimeout(timer); timer = win.setTimeout(function () { run(false); }, DEBOUNCE_MS); };
+
+      input.addEventListener('input', schedule);
+      const runNow = function (ev) {
+        ev.preventDefault();
+        win.clearTimeout(timer);
+        lastQuery = null;
+        run(false);
+      };
+      box.addEventListener('submit', runNow);
+      input.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') runNow(ev); });
+      // arrows move focus through the results (and from the input to the first one)
+      box.addEventListener('keydown', function (ev) {
+        if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
+        const f = focusables();
+        if (!f.length) return;
+        const i = f.indexOf(doc.activeElement);
+        if (ev.target === input) {
+          if (ev.key !== 'ArrowDown') return;
+          ev.preventDefault();
+          f[0].focus();
+          return;
+        }
+        if (i < 0) return;
+        ev.preventDefault();
+        if (ev.key === 'ArrowDown') { if (i + 1 < f.length) f[i + 1].focus(); } else if (i > 0) f[i - 1].focus(); else input.focus();
       });
 
-      if (isPage) {
-        const q = new URL(win.location.href).searchParams.get('q');
-        if (q) {
-          input.value = q;
-          run(false);
-        }
-      } else {
-        results.hidden = true;
+      const q = new URL(win.location.href).searchParams.get('q');
+      if (q) {
+        input.value = q;
+        run(false);
       }
     }
   }
@@ -788,6 +1318,9 @@
     tokenize: tokenize,
     queryTokens: queryTokens,
     phraseKey: phraseKey,
+    joinDigitGroups: joinDigitGroups,
+    queryParts: queryParts,
+    containsParts: containsParts,
     tokenHash: tokenHash,
     idfQ: idfQ,
     createEngine: createEngine,

@@ -30,6 +30,8 @@
       document.head.appendChild(s);
     }
     if (document.querySelector('[data-search-page]')) { load(); return; }
+    // arriving from a search result: search.js marks the query in the target paragraph
+    try { if (sessionStorage.getItem('wenji-search-landing')) load(); } catch (e) { /* no storage */ }
     ['focusin', 'pointerdown', 'input'].forEach(function (type) {
       document.addEventListener(type, function (ev) {
         if (ev.target && ev.target.closest && ev.target.closest('[data-search-form]')) load();

@@ -228,6 +228,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     progress.stage("index", 0);
     let t = Instant::now();
     let search_docs = search_docs(&site);
+    sink.put(&{
+        let f = search::facets_file(&search_facets(&site, &search_docs));
+        OutputFile::new(f.path, f.bytes)
+    })?;
     let replies = std::mem::take(&mut site.replies);
     std::thread::spawn(move || drop(replies));
     let index = search::build_index_each(
@@ -301,7 +305,16 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
         .par_iter()
         .map(|r| {
             let mut docs = Vec::new();
-            let title = &r.page.meta.title;
+            let meta = &r.page.meta;
+            let title = &meta.title;
+            // the page's names first, so that a name query offers the page
+            let names = [
+                Some(&meta.title),
+                Some(&meta.title_en),
+                meta.iso2.as_ref(),
+                meta.iso3.as_ref(),
+            ];
+            docs.push(name_doc(&r.url, title, names.into_iter().flatten()));
             let mut push = |anchor: String, section: &str, events: &content::Events| {
                 docs.push(search::SearchDoc {
                     url: format!("{}#{anchor}", r.url),
@@ -328,8 +341,105 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
                     content::BlockKind::Other { .. } => {}
                 }
             }
+            let footnote = site.config.string("footnotes");
+            for note in &r.page.doc.footnotes {
+                let anchor = render::html::footnote_id(&note.label);
+                push(anchor, &format!("{footnote} {}", note.label), &note.events);
+            }
             docs
         })
         .collect();
-    per_reply.into_iter().flatten().collect()
+    let concept_names = site.concepts.iter().map(|c| {
+        let m = &c.page.meta;
+        // `norm-j` is also found as "norm (j)", as `规范(j)` (its short label) is
+        let norm_en = m
+            .slug
+            .value
+            .strip_prefix("norm-")
+            .map(|x| format!("norm ({x})"));
+        let names = [
+            m.short.as_ref(),
+            Some(&m.title),
+            Some(&m.title_en),
+            norm_en.as_ref(),
+        ];
+        name_doc(&c.url, &m.title, names.into_iter().flatten())
+    });
+    let mut docs: Vec<search::SearchDoc> = per_reply.into_iter().flatten().collect();
+    docs.extend(concept_names);
+    docs
+}
+
+/// What the search page's filters need: each reply's region group, and the concepts each
+/// search document (a passage or a heading) is tagged with, read from the model.
+pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets {
+    let mut regions: Vec<(&String, &crate::config::Region)> = site.config.regions.iter().collect();
+    regions.sort_by_key(|(k, r)| (r.order, k.as_str()));
+    let region_index = |key: &str| regions.iter().position(|(k, _)| k.as_str() == key);
+    let reply_of: std::collections::HashMap<&str, &crate::link::Reply> =
+        site.replies.iter().map(|r| (r.url.as_str(), r)).collect();
+    let concept_label = |c: &crate::link::Concept| {
+        let m = &c.page.meta;
+        m.short.clone().unwrap_or_else(|| m.title.clone())
+    };
+    let mut facets = search::Facets {
+        regions: regions
+            .iter()
+            .map(|(k, r)| (k.to_string(), r.name.clone()))
+            .collect(),
+        concepts: site
+            .concepts
+            .iter()
+            .map(|c| (c.page.meta.slug.value.clone(), concept_label(c)))
+            .collect(),
+        groups: Vec::new(),
+        concept_docs: vec![Vec::new(); site.concepts.len()],
+    };
+    let mut prev_page = None;
+    for (id, d) in docs.iter().enumerate() {
+        let (page, anchor) = d.url.split_once('#').unwrap_or((&d.url, ""));
+        let reply = reply_of.get(page);
+        if prev_page != Some(page) {
+            prev_page = Some(page);
+            facets.groups.push(match reply {
+                Some(r) => (
+                    r.page.meta.slug.value.clone(),
+                    r.page
+                        .meta
+                        .region
+                        .as_ref()
+                        .and_then(|x| region_index(&x.value)),
+                ),
+                None => (String::new(), None),
+            });
+        }
+        let Some(r) = reply else { continue };
+        let tagged = match anchor.strip_prefix('p').and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) => r.passage_concepts.get(&n),
+            None => r.heading_concepts.get(anchor),
+        };
+        for &c in tagged.into_iter().flatten() {
+            facets.concept_docs[c].push(id as u32);
+        }
+    }
+    facets
+}
+
+/// The search document of a page's names (its url has no fragment): what the site calls the
+/// page, not text of the report.
+fn name_doc<'a>(
+    url: &str,
+    title: &str,
+    names: impl Iterator<Item = &'a String>,
+) -> search::SearchDoc {
+    let names: Vec<&str> = names
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .collect();
+    search::SearchDoc {
+        url: url.to_string(),
+        title: title.to_string(),
+        section: String::new(),
+        text: names.join(" · "),
+    }
 }

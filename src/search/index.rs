@@ -17,7 +17,7 @@ use super::{SearchDoc, SearchError, SearchFile};
 use crate::json_text;
 
 /// Format version written to `meta.json` as `v`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// BM25 parameters.
 pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
@@ -152,6 +152,10 @@ where
         },
     );
     doc_store?;
+    emit(SearchFile {
+        path: "search/g.json".into(),
+        bytes: group_sizes_file(&docs),
+    })?;
     drop(docs);
 
     let total_len: u64 = chunks
@@ -766,6 +770,33 @@ where
 }
 
 /// One doc-store file: `[[url, title, section, text], …]`.
+/// The page of a doc: its url without the fragment.
+fn page_of(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(page, _)| page)
+}
+
+/// `search/g.json`: `{"s":[sizes],"t":[flags]}`, the groups in doc order: a group is a run of
+/// consecutive docs of the same page (a reply, a concept page), `t` is 1 when its first doc
+/// is the page itself (a url without fragment: its names). The browser groups results by page
+/// with it, without fetching their docs.
+fn group_sizes_file(docs: &[SearchDoc]) -> Vec<u8> {
+    let (mut sizes, mut named) = (Vec::new(), Vec::new());
+    for (i, d) in docs.iter().enumerate() {
+        if i == 0 || page_of(&d.url) != page_of(&docs[i - 1].url) {
+            sizes.push(0u32);
+            named.push(u8::from(!d.url.contains('#')));
+        }
+        *sizes.last_mut().unwrap_or(&mut 0) += 1;
+    }
+    let list = |v: Vec<String>| v.join(",");
+    format!(
+        "{{\"s\":[{}],\"t\":[{}]}}",
+        list(sizes.iter().map(u32::to_string).collect()),
+        list(named.iter().map(u8::to_string).collect())
+    )
+    .into_bytes()
+}
+
 fn doc_store_file(group: &[SearchDoc]) -> Vec<u8> {
     let mut out = Vec::with_capacity(group.iter().map(|d| doc_json_len(d) + 1).sum::<usize>() + 1);
     out.push(b'[');

@@ -15,6 +15,7 @@
 
 #[cfg(test)]
 mod bench;
+mod facets;
 mod fold_table;
 mod index;
 pub mod reader;
@@ -22,8 +23,12 @@ pub mod reader;
 mod tests;
 pub mod tokenize;
 
+pub use facets::{Facets, facets_file};
 pub use index::{IndexOptions, IndexSummary, build_index, build_index_each, build_index_with};
-pub use tokenize::{Token, WenjiLanguage, for_each_token, phrase_key, query_tokens, tokenize};
+pub use tokenize::{
+    Token, WenjiLanguage, contains_parts, for_each_token, join_digit_groups, phrase_key,
+    query_parts, query_tokens, tokenize,
+};
 
 /// One searchable unit: a paragraph (or a short page).
 #[derive(Clone, Debug, PartialEq, Eq)]

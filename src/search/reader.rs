@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::tokenize::{phrase_key, query_tokens, token_hash};
+use super::tokenize::{contains_parts, phrase_key, query_parts, query_tokens, token_hash};
 
 /// A stored document as the browser sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
         if qt.is_empty() || meta.n == 0 {
             return Results::default();
         }
-        let phrase = phrase_key(query);
+        let parts = query_parts(query);
         let data: Vec<Option<TokenData>> = qt.iter().map(|t| self.token(&meta, t)).collect();
         let present: Vec<usize> = (0..qt.len()).filter(|&i| data[i].is_some()).collect();
         if present.is_empty() {
@@ -281,7 +281,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
                 let end = (next + batch).min(all.len());
                 for h in &all[next..end] {
                     let key = self.doc(h.doc).map(|d| phrase_key(&d.text));
-                    if key.is_some_and(|k| k.contains(&phrase)) {
+                    if key.is_some_and(|k| contains_parts(&k, &parts)) {
                         verified_phrase.push(Hit {
                             tier: 0,
                             ..h.clone()

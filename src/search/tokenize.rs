@@ -100,8 +100,44 @@ pub enum Run {
     Word(String),
 }
 
+/// Spaces that may stand between digit groups of a number (`4 500`, `4\u{2009}500`).
+fn is_group_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{2009}' | '\u{202F}')
+}
+
+fn is_digit(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_digit(),
+        0x3400..=0x9FFF => false,
+        _ => matches!(fold_char(c), Fold::One(f) if f.is_ascii_digit()),
+    }
+}
+
+/// Step 3a: drops each space (U+0020, U+00A0, U+2009, U+202F) that stands between a group of
+/// one to three digits and a group of exactly three, so that `4 500` and `1 234 567` are
+/// the numbers `4500` and `1234567`. Borrowed when nothing is dropped (most texts).
+pub fn join_digit_groups(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut digits_before = 0usize;
+    for (i, c) in text.char_indices() {
+        let drop = is_group_space(c) && (1..=3).contains(&digits_before) && {
+            let mut next = text[i + c.len_utf8()..].chars();
+            next.by_ref().take(3).filter(|&d| is_digit(d)).count() == 3
+                && !next.next().is_some_and(is_digit)
+        };
+        digits_before = if is_digit(c) { digits_before + 1 } else { 0 };
+        match (&mut out, drop) {
+            (None, true) => out = Some(text[..i].to_string()),
+            (Some(o), false) => o.push(c),
+            _ => {}
+        }
+    }
+    out.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
+}
+
 /// Cuts text into runs (steps 1–3).
 pub fn runs(text: &str) -> Vec<Run> {
+    let text = &*join_digit_groups(text);
     let mut out = Vec::new();
     let mut cjk: Vec<char> = Vec::new();
     let mut word = String::new();
@@ -191,6 +227,7 @@ impl std::fmt::Display for Token<'_> {
 /// `tokenize` (step 4), without building runs or token strings. `tokenize` stays the
 /// reference (it reads like the specification); a test checks that the two agree.
 pub fn for_each_token(text: &str, f: impl FnMut(Token<'_>)) {
+    let text = &*join_digit_groups(text);
     let mut v = Visitor {
         f,
         word: String::new(),
@@ -278,6 +315,21 @@ pub fn phrase_key(text: &str) -> String {
         .collect()
 }
 
+/// The phrase keys of the space-separated parts of a query (step 6), empty ones dropped: a
+/// paragraph contains the whole query when its phrase key contains every one of them.
+pub fn query_parts(query: &str) -> Vec<String> {
+    join_digit_groups(query)
+        .split(|c: char| c.is_whitespace() || c == '\u{FEFF}')
+        .map(phrase_key)
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// Whether a phrase key (of a paragraph) contains the whole query (its parts' keys).
+pub fn contains_parts(key: &str, parts: &[String]) -> bool {
+    !parts.is_empty() && parts.iter().all(|p| key.contains(p.as_str()))
+}
+
 /// 32-bit FNV-1a of the token's UTF-8 bytes: picks the posting shard of a token.
 pub fn token_hash(token: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
@@ -352,6 +404,7 @@ mod tests {
                 v["phrase"].as_str().unwrap(),
                 "phrase {input:?}"
             );
+            assert_eq!(query_parts(input), strings(&v["parts"]), "parts {input:?}");
         }
     }
 
@@ -531,6 +584,7 @@ fn bless() {
         vec["tokens"] = json!(tokenize(&input));
         vec["query"] = json!(query_tokens(&input));
         vec["phrase"] = json!(phrase_key(&input));
+        vec["parts"] = json!(query_parts(&input));
     }
     let mut hashes = Vec::new();
     for t in ["", "a", "的", "国际", "5", "iso", "𠀀𠀁"] {

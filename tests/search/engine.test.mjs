@@ -48,3 +48,37 @@ test('a query answers well under 10 ms on the fixture (warm cache)', async () =>
   const ms = Number(process.hrtime.bigint() - t0) / 1e6 / 50;
   assert.ok(ms < 10, `${ms} ms`);
 });
+
+// grouped(): the hits are exactly the docs whose text contains every part of the query, as
+// computed here from tests/search/fixture/docs.json; groups are the runs of docs of one page.
+const fixtureDocs = JSON.parse(readFileSync(new URL('./fixture/docs.json', import.meta.url), 'utf8'));
+for (const q of ['国际法', '国际 法', '5G', 'A/70/174', '第 70/237 号决议', '建立信任措施', '量子计算']) {
+  test(`grouped ${JSON.stringify(q)}: whole-query hits only, grouped by page`, async () => {
+    const e = engine();
+    const res = await e.grouped(q, { maxFiles: 1000 });
+    const parts = q.split(/\s+/).map((p) => search.phraseKey(p));
+    const want = new Map();
+    fixtureDocs.forEach((d, i) => {
+      const key = search.phraseKey(d.text);
+      if (parts.every((p) => key.includes(p))) {
+        const page = d.url.split('#')[0];
+        if (!want.has(page)) want.set(page, []);
+        want.get(page).push(i);
+      }
+    });
+    if (res.more) return; // a window of a blocked token: counted per window (see browser tests)
+    assert.equal(res.hits, [...want.values()].reduce((a, b) => a + b.length, 0));
+    const got = new Map();
+    for (const g of res.groups) {
+      const page = (await e.doc(g.docs[0])).url.split('#')[0];
+      got.set(page, g.docs);
+    }
+    assert.deepEqual(got, want);
+    for (let i = 1; i < res.groups.length; i++) {
+      assert.ok(res.groups[i - 1].docs.length >= res.groups[i].docs.length);
+    }
+    // partial docs are never hits
+    const hitIds = new Set([...want.values()].flat());
+    assert.ok(res.partial.every((h) => !hitIds.has(h.doc)));
+  });
+}

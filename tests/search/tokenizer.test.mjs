@@ -14,6 +14,7 @@ test('shared vectors: tokens, query tokens, phrase key', () => {
     assert.deepEqual(search.tokenize(v.input), v.tokens, `tokens of ${JSON.stringify(v.input)}`);
     assert.deepEqual(search.queryTokens(v.input), v.query, `query of ${JSON.stringify(v.input)}`);
     assert.equal(search.phraseKey(v.input), v.phrase, `phrase of ${JSON.stringify(v.input)}`);
+    assert.deepEqual(search.queryParts(v.input), v.parts, `parts of ${JSON.stringify(v.input)}`);
   }
 });
 
