@@ -217,8 +217,19 @@ fn reply_row(site: &Site, ri: usize) -> Value {
         "region": m.region.as_ref().map(|r| r.value.clone()), "region_name": region_name(site, m.region.as_ref().map(|r| r.value.as_str())),
         "original_language": m.original_language, "received": m.received.value, "received_as_printed": m.received_as_printed,
         "report_section": m.report_section, "order": m.order,
+        "report_section_name": section_name(site, &m.report_section),
         "concept_count": r.concepts.len(), "paragraphs": r.page.doc.paragraph_count(),
     })
+}
+
+/// The report section a reply is printed in, named by the string `report_section_<section>`
+/// (e.g. "第二节：从各国政府收到的答复"); the bare section when the config has no name for it.
+fn section_name(site: &Site, section: &str) -> String {
+    site.config
+        .strings
+        .get(&format!("report_section_{section}"))
+        .cloned()
+        .unwrap_or_else(|| section.to_string())
 }
 
 /// What a page needs to name and link a reply.

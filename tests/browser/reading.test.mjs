@@ -144,3 +144,40 @@ test('a drag across quotations on a concept page copies the quotations, not thei
     assert.deepEqual(text.split('\n\n').map(plain), [4, 5].map((n) => plain(words('australia', n))));
   });
 });
+
+/** Prints the page to PDF in Chromium and reads the text back with pdftotext. */
+async function printedText(page, name) {
+  const pdf = join(ensureScreenshots(), `print-${name}.pdf`);
+  writeFileSync(pdf, await page.pdf({ format: 'A4' }));
+  return execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+}
+
+const NO_PRINT = /↩|引用这份答复|下载引文|目录|首页|跳到正文|搜索|上一份答复|下一份答复|涉及的概念|只看选定的答复/;
+
+test('a printed reply begins with its title and source and keeps numbers and footnotes, no controls', async () => {
+  for (const width of [1280, 375]) {
+    await withPage('states/france/', async (page) => {
+      const text = await printedText(page, `reply-${width}`);
+      const head = text.slice(0, 600);
+      assert.match(head, /A\/75\/123《从国际安全角度促进网络空间负责任国家行为》/, head);
+      assert.match(head, /第二节：从各国政府收到的答复/, head);
+      assert.match(head, /法国/, head);
+      assert.ok(head.includes(site.server.url('states/france/')), `the page URL in:\n${head}`);
+      assert.doesNotMatch(text, NO_PRINT, 'no buttons, back marks or navigation');
+      assert.match(text, /^\s*10\s+法国积极参与欧洲安全与合作组织/m, 'paragraph numbers');
+      assert.match(text, /可查阅：https:\/\/pariscall\.international\/en/, 'footnotes');
+    }, { width });
+  }
+});
+
+test('a printed concept page begins with its title and source and prints no controls', async () => {
+  await withPage('concepts/international-law/', async (page) => {
+    const text = await printedText(page, 'concept');
+    const head = text.slice(0, 800);
+    assert.match(head, /国际法/, head);
+    assert.match(head, /来源：A\/75\/123《从国际安全角度促进网络空间负责任国家行为》/, head);
+    assert.ok(head.includes(site.server.url('concepts/international-law/')), head);
+    assert.doesNotMatch(text, NO_PRINT);
+    assert.match(text, /第 4 段/, 'each quotation keeps its paragraph');
+  });
+});

@@ -1,0 +1,134 @@
+// The reader's site on every screen: a reply on a phone, the contents' mark after any jump,
+// the matrix, the map, side-by-side comparison, the 404 page, text that does not spread out.
+// Run: node --test tests/browser/layout.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { buildSite, serve, launch, openPage, htmlFiles, urlOf } from './helpers.mjs';
+
+let site, browser, replies;
+
+before(async () => {
+  const dir = buildSite();
+  site = { dir, server: await serve(dir) };
+  replies = htmlFiles(dir).filter((f) => /^states\/[^/]+\/index\.html$/.test(f)).map(urlOf);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.server.close();
+  if (site?.dir) rmSync(site.dir, { recursive: true, force: true });
+});
+
+async function withPage(path, fn, { width = 1280, height = 900, ...opts } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, ...opts });
+  try {
+    const { page, log } = await openPage(context, site.server.url(path), { allow404: true });
+    await fn(page);
+    assert.deepEqual(log.consoleErrors, [], 'console errors');
+  } finally {
+    await context.close();
+  }
+}
+
+test('on a phone (375×740) every reply starts its text on the first screen', async () => {
+  assert.ok(replies.length >= 20, `${replies.length} replies`);
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  try {
+    const page = await context.newPage();
+    for (const path of replies) {
+      await page.goto(site.server.url(path));
+      const r = await page.evaluate(() => ({
+        first: document.querySelector('.body .para').getBoundingClientRect().top,
+        metaOpen: document.querySelector('.meta-card').open,
+        summary: document.querySelector('.meta-card > summary').getBoundingClientRect().height,
+      }));
+      assert.ok(r.first < 740 - 40, `${path}: the first paragraph starts at ${Math.round(r.first)} px`);
+      assert.equal(r.metaOpen, false, `${path}: the metadata is folded`);
+      assert.ok(r.summary > 0, `${path}: its summary line shows`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone the metadata opens from its summary line, and the contents stay one tap away', async () => {
+  await withPage('states/france/', async (page) => {
+    await page.locator('.meta-card > summary').click();
+    assert.ok(await page.locator('.meta-card .tags a').first().isVisible(), 'the concept chips show');
+    // Read on, deep into the reply: the contents' bar is still at the top of the window.
+    await page.evaluate(() => document.querySelector('#p40').scrollIntoView());
+    await page.waitForTimeout(100);
+    const bar = page.locator('.toc-box > summary');
+    const box = await bar.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 5, `the contents' bar is at the top (y ${box && box.y})`);
+    assert.notEqual((await page.locator('[data-toc-now]').textContent()).trim(), '', 'it names the section being read');
+    await bar.click();
+    const links = page.locator('nav.toc a');
+    const target = await links.nth(1).getAttribute('href');
+    await links.nth(1).click();
+    await page.waitForTimeout(200);
+    const r = await page.evaluate((id) => ({
+      top: document.querySelector(id).getBoundingClientRect().top,
+      bar: document.querySelector('.toc-box').getBoundingClientRect().bottom,
+      open: document.querySelector('.toc-box').open,
+    }), target);
+    assert.equal(r.open, false, 'the contents close after a choice');
+    assert.ok(r.top >= r.bar - 1 && r.top < 200, `the section starts below the bar (${r.top} vs ${r.bar})`);
+  }, { width: 375, height: 740 });
+});
+
+/** The href of the contents' marked link, and the id of the section heading before `sel`. */
+async function markAndSection(page, sel) {
+  // Keyboard scrolling is animated: wait until the page stands still, then one frame more.
+  await page.evaluate(() => new Promise((done) => {
+    let last = -1, still = 0;
+    const tick = () => {
+      if (scrollY === last && ++still > 3) return requestAnimationFrame(() => requestAnimationFrame(done));
+      if (scrollY !== last) still = 0;
+      last = scrollY;
+      setTimeout(tick, 40);
+    };
+    tick();
+  }));
+  return page.evaluate((sel) => {
+    const cur = document.querySelector('nav.toc a[aria-current]');
+    const ids = new Set([...document.querySelectorAll('nav.toc a')].map((a) => a.getAttribute('href').slice(1)));
+    const target = sel && document.querySelector(sel);
+    let section = null;
+    if (target) {
+      for (const h of document.querySelectorAll('.body [id]')) {
+        if (!ids.has(h.id)) continue;
+        if (h.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) section = '#' + h.id; else break;
+      }
+    }
+    return { mark: cur && cur.getAttribute('href'), section };
+  }, sel);
+}
+
+for (const width of [1280, 375]) {
+  test(`at ${width} px the contents mark the section right after any jump`, async () => {
+    await withPage('states/france/#p12', async (page) => {
+      let r = await markAndSection(page, '#p12');
+      assert.equal(r.mark, r.section, 'opened at #p12');
+      await page.evaluate(() => { location.hash = '#p67'; });
+      r = await markAndSection(page, '#p67');
+      assert.equal(r.mark, r.section, 'after a jump to #p67');
+      await page.keyboard.press('Home');
+      r = await markAndSection(page, null);
+      assert.equal(r.mark, null, 'after Home, above the first section');
+      await page.keyboard.press('End');
+      r = await markAndSection(page, '.footnotes');
+      assert.equal(r.mark, r.section, 'after End');
+      await page.evaluate(() => { location.hash = '#p12'; });
+      await page.waitForTimeout(150);
+      await page.locator('#p11 sup.fnref a').click();
+      r = await markAndSection(page, '.footnotes');
+      assert.equal(r.mark, r.section, 'after a footnote link');
+      await page.locator('.footnotes li:target a.back').click();
+      r = await markAndSection(page, '#p11');
+      assert.equal(r.mark, r.section, 'after the way back');
+    }, { width });
+  });
+}
