@@ -614,7 +614,7 @@ impl<'a> Pages<'a> {
                     .unwrap_or(0)
                     .max(1);
                 ctx.insert("columns", &columns.iter().map(|&ci| json!({
-            "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
+            "short": concept_label(site, ci), "head": column_head(site, ci), "title": site.concepts[ci].page.meta.title,
             "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
         })).collect::<Vec<_>>());
                 // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
@@ -794,6 +794,18 @@ pub enum Part {
 }
 
 /// Concepts in display order: each top-level concept followed by its children.
+/// A matrix column's heading: a part's short name without its parent's ("(a)" for "规范(a)"
+/// under "规范"), so that the letter that tells the norms apart can be set horizontally.
+fn column_head(site: &Site, ci: usize) -> &str {
+    let short = concept_label(site, ci);
+    site.concepts[ci]
+        .parent
+        .and_then(|p| short.strip_prefix(concept_label(site, p)))
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(short)
+}
+
 pub fn ordered_concepts(site: &Site) -> Vec<usize> {
     let mut out = Vec::new();
     for (ci, c) in site.concepts.iter().enumerate() {

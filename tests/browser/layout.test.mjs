@@ -132,3 +132,69 @@ for (const width of [1280, 375]) {
     }, { width });
   });
 }
+
+test('the matrix on a phone: a header row and name column that stay, no label behind the names', async () => {
+  await withPage('matrix/', async (page) => {
+    const wrap = page.locator('.matrix-wrap');
+    await wrap.scrollIntoViewIfNeeded();
+    await wrap.evaluate((w) => { w.scrollLeft = 260; w.scrollTop = 240; });
+    await page.waitForTimeout(100);
+    const r = await page.evaluate(() => {
+      const w = document.querySelector('.matrix-wrap').getBoundingClientRect();
+      const corner = document.querySelector('table.matrix thead th').getBoundingClientRect();
+      const heads = [...document.querySelectorAll('table.matrix thead th')];
+      // What shows at points across the corner and down the name column.
+      const probe = (x, y) => {
+        const el = document.elementFromPoint(x, y);
+        return el && el.closest('th') ? el.closest('th') : el;
+      };
+      const leaks = [];
+      for (let x = corner.left + 2; x < corner.right - 1; x += 6) {
+        for (let y = corner.top + 2; y < corner.bottom - 1; y += 6) {
+          const th = probe(x, y);
+          if (th !== heads[0]) leaks.push(`${Math.round(x)},${Math.round(y)}: ${th && th.textContent}`);
+        }
+      }
+      return {
+        wrapTop: w.top, cornerTop: corner.top, cornerLeft: corner.left, wrapLeft: w.left,
+        headTop: heads[5].getBoundingClientRect().top, leaks: leaks.slice(0, 5),
+      };
+    });
+    assert.ok(Math.abs(r.headTop - r.wrapTop) < 2, `the header row stays at the top (${r.headTop} vs ${r.wrapTop})`);
+    assert.ok(Math.abs(r.cornerLeft - r.wrapLeft) < 2, 'the corner stays at the left');
+    assert.deepEqual(r.leaks, [], 'only the corner shows in the corner');
+  }, { width: 375, height: 740 });
+});
+
+test('the matrix names the norms legibly: (a) across, the full name in a legend and on focus', async () => {
+  await withPage('matrix/', async (page) => {
+    const heads = await page.locator('table.matrix thead th.child a').evaluateAll((as) => as.map((a) => ({
+      text: a.textContent, shown: a.querySelector('[aria-hidden]')?.textContent, mode: getComputedStyle(a).writingMode,
+      size: parseFloat(getComputedStyle(a.querySelector('[aria-hidden]') || a).fontSize), full: a.dataset.full,
+    })));
+    assert.ok(heads.length >= 11, `${heads.length} norm columns`);
+    for (const h of heads) {
+      assert.match(h.shown, /^\([a-k]\)$/, h.text);
+      assert.equal(h.mode, 'horizontal-tb', h.shown);
+      assert.ok(h.size >= 12, `${h.shown} at ${h.size} px`);
+    }
+    const legend = await page.locator('.matrix-legend').textContent();
+    for (const h of heads) assert.ok(legend.includes(h.shown) && legend.includes(h.full.split('：')[1]), h.full);
+    await page.locator('table.matrix thead th.child a').first().focus();
+    assert.equal(await page.locator('[data-matrix-focus]').textContent(), heads[0].full);
+    await page.locator('table.matrix td a').first().focus();
+    assert.match(await page.locator('[data-matrix-focus]').textContent(), /^\S+ · \S+：.+ — \d+$/);
+  }, { width: 375, height: 740 });
+});
+
+test('the matrix has a per-reply list on phones, not on wide screens', async () => {
+  await withPage('matrix/', async (page) => {
+    assert.ok(await page.locator('.matrix-list').isVisible());
+    assert.equal(await page.locator('.matrix-replies > li').count(), replies.length);
+    const france = page.locator('.matrix-replies > li', { hasText: '法国' });
+    assert.ok(await france.locator('.tags a').count() >= 10);
+  }, { width: 375, height: 740 });
+  await withPage('matrix/', async (page) => {
+    assert.equal(await page.locator('.matrix-list').isVisible(), false);
+  });
+});
