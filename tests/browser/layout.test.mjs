@@ -198,3 +198,45 @@ test('the matrix has a per-reply list on phones, not on wide screens', async () 
     assert.equal(await page.locator('.matrix-list').isVisible(), false);
   });
 });
+
+/**
+ * The widest Chinese character of `sel`, in em: justification adds its spacing to each
+ * character's box, so a spread-out line shows as characters wider than 1 em.
+ */
+async function widestGap(page, sel) {
+  return page.locator(sel).evaluate((root) => {
+    const han = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+    let worst = { gap: 0, at: '' };
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const r = document.createRange();
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const em = parseFloat(getComputedStyle(t.parentElement).fontSize);
+      for (let i = 0; i < t.data.length; i++) {
+        if (!han.test(t.data[i])) continue;
+        r.setStart(t, i); r.setEnd(t, i + 1);
+        const rects = r.getClientRects();
+        if (rects.length !== 1) continue;
+        const gap = rects[0].width / em - 1;
+        if (gap > worst.gap) worst = { gap, at: t.data.slice(Math.max(0, i - 3), i + 4) };
+      }
+    }
+    return worst;
+  });
+}
+
+for (const width of [1280, 768, 375]) {
+  test(`at ${width} px no Chinese text is spread out beside a long URL`, async () => {
+    await withPage('concepts/international-law/', async (page) => {
+      for (const sel of ['#r-australia .passage:nth-of-type(2) .quote', '#r-australia .passage:nth-of-type(3) .quote']) {
+        const w = await widestGap(page, sel);
+        assert.ok(w.gap < 0.2, `${sel}: a character ${w.gap.toFixed(2)} em too wide in ${w.at}`);
+      }
+    }, { width });
+    await withPage('states/australia/', async (page) => {
+      for (const sel of ['#p4', '#p5']) {
+        const w = await widestGap(page, sel);
+        assert.ok(w.gap < 0.2, `${sel}: a character ${w.gap.toFixed(2)} em too wide in ${w.at}`);
+      }
+    }, { width });
+  });
+}
