@@ -240,3 +240,46 @@ for (const width of [1280, 768, 375]) {
     }, { width });
   });
 }
+
+test('one tag where one is meant: a section\'s concept shows once on it, and every passage keeps its concepts', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const data = JSON.parse(readFileSync(join(site.dir, 'data', 'paragraphs.json'), 'utf8')).paragraphs;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    for (const path of replies) {
+      await page.goto(site.server.url(path));
+      // Each passage's tags: its own and those of the headings above it, by concept URL.
+      const shown = await page.evaluate(() => {
+        const out = {};
+        const open = []; // [level, hrefs]
+        for (const el of document.querySelectorAll('.body h2, .body h3, .body h4, .body h5, .body h6, .body ul.tags, .body .para')) {
+          if (/^H\d$/.test(el.tagName)) {
+            const level = +el.tagName[1];
+            while (open.length && open[open.length - 1][0] >= level) open.pop();
+            open.push([level, []]);
+          } else if (el.matches('ul.tags')) {
+            open[open.length - 1][1].push(...[...el.querySelectorAll('a')].map((a) => a.pathname));
+          } else {
+            const own = [...el.querySelectorAll(':scope > .tags.inline a')].map((a) => a.pathname);
+            out[el.id.slice(1)] = { own, above: open.flatMap(([, h]) => h) };
+          }
+        }
+        return out;
+      });
+      const slug = path.split('/')[1];
+      for (const p of data.filter((x) => x.slug === slug)) {
+        const s = shown[p.paragraph];
+        assert.ok(s, `${slug} p${p.paragraph} on the page`);
+        const all = new Set([...s.own, ...s.above].map((u) => u.split('/').filter(Boolean).pop()));
+        for (const c of p.concepts) assert.ok(all.has(c), `${slug} p${p.paragraph}: ${c} shown`);
+        for (const u of s.own) assert.ok(!s.above.includes(u), `${slug} p${p.paragraph}: ${u} repeated under its heading`);
+      }
+    }
+    await page.goto(site.server.url('states/honduras/'));
+    assert.equal(await page.locator('.body a[href$="/concepts/national-efforts/"]').count(), 1, 'Honduras: 国家努力 once');
+  } finally {
+    await context.close();
+  }
+});
