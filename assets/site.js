@@ -243,6 +243,17 @@
     var apply = function (push) {
       var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       groups.forEach(function (g) { g.hidden = chosen.length > 0 && chosen.indexOf(g.getAttribute('data-reply')) < 0; });
+      // Two or three chosen replies stand side by side (on wide screens; the CSS stacks them on phones).
+      var shown = groups.filter(function (g) { return !g.hidden; }).length;
+      var side = chosen.length >= 2 && shown >= 2 && shown <= 3;
+      var holder = document.querySelector('[data-groups]');
+      if (holder) {
+        holder.classList.toggle('side-by-side', side);
+        holder.classList.toggle('cols-2', side && shown === 2);
+        holder.classList.toggle('cols-3', side && shown === 3);
+      }
+      var page = compare.closest('.concept');
+      if (page) page.classList.toggle('comparing', side);
       if (push) {
         var u = new URL(location.href);
         if (chosen.length) u.searchParams.set('r', chosen.join(',')); else u.searchParams.delete('r');

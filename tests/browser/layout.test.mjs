@@ -283,3 +283,35 @@ test('one tag where one is meant: a section\'s concept shows once on it, and eve
     await context.close();
   }
 });
+
+test('compare: two or three chosen replies stand side by side on wide screens, stacked on phones, ?r= kept', async () => {
+  const path = 'concepts/international-law/';
+  await withPage(path, async (page) => {
+    const boxes = page.locator('[data-compare-option]');
+    const slugs = await boxes.evaluateAll((bs) => bs.map((b) => b.value));
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    assert.equal(new URL(page.url()).searchParams.get('r'), `${slugs[0]},${slugs[1]}`);
+    const rects = await page.locator('section.group:not([hidden])').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().toJSON()));
+    assert.equal(rects.length, 2);
+    assert.ok(Math.abs(rects[0].top - rects[1].top) < 2 && rects[1].left > rects[0].right, 'two columns');
+    assert.ok(rects[0].width > 300, `columns ${Math.round(rects[0].width)} px wide`);
+    await boxes.nth(2).check();
+    const three = await page.locator('section.group:not([hidden])').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().left));
+    assert.equal(new Set(three.map(Math.round)).size, 3, 'three columns');
+    await boxes.nth(3).check();
+    const four = await page.locator('section.group:not([hidden])').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().left));
+    assert.equal(new Set(four.map(Math.round)).size, 1, 'four or more are listed one under another');
+  });
+  // A shared URL opens side by side; on a phone the same choice is stacked.
+  await withPage(`${path}?r=australia,canada`, async (page) => {
+    const lefts = await page.locator('section.group:not([hidden])').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().left));
+    assert.equal(lefts.length, 2);
+    assert.notEqual(Math.round(lefts[0]), Math.round(lefts[1]));
+  });
+  await withPage(`${path}?r=australia,canada`, async (page) => {
+    const rects = await page.locator('section.group:not([hidden])').evaluateAll((gs) => gs.map((g) => g.getBoundingClientRect().toJSON()));
+    assert.equal(rects.length, 2);
+    assert.ok(rects[1].top > rects[0].bottom - 1 && Math.round(rects[0].left) === Math.round(rects[1].left), 'stacked');
+  }, { width: 375, height: 740 });
+});
