@@ -232,6 +232,27 @@ fn section_name(site: &Site, section: &str) -> String {
         .unwrap_or_else(|| section.to_string())
 }
 
+/// The replies and concepts the 404 page may suggest: `[url, slug, name, English name]` each,
+/// compared in the browser with the path that was not found.
+fn suggestable_pages(site: &Site) -> Value {
+    let base = site.config.base_path();
+    let replies = site.replies.iter().map(|r| {
+        let m = &r.page.meta;
+        json!([
+            format!("{base}{}", r.url),
+            m.slug.value,
+            m.title,
+            m.title_en
+        ])
+    });
+    let concepts = site.concepts.iter().map(|c| {
+        let m = &c.page.meta;
+        let name = m.short.as_deref().unwrap_or(&m.title);
+        json!([format!("{base}{}", c.url), m.slug.value, name, m.title_en])
+    });
+    Value::Array(replies.chain(concepts).collect())
+}
+
 /// What a page needs to name and link a reply.
 #[derive(Serialize)]
 struct ReplyRef<'a> {
@@ -745,6 +766,7 @@ impl<'a> Pages<'a> {
                     "redirects_json",
                     &json_for_script(&Value::Object(redirects)),
                 );
+                ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
                 jobs.push(PageJob {
                     path: "404.html".into(),
                     template: "404.html",

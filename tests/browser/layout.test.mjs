@@ -315,3 +315,26 @@ test('compare: two or three chosen replies stand side by side on wide screens, s
     assert.ok(rects[1].top > rects[0].bottom - 1 && Math.round(rects[0].left) === Math.round(rects[1].left), 'stacked');
   }, { width: 375, height: 740 });
 });
+
+test('404: a mistyped address gets the nearest pages and a search box with its words', async () => {
+  const cases = [
+    ['states/frnace/', '/states/france/'],
+    ['states/bosnia/', '/states/bosnia-and-herzegovina/'],
+    [`states/${encodeURIComponent('法囯')}/`, '/states/france/'],
+    ['concepts/international-lwa/', '/concepts/international-law/'],
+  ];
+  for (const [path, want] of cases) {
+    await withPage(path, async (page) => {
+      const links = await page.locator('[data-suggest] a').evaluateAll((as) => as.map((a) => a.pathname));
+      assert.ok(links.length >= 1 && links.length <= 3, `${path}: ${links}`);
+      assert.equal(links[0], want, `${path}: ${links}`);
+      assert.ok(await page.locator('[data-suggest]').isVisible());
+      const q = page.locator('main form[role="search"] input[name="q"]');
+      assert.ok(await q.isVisible(), 'a search box in the page');
+      assert.notEqual(await q.inputValue(), '');
+    }, { width: 375, height: 740 });
+  }
+  await withPage('zzzzqqqq/', async (page) => {
+    assert.equal(await page.locator('[data-suggest]').isVisible(), false, 'no suggestion when nothing is near');
+  });
+});
