@@ -272,6 +272,12 @@
     apply(false);
   }
 
+  // ---- Home: a map wider than a phone opens on its middle (Europe, Africa, the Gulf) -------------
+  Array.prototype.forEach.call(document.querySelectorAll('.map-frame'), function (frame) {
+    var spare = frame.scrollWidth - frame.clientWidth;
+    if (spare > 0) frame.scrollLeft = spare / 2;
+  });
+
   // ---- Matrix: the full name of the column (and the cell) under the pointer or the focus ---------
   var matrix = document.querySelector('table[data-matrix]');
   var focusLine = document.querySelector('[data-matrix-focus]');

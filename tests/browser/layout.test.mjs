@@ -338,3 +338,57 @@ test('404: a mistyped address gets the nearest pages and a search box with its w
     assert.equal(await page.locator('[data-suggest]').isVisible(), false, 'no suggestion when nothing is near');
   });
 });
+
+for (const width of [1280, 768, 375]) {
+  test(`at ${width} px every replying State on the map is a target of at least 24×24 px, named on focus and hover`, async () => {
+    await withPage('', async (page) => {
+      const hits = page.locator('a.map-hit');
+      const n = await hits.count();
+      assert.ok(n >= 19, `${n} States on the map`);
+      for (let i = 0; i < n; i++) {
+        const hit = hits.nth(i);
+        const name = await hit.getAttribute('aria-label');
+        await hit.scrollIntoViewIfNeeded();
+        const r = await hit.evaluate((a) => {
+          // The State's own target: its marker if it has one, else its shape.
+          const t = a.querySelector('.map-dot') || a.querySelector('path');
+          const b = t.getBoundingClientRect();
+          const frame = a.closest('.map-frame').getBoundingClientRect();
+          // Points of the target (inside the frame) where a click reaches this State's link.
+          let own = 0;
+          for (let y = b.top + 1; y < b.bottom; y += 3) {
+            for (let x = Math.max(b.left, frame.left) + 1; x < Math.min(b.right, frame.right); x += 3) {
+              const el = document.elementFromPoint(x, y);
+              if (el && el.closest('a.map-hit') === a) own++;
+            }
+          }
+          const c = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+          return {
+            w: b.width, h: b.height, marker: !!a.querySelector('.map-dot'), own,
+            centre: !!c && c.closest('a.map-hit') === a,
+          };
+        });
+        if (r.marker) {
+          assert.ok(r.w >= 24 && r.h >= 24, `${name}: marker ${r.w.toFixed(1)}×${r.h.toFixed(1)} px`);
+          assert.ok(r.centre, `${name}: its marker is not covered by another`);
+        } else {
+          // A State without a marker is at least 24 px across on the narrowest map.
+          assert.ok(Math.max(r.w, r.h) >= 24, `${name}: ${r.w.toFixed(1)}×${r.h.toFixed(1)} px`);
+          assert.ok(r.own > 0, `${name}: reachable by pointer`);
+        }
+        if (r.marker) {
+          await hit.focus();
+          assert.equal(await hit.locator('.map-label').evaluate((t) => getComputedStyle(t).opacity), '1', `${name} named on focus`);
+          assert.equal(await hit.locator('.map-label').textContent(), name);
+          await page.mouse.move(0, 0);
+          await hit.locator('.map-dot').hover({ force: true });
+          assert.equal(await hit.locator('.map-label').evaluate((t) => getComputedStyle(t).opacity), '1', `${name} named on hover`);
+          await hit.evaluate((a) => a.blur());
+        }
+      }
+      for (const small of ['亚美尼亚', '丹麦', '爱尔兰', '新加坡', '波斯尼亚和黑塞哥维那']) {
+        assert.equal(await page.locator(`a.map-hit[aria-label="${small}"] .map-dot`).count(), 1, `${small} has a marker`);
+      }
+    }, { width, height: 900 });
+  });
+}
