@@ -176,64 +176,6 @@
     if (el.textContent.charAt(0) === '/') el.textContent = location.origin + el.textContent;
   });
 
-  // ---- Reply page: folding boxes open on wide screens -----------------------------------------
-  // The metadata and the contents are <details>, closed in the HTML so that a phone shows the
-  // text first; on wide screens they sit in the side column, open.
-  var wide = window.matchMedia ? window.matchMedia('(min-width: 68rem)') : null;
-  var folding = document.querySelectorAll('details[data-wide-open]');
-  function unfold() {
-    Array.prototype.forEach.call(folding, function (d) { d.open = !!(wide && wide.matches); });
-  }
-  if (folding.length && wide) {
-    unfold();
-    if (wide.addEventListener) wide.addEventListener('change', unfold);
-  }
-
-  // ---- Reply page: the table of contents marks the section being read ---------------------
-  // Measured on every scroll (one frame at a time), so the mark follows any jump: a link, a
-  // footnote, Home/End, a changed #fragment.
-  var toc = document.querySelector('nav.toc');
-  if (toc) {
-    var links = {};
-    Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
-      links[decodeURIComponent(a.getAttribute('href').slice(1))] = a;
-    });
-    var heads = Array.prototype.filter.call(document.querySelectorAll('.body [id]'), function (h) {
-      return links[h.id] !== undefined;
-    });
-    var tocBox = document.querySelector('[data-toc-box]');
-    var now = document.querySelector('[data-toc-now]');
-    var current = null, queued = false;
-    var mark = function () {
-      queued = false;
-      // The last heading above the upper third of the window.
-      var line = window.innerHeight / 3, found = null;
-      for (var i = 0; i < heads.length; i++) {
-        if (heads[i].getBoundingClientRect().top <= line) found = heads[i]; else break;
-      }
-      var a = found ? links[found.id] : null;
-      if (a === current) return;
-      if (current) current.removeAttribute('aria-current');
-      if (a) a.setAttribute('aria-current', 'location');
-      if (now) now.textContent = a ? a.textContent : '';
-      current = a;
-    };
-    var queue = function () {
-      if (queued) return;
-      queued = true;
-      window.requestAnimationFrame(mark);
-    };
-    window.addEventListener('scroll', queue, { passive: true });
-    window.addEventListener('resize', queue);
-    window.addEventListener('hashchange', queue);
-    window.addEventListener('load', queue);
-    // On a phone the contents close once the reader has chosen a section.
-    toc.addEventListener('click', function (ev) {
-      if (tocBox && ev.target.closest('a') && !(wide && wide.matches)) tocBox.open = false;
-    });
-    mark();
-  }
-
   // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
   var compare = document.querySelector('[data-compare]');
   if (compare) {
@@ -277,26 +219,6 @@
     var spare = frame.scrollWidth - frame.clientWidth;
     if (spare > 0) frame.scrollLeft = spare / 2;
   });
-
-  // ---- Matrix: the full name of the column (and the cell) under the pointer or the focus ---------
-  var matrix = document.querySelector('table[data-matrix]');
-  var focusLine = document.querySelector('[data-matrix-focus]');
-  if (matrix && focusLine) {
-    var heads = matrix.tHead.rows[0].cells;
-    var say = function (ev) {
-      var cell = ev.target.closest && ev.target.closest('td, thead th');
-      if (!cell || cell.cellIndex < 1) return;
-      var head = heads[cell.cellIndex].querySelector('a');
-      var text = head ? head.getAttribute('data-full') : '';
-      var row = cell.parentElement;
-      if (cell.tagName === 'TD' && row.cells[0]) {
-        text = row.cells[0].textContent.trim() + ' · ' + text + ' — ' + cell.textContent.replace('·', '').trim();
-      }
-      focusLine.textContent = text;
-    };
-    matrix.addEventListener('focusin', say);
-    matrix.addEventListener('mouseover', say);
-  }
 
   // ---- Sortable, filterable tables -----------------------------------------------------------
   Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), function (table) {
@@ -367,61 +289,4 @@
     } catch (e) { /* stay on the 404 page */ }
   }
 
-  // ---- 404: the nearest pages by edit distance, and the search box with the path's words ------
-  var pagesData = document.getElementById('wenji-pages');
-  if (pagesData) suggestPages(JSON.parse(pagesData.textContent));
-
-  function editDistance(a, b) {
-    var prev = [], cur, i, j;
-    for (j = 0; j <= b.length; j++) prev.push(j);
-    for (i = 1; i <= a.length; i++) {
-      cur = [i];
-      for (j = 1; j <= b.length; j++) {
-        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  }
-
-  function suggestPages(pages) {
-    var words = location.pathname.split('/').filter(Boolean).map(function (w) {
-      try { return decodeURIComponent(w); } catch (e) { return w; }
-    });
-    var word = (words.pop() || '').replace(/\.html?$/, '').toLowerCase();
-    var query = document.querySelector('[data-not-found-query]');
-    if (query && word) query.value = word.replace(/[-_]+/g, ' ');
-    if (!word) return;
-    var scored = pages.map(function (p) {
-      // [url, slug, name, English name]: the nearest of the three, relative to its length.
-      var names = [p[1], p[2], (p[3] || '').toLowerCase().replace(/[^a-z0-9]+/g, '-')];
-      var best = Math.min.apply(null, names.map(function (n) {
-        if (!n) return 1;
-        n = n.toLowerCase();
-        // A name that holds the whole word (`bosnia`, `法国`) is near whatever its length.
-        if (word.length >= 2 && n.indexOf(word) >= 0) return 0.2 * (1 - word.length / n.length);
-        return editDistance(word, n) / Math.max(n.length, word.length);
-      }));
-      return { page: p, score: best };
-    }).filter(function (s) { return s.score <= 0.5; });
-    scored.sort(function (a, b) { return a.score - b.score; });
-    var list = document.querySelector('[data-suggest-list]');
-    if (!list || !scored.length) return;
-    scored.slice(0, 3).forEach(function (s) {
-      var li = document.createElement('li');
-      var a = document.createElement('a');
-      a.href = s.page[0];
-      a.textContent = s.page[2];
-      li.appendChild(a);
-      if (s.page[3]) {
-        var en = document.createElement('span');
-        en.className = 'en';
-        en.lang = 'en';
-        en.textContent = ' ' + s.page[3];
-        li.appendChild(en);
-      }
-      list.appendChild(li);
-    });
-    list.closest('[data-suggest]').hidden = false;
-  }
 })();
