@@ -181,3 +181,12 @@ test('a printed concept page begins with its title and source and prints no cont
     assert.match(text, /第 4 段/, 'each quotation keeps its paragraph');
   });
 });
+
+test('a drag across a whole section copies its heading and paragraphs, not its anchor or tags', async () => {
+  await withPage('states/france/', async (page) => {
+    const text = await dragCopy(page, '#s1', '#p4');
+    const blocks = text.split('\n\n');
+    assert.equal(blocks[0], '1. 对网络安全问题的总体评估', text);
+    assert.deepEqual(blocks.slice(1).map(plain), [2, 3, 4].map((n) => plain(words('france', n))), text);
+  });
+});
