@@ -115,7 +115,9 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
     };
     let doc = &reply.page.doc;
     let mut out = String::with_capacity(doc.blocks.len() * 400);
-    let mut section_concepts: &[usize] = &[];
+    let mut sections = SectionTags::default();
+    let shared = shared_by_section(reply);
+    let mut section_concepts: Vec<usize> = Vec::new();
     for block in &doc.blocks {
         match &block.kind {
             BlockKind::Heading { level, id, events } => {
@@ -123,8 +125,14 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
                 out.push_str(&format!("<h{level} id=\"{id}\">"));
                 push_events(&mut out, events, ctx);
                 out.push_str(&format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>"));
-                section_concepts = reply.heading_concepts.get(id).map_or(&[], Vec::as_slice);
-                concept_links(&mut out, site, section_concepts, words.concepts_here, &base);
+                let own = reply
+                    .heading_concepts
+                    .get(id)
+                    .map_or(&[][..], Vec::as_slice);
+                let common = shared.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+                let shown = sections.enter(level, own, common);
+                concept_links(&mut out, site, &shown, words.concepts_here, &base);
+                section_concepts = sections.all().to_vec();
             }
             BlockKind::Paragraph { number, events } => {
                 passage_open(&mut out, "p", *number, words);
@@ -134,7 +142,7 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
                     site,
                     reply,
                     *number,
-                    section_concepts,
+                    &section_concepts,
                     words,
                     &base,
                 );
@@ -156,7 +164,7 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
                         site,
                         reply,
                         item.number,
-                        section_concepts,
+                        &section_concepts,
                         words,
                         &base,
                     );
@@ -169,6 +177,73 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
     }
     footnotes(&mut out, doc, ctx, words);
     out
+}
+
+/// The concepts shown on the headings that enclose the current block, innermost last, so that
+/// a concept tagged on a section shows once on it and not again on its subsections' passages.
+#[derive(Default)]
+struct SectionTags {
+    /// (heading level, concepts shown on that heading or an enclosing one)
+    open: Vec<(u8, Vec<usize>)>,
+}
+
+impl SectionTags {
+    /// Enters a heading: returns the tags to show on it, those not already shown above it.
+    fn enter(&mut self, level: u8, own: &[usize], shared: &[usize]) -> Vec<usize> {
+        while self.open.last().is_some_and(|(l, _)| *l >= level) {
+            self.open.pop();
+        }
+        let above = self.all().to_vec();
+        let mut shown: Vec<usize> = Vec::new();
+        for &c in own.iter().chain(shared) {
+            if !above.contains(&c) && !shown.contains(&c) {
+                shown.push(c);
+            }
+        }
+        let mut all = above;
+        all.extend(&shown);
+        self.open.push((level, all));
+        shown
+    }
+
+    fn all(&self) -> &[usize] {
+        self.open.last().map_or(&[], |(_, c)| c.as_slice())
+    }
+}
+
+/// Heading id → concepts every passage directly under it carries (when it has two or more):
+/// such a tag shows once on the heading instead of on each passage.
+fn shared_by_section(reply: &Reply) -> BTreeMap<&str, Vec<usize>> {
+    let mut sections: Vec<(&str, Vec<u32>)> = Vec::new();
+    for block in &reply.page.doc.blocks {
+        match &block.kind {
+            BlockKind::Heading { id, .. } => sections.push((id.as_str(), Vec::new())),
+            BlockKind::Paragraph { number, .. } => {
+                if let Some((_, ns)) = sections.last_mut() {
+                    ns.push(*number);
+                }
+            }
+            BlockKind::List { items, .. } => {
+                if let Some((_, ns)) = sections.last_mut() {
+                    ns.extend(items.iter().map(|i| i.number));
+                }
+            }
+            BlockKind::Other { .. } => {}
+        }
+    }
+    let tags = |n: &u32| reply.passage_concepts.get(n).map_or(&[][..], Vec::as_slice);
+    sections
+        .into_iter()
+        .filter(|(_, numbers)| numbers.len() >= 2)
+        .filter_map(|(id, numbers)| {
+            let common: Vec<usize> = tags(&numbers[0])
+                .iter()
+                .copied()
+                .filter(|c| numbers.iter().all(|n| tags(n).contains(c)))
+                .collect();
+            (!common.is_empty()).then_some((id, common))
+        })
+        .collect()
 }
 
 /// Tags on a passage that its section's heading does not already show.
@@ -271,6 +346,21 @@ mod tests {
     use super::*;
     use crate::content::markdown::parse;
     use std::path::Path;
+
+    #[test]
+    fn a_section_tag_shows_once_and_not_again_below_it() {
+        let mut s = SectionTags::default();
+        assert_eq!(s.enter(2, &[7], &[]), vec![7]);
+        // A subsection shows only what its section does not.
+        assert_eq!(s.enter(3, &[7, 8], &[]), vec![8]);
+        assert_eq!(s.all(), &[7, 8]);
+        // A sibling subsection starts again from the section's tags.
+        assert_eq!(s.enter(3, &[], &[9, 7]), vec![9]);
+        assert_eq!(s.all(), &[7, 9]);
+        // The next section closes both.
+        assert_eq!(s.enter(2, &[], &[]), Vec::<usize>::new());
+        assert_eq!(s.all(), &[] as &[usize]);
+    }
 
     #[test]
     fn markers_are_detected() {

@@ -259,8 +259,40 @@ fn reply_row(site: &Site, ri: usize) -> Value {
         "region": m.region.as_ref().map(|r| r.value.clone()), "region_name": region_name(site, m.region.as_ref().map(|r| r.value.as_str())),
         "original_language": m.original_language, "received": m.received.value, "received_as_printed": m.received_as_printed,
         "report_section": m.report_section, "order": m.order,
+        "report_section_name": section_name(site, &m.report_section),
         "concept_count": r.concepts.len(), "paragraphs": r.page.doc.paragraph_count(),
     })
+}
+
+/// The report section a reply is printed in, named by the string `report_section_<section>`
+/// (e.g. "第二节：从各国政府收到的答复"); the bare section when the config has no name for it.
+fn section_name(site: &Site, section: &str) -> String {
+    site.config
+        .strings
+        .get(&format!("report_section_{section}"))
+        .cloned()
+        .unwrap_or_else(|| section.to_string())
+}
+
+/// The replies and concepts the 404 page may suggest: `[url, slug, name, English name]` each,
+/// compared in the browser with the path that was not found.
+fn suggestable_pages(site: &Site) -> Value {
+    let base = site.config.base_path();
+    let replies = site.replies.iter().map(|r| {
+        let m = &r.page.meta;
+        json!([
+            format!("{base}{}", r.url),
+            m.slug.value,
+            m.title,
+            m.title_en
+        ])
+    });
+    let concepts = site.concepts.iter().map(|c| {
+        let m = &c.page.meta;
+        let name = m.short.as_deref().unwrap_or(&m.title);
+        json!([format!("{base}{}", c.url), m.slug.value, name, m.title_en])
+    });
+    Value::Array(replies.chain(concepts).collect())
 }
 
 /// What a page needs to name and link a reply.
@@ -646,7 +678,7 @@ impl<'a> Pages<'a> {
                     .unwrap_or(0)
                     .max(1);
                 ctx.insert("columns", &columns.iter().map(|&ci| json!({
-            "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
+            "short": concept_label(site, ci), "head": column_head(site, ci), "title": site.concepts[ci].page.meta.title,
             "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
         })).collect::<Vec<_>>());
                 // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
@@ -777,6 +809,7 @@ impl<'a> Pages<'a> {
                     "redirects_json",
                     &json_for_script(&Value::Object(redirects)),
                 );
+                ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
                 jobs.push(PageJob {
                     path: "404.html".into(),
                     template: "404.html",
@@ -826,6 +859,18 @@ pub enum Part {
 }
 
 /// Concepts in display order: each top-level concept followed by its children.
+/// A matrix column's heading: a part's short name without its parent's ("(a)" for "规范(a)"
+/// under "规范"), so that the letter that tells the norms apart can be set horizontally.
+fn column_head(site: &Site, ci: usize) -> &str {
+    let short = concept_label(site, ci);
+    site.concepts[ci]
+        .parent
+        .and_then(|p| short.strip_prefix(concept_label(site, p)))
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(short)
+}
+
 pub fn ordered_concepts(site: &Site) -> Vec<usize> {
     let mut out = Vec::new();
     for (ci, c) in site.concepts.iter().enumerate() {
