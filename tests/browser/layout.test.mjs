@@ -248,6 +248,7 @@ test('one tag where one is meant: a section\'s concept shows once on it, and eve
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const page = await context.newPage();
+    let viaHeading = 0;
     for (const path of replies) {
       await page.goto(site.server.url(path));
       // Each passage's tags: its own and those of the headings above it, by concept URL.
@@ -274,11 +275,17 @@ test('one tag where one is meant: a section\'s concept shows once on it, and eve
         assert.ok(s, `${slug} p${p.paragraph} on the page`);
         const all = new Set([...s.own, ...s.above].map((u) => u.split('/').filter(Boolean).pop()));
         for (const c of p.concepts) assert.ok(all.has(c), `${slug} p${p.paragraph}: ${c} shown`);
+        const above = new Set(s.above.map((u) => u.split('/').filter(Boolean).pop()));
+        viaHeading += p.concepts.filter((c) => above.has(c)).length;
         for (const u of s.own) assert.ok(!s.above.includes(u), `${slug} p${p.paragraph}: ${u} repeated under its heading`);
       }
     }
+    assert.ok(viaHeading > 0, 'some sections carry a concept once, on their heading');
+    // Honduras: the national-efforts tag shows fewer times than the passages that carry it.
+    const tagged = data.filter((x) => x.slug === 'honduras' && x.concepts.includes('national-efforts')).length;
     await page.goto(site.server.url('states/honduras/'));
-    assert.equal(await page.locator('.body a[href$="/concepts/national-efforts/"]').count(), 1, 'Honduras: 国家努力 once');
+    const shownTimes = await page.locator('.body a[href$="/concepts/national-efforts/"]').count();
+    assert.ok(shownTimes < tagged, `Honduras: 国家努力 shown ${shownTimes} times for ${tagged} passages`);
   } finally {
     await context.close();
   }
