@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::{Event, Tag};
 
-use super::{PageUrls, urls};
+use super::{LinkTarget, PageUrls, urls};
 use crate::config::Config;
 use crate::content::{BlockKind, Corpus, Document, Events};
 use crate::error::{Diagnostic, Diagnostics};
@@ -40,7 +40,7 @@ pub(super) fn check(
         .chain(corpus.pages.iter().map(|p| (&p.file, &p.doc)))
         .chain(corpus.home.iter().map(|p| (&p.file, &p.doc)));
     for (file, doc) in docs {
-        for (line, dest) in content_links(doc) {
+        for (line, dest) in content_links(doc, &base) {
             if let Some(problem) = check(&dest) {
                 diags.push(
                     Diagnostic::new(file, format!("the link `{dest}` {problem}"))
@@ -100,13 +100,18 @@ fn check_wording_from(
     }
 }
 
-/// (line, target) of every link and image in a document, in order.
-fn content_links(doc: &Document) -> Vec<(usize, String)> {
+/// (line, target) of every link and image in a document, in order: a link's target as the
+/// renderer writes it under `base`.
+fn content_links(doc: &Document, base: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut push = |line: usize, events: &Events| {
         for e in events {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
-                out.push((line, dest_url.to_string()));
+            match e {
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    out.push((line, LinkTarget::of(dest_url).href(base).into_owned()))
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => out.push((line, dest_url.to_string())),
+                _ => {}
             }
         }
     };

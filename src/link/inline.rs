@@ -1,7 +1,9 @@
-//! Links inside the bodies: `@/` site links and the UN document symbols in the text, which
-//! become links here; the symbols a reply cites are gathered for the documents page.
+//! Links inside the bodies: what a link's target is ([`LinkTarget`]), and the UN document
+//! symbols in the text, which become links here; the symbols a reply cites are gathered for
+//! the documents page.
 
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -11,11 +13,59 @@ use super::symbols;
 use crate::content::{BlockKind, Corpus, Document, Events};
 use crate::error::{Diagnostic, Diagnostics};
 
+/// Where a link of a body goes. The events keep links symbolic — `@/path/#anchor` for a page
+/// of the site, as written in content, and `un:SYMBOL` for a UN document, as the symbol
+/// linking writes it — and the renderer makes the address, so the base path and the UN
+/// site's address are applied in one place and not baked into the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkTarget<'a> {
+    /// A page of the site: its path under the base path, with any `?query` and `#anchor`.
+    Site(&'a str),
+    /// A UN document, by its canonical symbol.
+    UnDocument(&'a str),
+    /// Any other address, as written.
+    Address(&'a str),
+}
+
+const SITE_PREFIX: &str = "@/";
+const UN_DOCUMENT_PREFIX: &str = "un:";
+
+impl<'a> LinkTarget<'a> {
+    /// The target a link's destination stands for.
+    pub fn of(dest: &'a str) -> Self {
+        if let Some(path) = dest.strip_prefix(SITE_PREFIX) {
+            LinkTarget::Site(path)
+        } else if let Some(symbol) = dest.strip_prefix(UN_DOCUMENT_PREFIX) {
+            LinkTarget::UnDocument(symbol)
+        } else {
+            LinkTarget::Address(dest)
+        }
+    }
+
+    /// The destination written into a link event, which [`LinkTarget::of`] reads back.
+    fn to_dest(self) -> String {
+        match self {
+            LinkTarget::Site(path) => format!("{SITE_PREFIX}{path}"),
+            LinkTarget::UnDocument(symbol) => format!("{UN_DOCUMENT_PREFIX}{symbol}"),
+            LinkTarget::Address(dest) => dest.to_string(),
+        }
+    }
+
+    /// The address of the target on a site published under `base_path` (`/` or `/repo/`).
+    pub fn href(self, base_path: &str) -> Cow<'a, str> {
+        match self {
+            LinkTarget::Site(path) => Cow::Owned(format!("{base_path}{path}")),
+            LinkTarget::UnDocument(symbol) => Cow::Owned(symbols::undocs_url(symbol)),
+            LinkTarget::Address(dest) => Cow::Borrowed(dest),
+        }
+    }
+}
+
 /// Symbol → (reply index, passage number) of each passage citing it, in reply and passage order.
 pub(super) type Citations = BTreeMap<String, Vec<(usize, u32)>>;
 
-/// Links the site links and symbols in every body; gathers the citations of replies only.
-pub(super) fn link_bodies(corpus: &mut Corpus, base: &str, diags: &mut Diagnostics) -> Citations {
+/// Links the UN document symbols in every body; gathers the citations of replies only.
+pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citations {
     let mut citations: Citations = BTreeMap::new();
     // Each reply on its own thread; what each finds is merged in reply order, as a loop would.
     let found: Vec<(Diagnostics, Vec<(String, u32)>)> = corpus
@@ -26,7 +76,6 @@ pub(super) fn link_bodies(corpus: &mut Corpus, base: &str, diags: &mut Diagnosti
             let mut cited = Vec::new();
             let file = reply.file.clone();
             for_each_passage_mut(&mut reply.doc, |number, line, events| {
-                resolve_site_links(events, base);
                 for sym in link_symbols(events, &file, line, &mut diags) {
                     cited.push((sym, number));
                 }
@@ -52,7 +101,6 @@ pub(super) fn link_bodies(corpus: &mut Corpus, base: &str, diags: &mut Diagnosti
     {
         let file = page.0.clone();
         for_each_passage_mut(page.1, |_, line, events| {
-            resolve_site_links(events, base);
             link_symbols(events, &file, line, diags);
         });
     }
@@ -95,20 +143,8 @@ pub fn footnote_owners(doc: &Document) -> BTreeMap<String, u32> {
     owners
 }
 
-/// Links written `@/path/#anchor` in content are site paths: they get the base path, so they
-/// work wherever the site is published (and the link check then verifies them).
-fn resolve_site_links(events: &mut Events, base: &str) {
-    for e in events.iter_mut() {
-        if let Event::Start(Tag::Link { dest_url, .. }) = e
-            && let Some(rest) = dest_url.strip_prefix("@/")
-        {
-            *dest_url = CowStr::from(format!("{base}{rest}"));
-        }
-    }
-}
-
 /// Replaces UN document symbols in the text events (outside existing links) with links to
-/// their stable addresses. Returns the canonical symbols found, in order.
+/// them, left symbolic ([`LinkTarget::UnDocument`]). Returns the canonical symbols found, in order.
 fn link_symbols(
     events: &mut Events,
     file: &Path,
@@ -184,9 +220,9 @@ fn link_symbols(
                     }
                     out.push(Event::Start(Tag::Link {
                         link_type: LinkType::Inline,
-                        dest_url: CowStr::from(symbols::undocs_url(symbol)),
-                        title: CowStr::from(symbol.clone()),
-                        id: CowStr::from("un-symbol"),
+                        dest_url: CowStr::from(LinkTarget::UnDocument(symbol).to_dest()),
+                        title: CowStr::Borrowed(""),
+                        id: CowStr::Borrowed(""),
                     }));
                     out.push(Event::Text(CowStr::from(t[*s..*end].to_string())));
                     out.push(Event::End(TagEnd::Link));
@@ -201,4 +237,29 @@ fn link_symbols(
     }
     *events = out;
     symbols_found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_targets_read_back_and_get_their_addresses() {
+        for target in [
+            LinkTarget::Site("states/x/#p3"),
+            LinkTarget::UnDocument("A/75/123"),
+            LinkTarget::Address("https://example.org/"),
+        ] {
+            assert_eq!(LinkTarget::of(&target.to_dest()), target);
+        }
+        assert_eq!(
+            LinkTarget::of("@/states/x/#p3").href("/repo/"),
+            "/repo/states/x/#p3"
+        );
+        assert_eq!(
+            LinkTarget::of("un:A/75/123").href("/"),
+            symbols::undocs_url("A/75/123")
+        );
+        assert_eq!(LinkTarget::of("/elsewhere/").href("/repo/"), "/elsewhere/");
+    }
 }

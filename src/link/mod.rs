@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::{BlockKind, ConceptMeta, Corpus, HomeMeta, Page, PageMeta, ReplyMeta};
 use crate::error::{Diagnostic, Diagnostics};
 
-pub use inline::footnote_owners;
+pub use inline::{LinkTarget, footnote_owners};
 
 /// The resolved site: everything rendering needs.
 #[derive(Debug, Clone)]
@@ -91,7 +91,7 @@ impl Site {
 pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let sections = &config.sections;
-    let citations = inline::link_bodies(&mut corpus, &config.base_path(), &mut diags);
+    let citations = inline::link_bodies(&mut corpus, &mut diags);
     let page_urls = PageUrls::of(&corpus, sections);
     let mut claims = claims::Claims::of_builtin_pages(sections);
     check_front_matter(config, &corpus, &page_urls, &mut claims, &mut diags);

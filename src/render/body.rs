@@ -109,6 +109,7 @@ fn passage_close(out: &mut String, tag: &str, n: u32, words: &Words) {
 pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
     let base = site.config.base_path();
     let ctx = Ctx {
+        base_path: &base,
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: site.config.site.allow_raw_html,
@@ -317,8 +318,10 @@ fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, words: &Words) {
 
 /// A passage quoted on another page: its HTML without anchors, footnotes linking to the reply.
 pub fn quoted_passage(site: &Site, reply: &Reply, n: u32) -> String {
-    let footnote_base = format!("{}{}", site.config.base_path(), reply.url);
+    let base = site.config.base_path();
+    let footnote_base = format!("{base}{}", reply.url);
     let ctx = Ctx {
+        base_path: &base,
         footnote_base: &footnote_base,
         footnote_backrefs: false,
         allow_raw_html: site.config.site.allow_raw_html,

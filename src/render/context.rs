@@ -532,6 +532,7 @@ impl<'a> Pages<'a> {
         let mut jobs = Vec::new();
         let allow_html = site.config.site.allow_raw_html;
         let md_ctx = crate::render::html::Ctx {
+            base_path: base,
             footnote_base: "",
             footnote_backrefs: true,
             allow_raw_html: allow_html,
