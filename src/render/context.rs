@@ -65,7 +65,7 @@ struct Common<'a> {
     urls: tera::Value,
     search_url: tera::Value,
     /// The navigation with each of its items marked current, and with none (key "").
-    navs: Vec<(&'static str, tera::Value)>,
+    navs: Vec<(&'a str, tera::Value)>,
 }
 
 impl<'a> Common<'a> {
@@ -109,8 +109,10 @@ impl<'a> Common<'a> {
             navs: Vec::new(),
             base,
         };
-        common.navs = ["", "replies", "concepts", "matrix", "documents", "about"]
+        let nav_keys = ["", "replies", "concepts", "matrix", "documents"]
             .into_iter()
+            .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
+        common.navs = nav_keys
             .map(|k| (k, tera::Value::from_serializable(&common.nav(k))))
             .collect();
         common
@@ -125,13 +127,9 @@ impl<'a> Common<'a> {
             ("matrix", t("nav_matrix"), urls::matrix(s)),
             ("documents", t("nav_documents"), urls::documents(s)),
         ];
-        if let Some(about) = self
-            .site
-            .pages
-            .iter()
-            .find(|p| p.page.meta.slug.value == "about")
-        {
-            items.push(("about", about.page.meta.title.clone(), about.url.clone()));
+        for page in nav_pages(self.site) {
+            let key = page.page.meta.slug.value.as_str();
+            items.push((key, page.page.meta.title.clone(), page.url.clone()));
         }
         Value::Array(
             items
@@ -179,6 +177,11 @@ impl<'a> Common<'a> {
         }
         ctx
     }
+}
+
+/// The plain pages whose front matter puts them in the navigation bar, in page order.
+fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
+    site.pages.iter().filter(|p| p.page.meta.nav)
 }
 
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
