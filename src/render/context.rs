@@ -90,21 +90,28 @@ impl<'a> Common<'a> {
         let b = &base;
         let mut common = Common {
             site,
-            site_json: tera::Value::from_serializable(&json!({
-                "title": c.site.title, "title_en": c.site.title_en, "description": c.site.description,
-                "language": c.site.language, "base_url": c.site.base_url,
-            })),
+            site_json: tera::Value::from_serializable(&SiteNames {
+                title: &c.site.title,
+                title_en: &c.site.title_en,
+                description: &c.site.description,
+                language: &c.site.language,
+                base_url: &c.site.base_url,
+            }),
             report: tera::Value::from_serializable(&c.report),
             strings: tera::Value::from_serializable(&c.strings),
             strings_json: tera::Value::from_serializable(&json_for_script(&Value::Object(
                 script_strings,
             ))),
             assets: tera::Value::from_serializable(&Value::Object(asset_urls)),
-            urls: tera::Value::from_serializable(&json!({
-                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
-                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
-                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
-            })),
+            urls: tera::Value::from_serializable(&SectionUrls {
+                home: b.clone(),
+                replies: format!("{b}{}", urls::replies(s)),
+                concepts: format!("{b}{}", urls::concepts(s)),
+                matrix: format!("{b}{}", urls::matrix(s)),
+                documents: format!("{b}{}", urls::documents(s)),
+                data: format!("{b}{}", urls::data(s)),
+                search: format!("{b}{}", urls::search(s)),
+            }),
             search_url: tera::Value::from_serializable(&format!("{b}{}", urls::search(s))),
             navs: Vec::new(),
             base,
@@ -118,7 +125,7 @@ impl<'a> Common<'a> {
         common
     }
 
-    fn nav(&self, current: &str) -> Value {
+    fn nav(&self, current: &str) -> Vec<NavItem<'_>> {
         let s = &self.site.config.sections;
         let t = |k| self.site.config.string(k).to_string();
         let mut items = vec![
@@ -131,12 +138,15 @@ impl<'a> Common<'a> {
             let key = page.page.meta.slug.value.as_str();
             items.push((key, page.page.meta.title.clone(), page.url.clone()));
         }
-        Value::Array(
-            items
-                .into_iter()
-                .map(|(key, label, url)| json!({"key": key, "label": label, "url": format!("{}{url}", self.base), "current": key == current}))
-                .collect(),
-        )
+        items
+            .into_iter()
+            .map(|(key, label, url)| NavItem {
+                key,
+                label,
+                url: format!("{}{url}", self.base),
+                current: key == current,
+            })
+            .collect()
     }
 
     fn context(
@@ -163,11 +173,14 @@ impl<'a> Common<'a> {
         ctx.insert_value("urls", self.urls.clone());
         ctx.insert(
             "page",
-            &json!({
-                "kind": kind, "title": title, "path": path, "url": format!("{}{path}", self.base),
-                "permalink": format!("{}{path}", self.site.config.site.base_url),
-                "description": description,
-            }),
+            &PageInfo {
+                kind,
+                title,
+                path,
+                url: format!("{}{path}", self.base),
+                permalink: format!("{}{path}", self.site.config.site.base_url),
+                description,
+            },
         );
         if let Some(aliases) = self.site.fragment_aliases.get(path) {
             ctx.insert(
@@ -177,6 +190,51 @@ impl<'a> Common<'a> {
         }
         ctx
     }
+}
+
+/// `site`: the site's names, as every template sees them.
+#[derive(Serialize)]
+struct SiteNames<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+}
+
+/// `urls`: the addresses of the site's own sections.
+#[derive(Serialize)]
+struct SectionUrls {
+    home: String,
+    replies: String,
+    concepts: String,
+    matrix: String,
+    documents: String,
+    data: String,
+    search: String,
+}
+
+/// One item of `nav`, the navigation bar.
+#[derive(Serialize)]
+struct NavItem<'a> {
+    key: &'a str,
+    label: String,
+    url: String,
+    /// The page shown is this item's (or one of its section).
+    current: bool,
+}
+
+/// `page`: what every template knows of the page it renders.
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    kind: &'a str,
+    title: &'a str,
+    /// The path under the base path (`states/france/`).
+    path: &'a str,
+    url: String,
+    /// The address with the base URL's host, for metadata and citations.
+    permalink: String,
+    description: &'a str,
 }
 
 /// The plain pages whose front matter puts them in the navigation bar, in page order.
@@ -551,7 +609,7 @@ impl<'a> Pages<'a> {
                 let intro = site
                     .home
                     .as_ref()
-                    .map(|h| doc_html(&h.doc, md_ctx))
+                    .map(|h| body::document_html(&h.doc, md_ctx))
                     .unwrap_or_default();
                 ctx.insert("intro_html", &intro);
                 ctx.insert(
@@ -609,7 +667,8 @@ impl<'a> Pages<'a> {
                 let m = &c.page.meta;
                 let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
                 let mut summary = concept_summary(site, ci);
-                summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
+                summary["description_html"] =
+                    Value::String(body::document_html(&c.page.doc, md_ctx));
                 summary["wording"] = json!(m.wording);
                 summary["wording_from"] = json!(
                     m.wording_from
@@ -789,7 +848,7 @@ impl<'a> Pages<'a> {
                         &p.page.meta.title,
                         "",
                     );
-                    ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
+                    ctx.insert("body_html", &body::document_html(&p.page.doc, md_ctx));
                     jobs.push(PageJob {
                         path: urls::file_of(&p.url),
                         template: "page.html",
@@ -893,53 +952,6 @@ fn top_concepts(site: &Site) -> Vec<Value> {
         .filter(|(_, c)| c.parent.is_none())
         .map(|(ci, _)| concept_summary(site, ci))
         .collect()
-}
-
-fn doc_html(doc: &crate::content::Document, ctx: crate::render::html::Ctx) -> String {
-    let mut out = String::new();
-    for b in &doc.blocks {
-        match &b.kind {
-            crate::content::BlockKind::Heading { level, id, events } => {
-                out.push_str(&format!("<h{level} id=\"{id}\">"));
-                crate::render::html::push_events(&mut out, events, ctx);
-                out.push_str(&format!("</h{level}>"));
-            }
-            crate::content::BlockKind::Paragraph { events, .. } => {
-                out.push_str("<p>");
-                crate::render::html::push_events(&mut out, events, ctx);
-                out.push_str("</p>");
-            }
-            crate::content::BlockKind::List { start, items } => {
-                match start {
-                    Some(1) => out.push_str("<ol>"),
-                    Some(s) => out.push_str(&format!("<ol start=\"{s}\">")),
-                    None => out.push_str("<ul>"),
-                }
-                for it in items {
-                    out.push_str("<li>");
-                    crate::render::html::push_events(&mut out, &it.events, ctx);
-                    out.push_str("</li>");
-                }
-                out.push_str(if start.is_some() { "</ol>" } else { "</ul>" });
-            }
-            crate::content::BlockKind::Other { events } => {
-                crate::render::html::push_events(&mut out, events, ctx)
-            }
-        }
-    }
-    if !doc.footnotes.is_empty() {
-        out.push_str("<section class=\"footnotes\"><ol>");
-        for n in &doc.footnotes {
-            out.push_str(&format!(
-                "<li id=\"{}\">",
-                crate::render::html::footnote_id(&n.label)
-            ));
-            crate::render::html::push_events(&mut out, &n.events, ctx);
-            out.push_str("</li>");
-        }
-        out.push_str("</ol></section>");
-    }
-    out
 }
 
 /// `france#p23` → the paragraph's URL and the reply's name.
