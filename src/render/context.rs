@@ -310,19 +310,81 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
     )
 }
 
-fn reply_row(site: &Site, ri: usize) -> Value {
+/// A reply as the lists, the matrix and its own page (with its neighbours) show it.
+#[derive(Serialize)]
+struct ReplyRow<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    slug: &'a str,
+    url: String,
+    entity: &'a crate::content::Entity,
+    iso2: Option<&'a str>,
+    iso3: Option<&'a str>,
+    region: Option<&'a str>,
+    region_name: String,
+    original_language: &'a str,
+    received: &'a str,
+    received_as_printed: &'a str,
+    report_section: &'a str,
+    order: u32,
+    report_section_name: String,
+    concept_count: usize,
+    paragraphs: u32,
+}
+
+fn reply_row(site: &Site, ri: usize) -> ReplyRow<'_> {
     let r = &site.replies[ri];
     let m = &r.page.meta;
     let base = site.config.base_path();
-    json!({
-        "title": m.title, "title_en": m.title_en, "slug": m.slug.value, "url": format!("{base}{}", r.url),
-        "entity": m.entity, "iso2": m.iso2, "iso3": m.iso3,
-        "region": m.region.as_ref().map(|r| r.value.clone()), "region_name": region_name(site, m.region.as_ref().map(|r| r.value.as_str())),
-        "original_language": m.original_language, "received": m.received.value, "received_as_printed": m.received_as_printed,
-        "report_section": m.report_section, "order": m.order,
-        "report_section_name": section_name(site, &m.report_section),
-        "concept_count": r.concepts.len(), "paragraphs": r.page.doc.paragraph_count(),
-    })
+    let region = m.region.as_ref().map(|r| r.value.as_str());
+    ReplyRow {
+        title: &m.title,
+        title_en: &m.title_en,
+        slug: &m.slug.value,
+        url: format!("{base}{}", r.url),
+        entity: &m.entity,
+        iso2: m.iso2.as_deref(),
+        iso3: m.iso3.as_deref(),
+        region,
+        region_name: region_name(site, region),
+        original_language: &m.original_language,
+        received: &m.received.value,
+        received_as_printed: &m.received_as_printed,
+        report_section: &m.report_section,
+        order: m.order,
+        report_section_name: section_name(site, &m.report_section),
+        concept_count: r.concepts.len(),
+        paragraphs: r.page.doc.paragraph_count(),
+    }
+}
+
+/// A heading in a reply's table of contents.
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    id: &'a str,
+    level: u8,
+    text: String,
+}
+
+/// A concept a reply addresses, linking to the reply's passages on the concept's page.
+#[derive(Serialize)]
+struct ReplyConcept<'a> {
+    title: &'a str,
+    short: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// `cite`: the citation texts and files of a reply, for its cite dialog.
+#[derive(Serialize)]
+struct CiteInfo<'a> {
+    zh: String,
+    en: String,
+    files: String,
+    url: String,
+    para_zh: &'a str,
+    para_en: &'a str,
+    howto: Option<String>,
 }
 
 /// The report section a reply is printed in, named by the string `report_section_<section>`
@@ -477,14 +539,14 @@ pub struct Pages<'a> {
     common: Common<'a>,
     words: Words<'a>,
     /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
-    rows: Vec<Value>,
+    rows: Vec<ReplyRow<'a>>,
     /// The same rows as Tera values, for the reply pages (their own row, prev and next).
     row_values: Vec<tera::Value>,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(site: &'a Site, assets: &AssetMap) -> Self {
-        let rows: Vec<Value> = (0..site.replies.len())
+        let rows: Vec<ReplyRow> = (0..site.replies.len())
             .map(|i| reply_row(site, i))
             .collect();
         Pages {
@@ -518,26 +580,33 @@ impl<'a> Pages<'a> {
             "body_html",
             tera::Value::from(body::reply_body(site, r, words)),
         );
-        let toc: Vec<Value> = r
+        let toc: Vec<TocEntry> = r
             .page
             .doc
             .blocks
             .iter()
             .filter_map(|b| match &b.kind {
-                crate::content::BlockKind::Heading { level, id, events } => {
-                    Some(json!({"id": id, "level": level, "text": crate::content::markdown::plain_text(events)}))
-                }
+                crate::content::BlockKind::Heading { level, id, events } => Some(TocEntry {
+                    id,
+                    level: *level,
+                    text: crate::content::markdown::plain_text(events),
+                }),
                 _ => None,
             })
             .collect();
         ctx.insert("toc", &toc);
-        let concepts: Vec<Value> = r
+        let concepts: Vec<ReplyConcept> = r
             .concepts
             .iter()
             .map(|&ci| {
                 let c = &site.concepts[ci];
                 let n = passages_of(c, ri).map_or(0, <[u32]>::len);
-                json!({"title": c.page.meta.title, "short": concept_label(site, ci), "url": format!("{base}{}#r-{}", c.url, m.slug.value), "count": n})
+                ReplyConcept {
+                    title: &c.page.meta.title,
+                    short: concept_label(site, ci),
+                    url: format!("{base}{}#r-{}", c.url, m.slug.value),
+                    count: n,
+                }
             })
             .collect();
         ctx.insert("concepts", &concepts);
@@ -550,12 +619,15 @@ impl<'a> Pages<'a> {
         let (zh, en) = citations(site, ri);
         ctx.insert(
             "cite",
-            &json!({
-                "zh": zh, "en": en, "files": format!("{base}{}cite", r.url),
-                "url": format!("{}{}", site.config.site.base_url, r.url),
-                "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
-                "howto": how_to_cite_url(site),
-            }),
+            &CiteInfo {
+                zh,
+                en,
+                files: format!("{base}{}cite", r.url),
+                url: format!("{}{}", site.config.site.base_url, r.url),
+                para_zh: site.config.string("cite_para_zh"),
+                para_en: site.config.string("cite_para_en"),
+                howto: how_to_cite_url(site),
+            },
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
         PageJob {
