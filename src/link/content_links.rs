@@ -40,7 +40,7 @@ pub(super) fn check(
         .chain(corpus.pages.iter().map(|p| (&p.file, &p.doc)))
         .chain(corpus.home.iter().map(|p| (&p.file, &p.doc)));
     for (file, doc) in docs {
-        for (line, dest) in content_links(doc, &base) {
+        for (line, dest) in content_links(doc, &base, &config.site.language) {
             if let Some(problem) = check(&dest) {
                 diags.push(
                     Diagnostic::new(file, format!("the link `{dest}` {problem}"))
@@ -101,15 +101,16 @@ fn check_wording_from(
 }
 
 /// (line, target) of every link and image in a document, in order: a link's target as the
-/// renderer writes it under `base`.
-fn content_links(doc: &Document, base: &str) -> Vec<(usize, String)> {
+/// renderer writes it under `base` in `language`.
+fn content_links(doc: &Document, base: &str, language: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut push = |line: usize, events: &Events| {
         for e in events {
             match e {
-                Event::Start(Tag::Link { dest_url, .. }) => {
-                    out.push((line, LinkTarget::of(dest_url).href(base).into_owned()))
-                }
+                Event::Start(Tag::Link { dest_url, .. }) => out.push((
+                    line,
+                    LinkTarget::of(dest_url).href(base, language).into_owned(),
+                )),
                 Event::Start(Tag::Image { dest_url, .. }) => out.push((line, dest_url.to_string())),
                 _ => {}
             }

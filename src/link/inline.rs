@@ -51,11 +51,14 @@ impl<'a> LinkTarget<'a> {
         }
     }
 
-    /// The address of the target on a site published under `base_path` (`/` or `/repo/`).
-    pub fn href(self, base_path: &str) -> Cow<'a, str> {
+    /// The address of the target on a site published under `base_path` (`/` or `/repo/`) in
+    /// `site_language` (which selects the edition of a UN document).
+    pub fn href(self, base_path: &str, site_language: &str) -> Cow<'a, str> {
         match self {
             LinkTarget::Site(path) => Cow::Owned(format!("{base_path}{path}")),
-            LinkTarget::UnDocument(symbol) => Cow::Owned(symbols::undocs_url(symbol)),
+            LinkTarget::UnDocument(symbol) => {
+                Cow::Owned(symbols::undocs_url(symbol, site_language))
+            }
             LinkTarget::Address(dest) => Cow::Borrowed(dest),
         }
     }
@@ -253,13 +256,16 @@ mod tests {
             assert_eq!(LinkTarget::of(&target.to_dest()), target);
         }
         assert_eq!(
-            LinkTarget::of("@/states/x/#p3").href("/repo/"),
+            LinkTarget::of("@/states/x/#p3").href("/repo/", "zh"),
             "/repo/states/x/#p3"
         );
         assert_eq!(
-            LinkTarget::of("un:A/75/123").href("/"),
-            symbols::undocs_url("A/75/123")
+            LinkTarget::of("un:A/75/123").href("/", "zh"),
+            symbols::undocs_url("A/75/123", "zh")
         );
-        assert_eq!(LinkTarget::of("/elsewhere/").href("/repo/"), "/elsewhere/");
+        assert_eq!(
+            LinkTarget::of("/elsewhere/").href("/repo/", "zh"),
+            "/elsewhere/"
+        );
     }
 }

@@ -121,7 +121,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     let documents = citations
         .into_iter()
         .map(|(symbol, citations)| CitedDocument {
-            url: symbols::undocs_url(&symbol),
+            url: symbols::undocs_url(&symbol, &config.site.language),
             description: symbols::describe(&symbol),
             symbol,
             citations,

@@ -306,7 +306,7 @@ fn passage_footnotes(site: &Site, r: &crate::link::Reply, events: &[Event]) -> V
                 .filter_map(|e| match e {
                     Event::Start(Tag::Link { dest_url, .. }) => Some(
                         crate::link::LinkTarget::of(dest_url)
-                            .href(&base)
+                            .href(&base, &site.config.site.language)
                             .into_owned(),
                     ),
                     _ => None,

@@ -257,6 +257,7 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
     let base = site.config.base_path();
     let ctx = Ctx {
         base_path: &base,
+        site_language: &site.config.site.language,
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: site.config.site.allow_raw_html,
@@ -418,6 +419,7 @@ pub fn quoted_passage(site: &Site, reply: &Reply, n: u32) -> String {
     let footnote_base = format!("{base}{}", reply.url);
     let ctx = Ctx {
         base_path: &base,
+        site_language: &site.config.site.language,
         footnote_base: &footnote_base,
         footnote_backrefs: false,
         allow_raw_html: site.config.site.allow_raw_html,

@@ -666,6 +666,7 @@ impl<'a> Pages<'a> {
         let allow_html = site.config.site.allow_raw_html;
         let md_ctx = crate::render::html::Ctx {
             base_path: base,
+            site_language: &site.config.site.language,
             footnote_base: "",
             footnote_backrefs: true,
             allow_raw_html: allow_html,
@@ -1050,9 +1051,15 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
     json!({
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": format!("{}的答复：{}", m.title, c.report.title),
-        "alternativeHeadline": format!("Reply of {}: {}", m.title_en, c.report.title_en),
-        "name": format!("{}的答复", m.title),
+        "headline": fill_placeholders(
+            c.string("reply_headline"),
+            &[("entity", &m.title), ("report", &c.report.title)],
+        ),
+        "alternativeHeadline": fill_placeholders(
+            c.string("reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+        ),
+        "name": fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
         "inLanguage": c.site.language,
         "author": author,
         "dateReceived": m.received.value,

@@ -86,6 +86,8 @@ pub fn footnote_id(label: &str) -> String {
 pub struct Ctx<'a> {
     /// The site's base path (`/` or `/repo/`), which links to its pages get.
     pub base_path: &'a str,
+    /// The site's language (BCP 47), which selects the edition of a linked UN document.
+    pub site_language: &'a str,
     /// Prefix for footnote links (`""` on the page itself, `/states/x/` elsewhere).
     pub footnote_base: &'a str,
     /// Give the first reference to each footnote an id so the footnote can link back.
@@ -166,7 +168,10 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
                 } => {
                     let target = LinkTarget::of(dest_url);
                     out.push_str("<a href=\"");
-                    escape(safe_url(&target.href(ctx.base_path)), out);
+                    escape(
+                        safe_url(&target.href(ctx.base_path, ctx.site_language)),
+                        out,
+                    );
                     out.push('"');
                     if let LinkTarget::UnDocument(_) = target {
                         out.push_str(" class=\"un\"");
@@ -266,6 +271,7 @@ mod tests {
 
     const CTX: Ctx = Ctx {
         base_path: "/",
+        site_language: "zh-Hans",
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: false,
