@@ -508,17 +508,58 @@ struct QuotedPassage<'a> {
     html: String,
 }
 
-fn concept_summary(site: &Site, ci: usize) -> Value {
+/// A concept as the concept list, its parent's page and its own page show it.
+#[derive(Serialize)]
+struct ConceptSummary<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    short: Option<&'a str>,
+    slug: &'a str,
+    url: String,
+    source: &'a str,
+    reply_count: usize,
+    passage_count: usize,
+    children: Vec<ConceptSummary<'a>>,
+}
+
+fn concept_summary(site: &Site, ci: usize) -> ConceptSummary<'_> {
     let c = &site.concepts[ci];
     let m = &c.page.meta;
     let base = site.config.base_path();
-    json!({
-        "title": m.title, "title_en": m.title_en, "short": m.short, "slug": m.slug.value,
-        "url": format!("{base}{}", c.url), "source": m.source,
-        "reply_count": c.passages.len(),
-        "passage_count": c.passages.iter().map(|(_, ps)| ps.len()).sum::<usize>(),
-        "children": c.children.iter().map(|&ch| concept_summary(site, ch)).collect::<Vec<_>>(),
-    })
+    ConceptSummary {
+        title: &m.title,
+        title_en: &m.title_en,
+        short: m.short.as_deref(),
+        slug: &m.slug.value,
+        url: format!("{base}{}", c.url),
+        source: &m.source,
+        reply_count: c.passages.len(),
+        passage_count: c.passages.iter().map(|(_, ps)| ps.len()).sum(),
+        children: c
+            .children
+            .iter()
+            .map(|&ch| concept_summary(site, ch))
+            .collect(),
+    }
+}
+
+/// `concept`: the concept a concept page is about.
+#[derive(Serialize)]
+struct ConceptInfo<'a> {
+    #[serde(flatten)]
+    summary: ConceptSummary<'a>,
+    description_html: String,
+    wording: Option<&'a str>,
+    wording_from: Option<WordingFrom<'a>>,
+    parent: Option<ConceptSummary<'a>>,
+}
+
+/// The reply paragraph a concept's wording is quoted from.
+#[derive(Serialize)]
+struct WordingFrom<'a> {
+    /// The reply's name.
+    title: &'a str,
+    url: String,
 }
 
 /// The passages of reply `ri` on concept `c`. `Concept::passages` is in reply order, so a
@@ -739,17 +780,17 @@ impl<'a> Pages<'a> {
                 let c = &site.concepts[ci];
                 let m = &c.page.meta;
                 let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
-                let mut summary = concept_summary(site, ci);
-                summary["description_html"] =
-                    Value::String(body::document_html(&c.page.doc, md_ctx));
-                summary["wording"] = json!(m.wording);
-                summary["wording_from"] = json!(
-                    m.wording_from
+                let concept = ConceptInfo {
+                    summary: concept_summary(site, ci),
+                    description_html: body::document_html(&c.page.doc, md_ctx),
+                    wording: m.wording.as_deref(),
+                    wording_from: m
+                        .wording_from
                         .as_ref()
-                        .and_then(|w| resolve_wording_from(site, &w.value))
-                );
-                summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
-                ctx.insert("concept", &summary);
+                        .and_then(|w| resolve_wording_from(site, &w.value)),
+                    parent: c.parent.map(|p| concept_summary(site, p)),
+                };
+                ctx.insert("concept", &concept);
                 let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
                 let quote = total <= site.config.site.concept_quote_limit;
                 ctx.insert("quoted", &quote);
@@ -1018,7 +1059,7 @@ pub fn ordered_concepts(site: &Site) -> Vec<usize> {
     out
 }
 
-fn top_concepts(site: &Site) -> Vec<Value> {
+fn top_concepts(site: &Site) -> Vec<ConceptSummary<'_>> {
     site.concepts
         .iter()
         .enumerate()
@@ -1028,15 +1069,16 @@ fn top_concepts(site: &Site) -> Vec<Value> {
 }
 
 /// `france#p23` → the paragraph's URL and the reply's name.
-fn resolve_wording_from(site: &Site, reference: &str) -> Option<Value> {
+fn resolve_wording_from<'a>(site: &'a Site, reference: &str) -> Option<WordingFrom<'a>> {
     let (slug, anchor) = reference.split_once('#')?;
     let r = site
         .replies
         .iter()
         .find(|r| r.page.meta.slug.value == slug)?;
-    Some(
-        json!({"title": r.page.meta.title, "url": format!("{}{}#{anchor}", site.config.base_path(), r.url)}),
-    )
+    Some(WordingFrom {
+        title: &r.page.meta.title,
+        url: format!("{}{}#{anchor}", site.config.base_path(), r.url),
+    })
 }
 
 fn reply_jsonld(site: &Site, ri: usize) -> Value {
