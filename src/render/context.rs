@@ -1,5 +1,6 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
+//! Each part is a serde struct, so a misspelt key is a compile error.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -543,6 +544,72 @@ fn concept_summary(site: &Site, ci: usize) -> ConceptSummary<'_> {
     }
 }
 
+/// `stats`: the home page's counts.
+#[derive(Serialize)]
+struct HomeStats {
+    replies: usize,
+    states: usize,
+    paragraphs: u32,
+    documents: usize,
+}
+
+impl HomeStats {
+    fn of(site: &Site) -> HomeStats {
+        let is_state =
+            |r: &&crate::link::Reply| r.page.meta.entity == crate::content::Entity::State;
+        HomeStats {
+            replies: site.replies.len(),
+            states: site.replies.iter().filter(is_state).count(),
+            paragraphs: site
+                .replies
+                .iter()
+                .map(|r| r.page.doc.paragraph_count())
+                .sum(),
+            documents: site.documents.len(),
+        }
+    }
+}
+
+/// A region group, for the list of replies.
+#[derive(Serialize)]
+struct RegionEntry<'a> {
+    key: &'a str,
+    name: &'a str,
+    order: u32,
+}
+
+/// A concept's column of the coverage matrix.
+#[derive(Serialize)]
+struct MatrixColumn<'a> {
+    short: &'a str,
+    head: &'a str,
+    title: &'a str,
+    url: String,
+    is_child: bool,
+}
+
+/// A cited UN document and the replies citing it, for the documents page.
+#[derive(Serialize)]
+struct DocumentEntry<'a> {
+    symbol: &'a str,
+    url: &'a str,
+    description: String,
+    count: usize,
+    replies: Vec<CitingReply<'a>>,
+}
+
+#[derive(Serialize)]
+struct CitingReply<'a> {
+    title: &'a str,
+    paragraphs: Vec<CitingParagraph>,
+}
+
+#[derive(Serialize)]
+struct CitingParagraph {
+    n: u32,
+    href: String,
+}
+
 /// `concept`: the concept a concept page is about.
 #[derive(Serialize)]
 struct ConceptInfo<'a> {
@@ -732,12 +799,7 @@ impl<'a> Pages<'a> {
                 );
                 ctx.insert("replies", &rows);
                 ctx.insert("concepts", &top_concepts(site));
-                ctx.insert("stats", &json!({
-            "replies": site.replies.len(),
-            "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
-            "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
-            "documents": site.documents.len(),
-        }));
+                ctx.insert("stats", &HomeStats::of(site));
                 ctx.insert("pictures", &pictures(site)?);
                 jobs.push(PageJob {
                     path: urls::file_of(&urls::home()),
@@ -750,13 +812,17 @@ impl<'a> Pages<'a> {
                 let path = urls::replies(sections);
                 let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
                 ctx.insert("replies", &rows);
-                let mut regions: Vec<_> = site
+                let mut regions: Vec<RegionEntry> = site
                     .config
                     .regions
                     .iter()
-                    .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+                    .map(|(key, r)| RegionEntry {
+                        key,
+                        name: &r.name,
+                        order: r.order,
+                    })
                     .collect();
-                regions.sort_by_key(|r| r["order"].as_u64());
+                regions.sort_by_key(|r| r.order);
                 ctx.insert("regions", &regions);
                 jobs.push(PageJob {
                     path: urls::file_of(&path),
@@ -854,10 +920,17 @@ impl<'a> Pages<'a> {
                     .max()
                     .unwrap_or(0)
                     .max(1);
-                ctx.insert("columns", &columns.iter().map(|&ci| json!({
-            "short": concept_label(site, ci), "head": column_head(site, ci), "title": site.concepts[ci].page.meta.title,
-            "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
-        })).collect::<Vec<_>>());
+                let column_heads: Vec<MatrixColumn> = columns
+                    .iter()
+                    .map(|&ci| MatrixColumn {
+                        short: concept_label(site, ci),
+                        head: column_head(site, ci),
+                        title: &site.concepts[ci].page.meta.title,
+                        url: format!("{base}{}", site.concepts[ci].url),
+                        is_child: site.concepts[ci].parent.is_some(),
+                    })
+                    .collect();
+                ctx.insert("columns", &column_heads);
                 // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
                 let rows: Vec<MatrixRow> = (0..site.replies.len())
                     .into_par_iter()
@@ -899,27 +972,45 @@ impl<'a> Pages<'a> {
                 let path = urls::documents(sections);
                 let mut ctx =
                     common.context("documents", "documents", &path, &t("documents_title"), "");
-                let docs: Vec<Value> = site
-            .documents
-            .iter()
-            .map(|d| {
-                let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
-                for &(ri, n) in &d.citations {
-                    match by_reply.last_mut() {
-                        Some((r, ns)) if *r == ri => ns.push(n),
-                        _ => by_reply.push((ri, vec![n])),
-                    }
-                }
-                json!({
-                    "symbol": d.symbol, "url": d.url, "description": site.config.string(&format!("doc_kind_{}", d.description)),
-                    "count": d.citations.len(),
-                    "replies": by_reply.iter().map(|(ri, ns)| json!({
-                        "title": site.replies[*ri].page.meta.title,
-                        "paragraphs": ns.iter().map(|n| json!({"n": n, "href": format!("{base}{}#p{n}", site.replies[*ri].url)})).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+                let docs: Vec<DocumentEntry> = site
+                    .documents
+                    .iter()
+                    .map(|d| {
+                        let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
+                        for &(ri, n) in &d.citations {
+                            match by_reply.last_mut() {
+                                Some((r, ns)) if *r == ri => ns.push(n),
+                                _ => by_reply.push((ri, vec![n])),
+                            }
+                        }
+                        let replies = by_reply
+                            .iter()
+                            .map(|(ri, ns)| {
+                                let r = &site.replies[*ri];
+                                CitingReply {
+                                    title: &r.page.meta.title,
+                                    paragraphs: ns
+                                        .iter()
+                                        .map(|&n| CitingParagraph {
+                                            n,
+                                            href: format!("{base}{}#p{n}", r.url),
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect();
+                        DocumentEntry {
+                            symbol: &d.symbol,
+                            url: &d.url,
+                            description: site
+                                .config
+                                .string(&format!("doc_kind_{}", d.description))
+                                .to_string(),
+                            count: d.citations.len(),
+                            replies,
+                        }
+                    })
+                    .collect();
                 ctx.insert("documents", &docs);
                 jobs.push(PageJob {
                     path: urls::file_of(&path),
