@@ -1,6 +1,7 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
-//! Each part is a serde struct, so a misspelt key is a compile error.
+//! The parts templates read are serde structs, so a misspelt key is a compile error; data
+//! handed on as JSON (the JSON-LD, the 404 page's suggestions) is built with `json!`.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -1211,7 +1212,27 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
 
 /// The home page's pictures: the map and the charts, made at build time, with the data
 /// behind each so the page can give a text equivalent.
-fn pictures(site: &Site) -> Result<Value, Diagnostic> {
+/// `pictures`: the home page's map and charts, each chart with its data as a table.
+#[derive(Serialize)]
+struct Pictures {
+    map_html: String,
+    charts: Vec<Chart>,
+}
+
+#[derive(Serialize)]
+struct Chart {
+    title: String,
+    svg_html: String,
+    rows: Vec<ChartRow>,
+}
+
+#[derive(Serialize)]
+struct ChartRow {
+    label: String,
+    value: u32,
+}
+
+fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
     use crate::render::charts::{Bar, MapHighlight, bar_chart_svg, world_map_svg};
     let base = site.config.base_path();
     let t = |k| site.config.string(k).to_string();
@@ -1301,15 +1322,22 @@ fn pictures(site: &Site) -> Result<Value, Diagnostic> {
             }
         })
         .collect();
-    let chart = |id: &str, title: String, bars: &[Bar]| {
-        json!({
-            "title": title,
-            "svg_html": bar_chart_svg(id, &title, bars),
-            "rows": bars.iter().map(|b| json!({"label": b.label, "value": b.value})).collect::<Vec<_>>(),
-        })
+    let chart = |id: &str, title: String, bars: &[Bar]| Chart {
+        svg_html: bar_chart_svg(id, &title, bars),
+        title,
+        rows: bars
+            .iter()
+            .map(|b| ChartRow {
+                label: b.label.clone(),
+                value: b.value,
+            })
+            .collect(),
     };
-    Ok(json!({
-        "map_html": map,
-        "charts": [chart("by-region", t("home_by_region"), &by_region), chart("by-month", t("home_by_month"), &by_month)],
-    }))
+    Ok(Pictures {
+        map_html: map,
+        charts: vec![
+            chart("by-region", t("home_by_region"), &by_region),
+            chart("by-month", t("home_by_month"), &by_month),
+        ],
+    })
 }
