@@ -4,6 +4,8 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
+use crate::link::LinkTarget;
+
 /// Escapes text for an HTML text node or a quoted attribute value (also valid XML, for SVG):
 /// control characters that neither allows are dropped.
 pub fn escape(s: &str, out: &mut String) {
@@ -82,6 +84,10 @@ pub fn footnote_id(label: &str) -> String {
 /// (a concept page quoting a passage) to the reply page's footnote.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
+    /// The site's base path (`/` or `/repo/`), which links to its pages get.
+    pub base_path: &'a str,
+    /// The site's language (BCP 47), which selects the edition of a linked UN document.
+    pub site_language: &'a str,
     /// Prefix for footnote links (`""` on the page itself, `/states/x/` elsewhere).
     pub footnote_base: &'a str,
     /// Give the first reference to each footnote an id so the footnote can link back.
@@ -165,18 +171,18 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
                 Tag::Link {
-                    dest_url,
-                    title,
-                    id,
-                    ..
+                    dest_url, title, ..
                 } => {
+                    let target = LinkTarget::of(dest_url);
                     out.push_str("<a href=\"");
-                    escape(safe_url(dest_url), out);
+                    escape(
+                        safe_url(&target.href(ctx.base_path, ctx.site_language)),
+                        out,
+                    );
                     out.push('"');
-                    if id.as_ref() == "un-symbol" {
+                    if let LinkTarget::UnDocument(_) = target {
                         out.push_str(" class=\"un\"");
-                    }
-                    if !title.is_empty() && id.as_ref() != "un-symbol" {
+                    } else if !title.is_empty() {
                         out.push_str(" title=\"");
                         escape(title, out);
                         out.push('"');
@@ -280,6 +286,8 @@ mod tests {
     use std::path::Path;
 
     const CTX: Ctx = Ctx {
+        base_path: "/",
+        site_language: "zh-Hans",
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: false,
