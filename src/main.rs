@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wenji::build::{BuildOptions, build};
+
+mod serve;
+use wenji_core::build::{BuildOptions, build};
 
 /// The build allocates millions of short strings (tokens, attributes, page parts) across
 /// threads; mimalloc's per-thread heaps cut glibc malloc's share of a 10,000-reply build.
@@ -49,7 +51,7 @@ enum Command {
     /// the fingerprint of each anchor's words; record an accepted change or a moved anchor.
     Ledger(LedgerArgs),
     /// Measure build speed and memory on synthetic corpora of N replies and the real site.
-    Bench(wenji::bench::BenchArgs),
+    Bench(wenji_bench::BenchArgs),
 }
 
 #[derive(clap::Args, Clone)]
@@ -102,7 +104,7 @@ fn main() -> ExitCode {
         cli.command,
         Command::Build(_) | Command::Check(_) | Command::Serve { .. }
     ) {
-        wenji::build::disable_transparent_huge_pages();
+        wenji_core::build::disable_transparent_huge_pages();
     }
     match cli.command {
         Command::Build(args) => match build(&options(&root, &args, true)) {
@@ -119,19 +121,17 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
-        Command::Serve { site, port } => {
-            match wenji::serve::serve(options(&root, &site, true), port) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e),
-            }
-        }
+        Command::Serve { site, port } => match serve::serve(options(&root, &site, true), port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
         Command::Import { seed } => {
             let seed = if seed.is_absolute() {
                 seed
             } else {
                 root.join(seed)
             };
-            match wenji::import::run(&seed, &root) {
+            match wenji_import::run(&seed, &root) {
                 Ok(n) => {
                     eprintln!("imported {n} files from {}", seed.display());
                     ExitCode::SUCCESS
@@ -140,7 +140,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Ledger(args) => ledger(&root, args),
-        Command::Bench(args) => match wenji::bench::run(&root, args) {
+        Command::Bench(args) => match wenji_bench::run(&root, args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
@@ -148,7 +148,7 @@ fn main() -> ExitCode {
 }
 
 fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
-    use wenji::link::ledger::{Change, LEDGER_FILE, update};
+    use wenji_core::link::ledger::{Change, LEDGER_FILE, update};
     let mut changes = Vec::new();
     let reason = args.reason.unwrap_or_default();
     for url in args.accept {
@@ -165,7 +165,7 @@ fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
         changes.push(Change::Move { url, to });
     }
     let mut timings = Default::default();
-    let site = match wenji::build::load_site(root, None, &mut timings) {
+    let site = match wenji_core::build::load_site(root, None, &mut timings) {
         Ok(site) => site,
         Err(e) => return fail(&e.to_string()),
     };
@@ -189,7 +189,7 @@ fn ledger(root: &std::path::Path, args: LedgerArgs) -> ExitCode {
 fn fail(message: &str) -> ExitCode {
     let lines: Vec<_> = message
         .split('\n')
-        .map(wenji::error::escape_controls)
+        .map(wenji_core::error::escape_controls)
         .collect();
     eprintln!("{}", lines.join("\n"));
     ExitCode::from(1)

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{BuildOptions, build};
 use http::{Limits, Response};
+use wenji_core::build::{BuildOptions, build};
 
 /// Polls `/__wenji/wait`, which answers `{"version": n, "error": text or null}` when the
 /// version differs from the one it was given: a new good build reloads the page; a failed one
@@ -75,7 +75,7 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     rebuild(&opts, &shared);
     eprintln!(
         "serving {} at http://127.0.0.1:{addr}{base_path} (Ctrl-C to stop)",
-        crate::error::shown(&opts.output)
+        wenji_core::error::shown(&opts.output)
     );
     let _watcher = watch(&opts, shared.clone())?;
     for stream in listener.incoming() {
@@ -133,12 +133,12 @@ fn watch(opts: &BuildOptions, shared: Arc<Shared>) -> Result<impl Drop, String> 
         if p.exists() {
             watcher
                 .watch(&p, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", crate::error::shown(&p)))?;
+                .map_err(|e| format!("cannot watch {}: {e}", wenji_core::error::shown(&p)))?;
         }
     }
     watcher
         .watch(
-            &opts.root.join(crate::config::CONFIG_FILE),
+            &opts.root.join(wenji_core::config::CONFIG_FILE),
             RecursiveMode::NonRecursive,
         )
         .ok();
@@ -241,7 +241,7 @@ fn error_page(diagnostics: &str) -> Response {
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>wenji: the build failed</title>\
          <h1>The build failed</h1><p>Nothing is built yet. Fix the problems below; this page reloads when a build succeeds.</p>\
          <pre>{}</pre></html>",
-        crate::render::html::escaped(diagnostics)
+        wenji_core::render::html::escaped(diagnostics)
     );
     Response::new(500, "text/html; charset=utf-8", inject(html.into_bytes()))
 }
@@ -312,7 +312,7 @@ fn file_response(out: &Path, base_path: &str, url: &str) -> Response {
     else {
         return not_found();
     };
-    let Some(mut file) = crate::output::safe_relative(&rel)
+    let Some(mut file) = wenji_core::output::safe_relative(&rel)
         .map(|p| out.join(p))
         .or_else(|| rel.is_empty().then(|| out.to_path_buf()))
     else {
@@ -381,11 +381,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// For the CLI: the default output when serving is the normal output folder.
-pub fn default_output(root: &Path) -> PathBuf {
-    root.join("site")
 }
 
 #[cfg(test)]

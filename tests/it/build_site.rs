@@ -1,0 +1,419 @@
+//! Builds real sites with the real binary: the fixture site and the repository's own
+//! content, and checks the pages, the failure cases, the atomic swap and determinism.
+
+use crate::common;
+
+use common::*;
+
+#[test]
+fn fixture_site_builds_with_every_kind_of_page() {
+    let root = fixture();
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("built "), "{}", stderr(&out));
+    let site = root.path().join("site");
+    for page in [
+        "index.html",
+        "states/index.html",
+        "states/arcadia/index.html",
+        "states/borduria/index.html",
+        "concepts/index.html",
+        "concepts/norm-a/index.html",
+        "matrix/index.html",
+        "documents/index.html",
+        "data/index.html",
+        "search/index.html",
+        "about/index.html",
+        "404.html",
+        "old/arcadia/index.html",
+        "robots.txt",
+        ".nojekyll",
+        "data/paragraphs.json",
+        "data/paragraphs.csv",
+        "states/arcadia/cite.bib",
+        "states/arcadia/cite.ris",
+        "states/arcadia/cite.json",
+    ] {
+        assert!(site.join(page).is_file(), "missing {page}");
+    }
+    let reply = read(&site.join("states/arcadia/index.html"));
+    // Paragraph anchors with their numbers, footnotes, symbols linked, tags shown.
+    assert!(has_attr(&reply, "id", "p1"), "{reply}");
+    assert!(has_attr(&reply, "href", "#p2"), "paragraph number link");
+    assert!(reply.contains("https://undocs.org/ch/A/70/174"));
+    assert!(reply.contains("https://undocs.org/ch/A/RES/70/237"));
+    assert!(has_attr(&reply, "id", "fn-1"));
+    assert!(reply.contains("/concepts/international-law/"));
+    assert!(reply.contains("citation_technical_report_number"));
+    // Assets carry a content hash.
+    let assets: Vec<_> = std::fs::read_dir(site.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        assets.iter().any(|a| a.starts_with("style.")
+            && a.ends_with(".css")
+            && a.len() > "style..css".len() + 8),
+        "{assets:?}"
+    );
+    // The concept page quotes the tagged passages, linking to them.
+    let concept = read(&site.join("concepts/norm-a/index.html"));
+    assert!(
+        concept.contains("/states/arcadia/#p2") && concept.contains("/states/borduria/#p1"),
+        "{concept}"
+    );
+    // Human Rights Council resolution recognised by context.
+    let borduria = read(&site.join("states/borduria/index.html"));
+    assert!(
+        borduria.contains("https://undocs.org/ch/A/HRC/RES/20/8"),
+        "{borduria}"
+    );
+    // A redirect page carries the fragment by script and says where it goes.
+    let redirect = read(&site.join("old/arcadia/index.html"));
+    assert!(redirect.contains("/states/arcadia/"));
+}
+
+#[test]
+fn rebuilds_are_byte_identical_whatever_the_thread_count() {
+    let root = fixture();
+    let a = wenji_env(
+        root.path(),
+        &["build", "--output", "a"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    assert!(a.status.success(), "{}", stderr(&a));
+    let b = wenji_env(
+        root.path(),
+        &["build", "--output", "b"],
+        &[("RAYON_NUM_THREADS", "4")],
+    );
+    assert!(b.status.success(), "{}", stderr(&b));
+    let (sa, sb) = (
+        snapshot(&root.path().join("a")),
+        snapshot(&root.path().join("b")),
+    );
+    assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
+    for (k, v) in &sa {
+        assert!(v == &sb[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn check_writes_nothing() {
+    let root = fixture();
+    let out = wenji(root.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!root.path().join("site").exists());
+}
+
+#[test]
+fn bad_front_matter_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("order: 1", "order: one")
+            })
+        },
+        &["content/replies/arcadia.md:14", "order"],
+    );
+}
+
+#[test]
+fn unknown_key_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("order: 1", "order: 1\ncolour: red")
+            })
+        },
+        &["content/replies/arcadia.md:15", "colour"],
+    );
+}
+
+#[test]
+fn missing_template_is_named() {
+    assert_fails(
+        |r| std::fs::remove_file(r.join("templates/reply.html")).unwrap(),
+        &["templates/reply.html", "missing"],
+    );
+}
+
+#[test]
+fn template_syntax_error_is_located() {
+    assert_fails(
+        |r| {
+            edit_file(r, "templates/page.html", |t| {
+                t.replace("{{ body_html | safe }}", "{{ body_html | safe }\n")
+            })
+        },
+        &["templates/page.html:5"],
+    );
+}
+
+#[test]
+fn unreadable_file_is_named() {
+    assert_fails(
+        |r| {
+            std::fs::write(
+                r.join("content/pages/bad.md"),
+                b"---\nkind: page\ntitle: \xff\xfe\n---\n",
+            )
+            .unwrap()
+        },
+        &["content/pages/bad.md:3", "UTF-8"],
+    );
+}
+
+#[test]
+fn several_errors_are_all_reported() {
+    assert_fails(
+        |r| {
+            edit_file(r, "content/replies/arcadia.md", |t| {
+                t.replace("norm-a: [\"p2\"]", "norm-z: [\"p2\"]")
+            });
+            edit_file(r, "content/replies/borduria.md", |t| {
+                t.replace("[\"p1\"]", "[\"p9\"]")
+            });
+        },
+        &[
+            "unknown concept `norm-z`",
+            "only 2 paragraphs, not p9",
+            "2 errors",
+        ],
+    );
+}
+
+#[test]
+fn the_real_site_builds() {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let out = wenji(
+        &repo,
+        &[
+            "build",
+            "--output",
+            dir.path().join("site").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n = std::fs::read_dir(dir.path().join("site/states"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .count();
+    assert!(n >= 20, "{n} reply pages");
+}
+
+#[test]
+fn the_ledger_fails_a_build_that_drops_an_anchor_until_an_alias_covers_it() {
+    let root = fixture();
+    let out = wenji(root.path(), &["ledger"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ledger = read(&root.path().join("published-urls.txt"));
+    assert!(
+        ledger.contains("/states/arcadia/#p5\tfp:") && ledger.contains("/concepts/norm-a/\n"),
+        "{ledger}"
+    );
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("new URLs"), "{}", stderr(&out));
+
+    // Dropping the last list item removes the anchor #p5.
+    edit_file(root.path(), "content/replies/arcadia.md", |t| {
+        t.replace("- (b) 第二项。\n", "")
+    });
+    let out = wenji(root.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("published-urls.txt") && stderr(&out).contains("/states/arcadia/#p5"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Renaming a reply without an alias fails; with the old path as an alias it passes, and
+    // the old anchors are carried by the redirect.
+    edit_file(root.path(), "content/replies/arcadia.md", |t| {
+        t.replace("- (a) 第一项；\n", "- (a) 第一项；\n- (b) 第二项。\n")
+    });
+    edit_file(root.path(), "content/replies/borduria.md", |t| {
+        t.replace("slug: borduria", "slug: borduria-new")
+    });
+    // The concept quoting it follows (an internal reference, checked by the build).
+    edit_file(root.path(), "content/concepts/norm-a.md", |t| {
+        t.replace("wording_from: borduria#p1", "wording_from: borduria-new#p1")
+    });
+    let out = wenji(root.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/states/borduria/ is no longer produced"),
+        "{}",
+        stderr(&out)
+    );
+    edit_file(root.path(), "content/replies/borduria.md", |t| {
+        t.replace("order: 2\n", "order: 2\naliases: [\"/states/borduria/\"]\n")
+    });
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The renamed reply's URLs are new, as many as it had under its old name (its anchors on
+    // concept pages among them).
+    let renamed = ledger
+        .lines()
+        .filter(|l| l.starts_with("/states/borduria/") || l.contains("#r-borduria"))
+        .count();
+    assert!(renamed > 5, "{ledger}");
+    assert!(
+        stderr(&out).contains(&format!(
+            "; {renamed} new URLs not yet in published-urls.txt"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let redirect = read(&root.path().join("site/states/borduria/index.html"));
+    assert!(redirect.contains("/states/borduria-new/"), "{redirect}");
+    // Its passages' anchor on a concept page follows, by a fragment alias.
+    let concept = read(&root.path().join("site/concepts/norm-a/index.html"));
+    assert!(
+        concept.contains("&quot;r-borduria&quot;:&quot;/concepts/norm-a/#r-borduria-new&quot;"),
+        "{concept}"
+    );
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_everything_under_it() {
+    let root = fixture();
+    let out = wenji(
+        root.path(),
+        &["build", "--base-url", "https://user.github.io/repo/"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = read(&root.path().join("site/index.html"));
+    assert!(
+        has_attr(&home, "href", "/repo/states/") && home.contains("/repo/assets/style."),
+        "{home}"
+    );
+    assert!(!has_attr(&home, "href", "/states/"));
+    let sitemap = read(&root.path().join("site/sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://user.github.io/repo/states/arcadia/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        read(&root.path().join("site/robots.txt"))
+            .contains("Sitemap: https://user.github.io/repo/sitemap.xml")
+    );
+}
+
+#[test]
+fn a_concept_page_over_the_quote_limit_links_its_passages() {
+    let root = fixture();
+    edit_file(root.path(), "wenji.toml", |t| {
+        t.replace("minify = true", "minify = true\nconcept_quote_limit = 2")
+    });
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // international-law has three passages: over the limit, listed as links.
+    let law = read(
+        &root
+            .path()
+            .join("site/concepts/international-law/index.html"),
+    );
+    assert!(
+        law.contains("passage-links") && !has_attr(&law, "class", "passage"),
+        "{law}"
+    );
+    assert!(law.contains("/states/arcadia/#p3") && law.contains("/states/arcadia/#p5"));
+    // norm-a has two: still quoted.
+    let norm = read(&root.path().join("site/concepts/norm-a/index.html"));
+    assert!(
+        has_attr(&norm, "class", "passage") && norm.contains("各国应合作制定和采取措施"),
+        "{norm}"
+    );
+}
+
+/// The templates are minified once instead of every page: the pages must be what minifying
+/// every page would make of them, on the real site (every kind of page, the map, the charts).
+#[test]
+fn minified_templates_make_the_pages_a_minify_pass_would() {
+    let root = site_root(&repo().join("content"));
+    std::fs::copy(
+        repo().join("published-urls.txt"),
+        root.path().join("published-urls.txt"),
+    )
+    .unwrap();
+    // An alias, so that a redirect page is among the pages compared; concept pages of both
+    // kinds, passages quoted and listed as links.
+    edit_file(root.path(), "content/replies/france.md", |t| {
+        t.replacen("aliases: []", "aliases: [\"/old/france/\"]", 1)
+    });
+    edit_file(root.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nconcept_quote_limit = 20\n")
+    });
+    let out = wenji(root.path(), &["build", "--output", "minified"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.path().join("minified/old/france/index.html").is_file());
+    let concept_pages = |class: &str| {
+        std::fs::read_dir(root.path().join("minified/concepts"))
+            .unwrap()
+            .filter(|e| {
+                let page = e.as_ref().unwrap().path().join("index.html");
+                page.is_file() && std::fs::read_to_string(page).unwrap().contains(class)
+            })
+            .count()
+    };
+    assert!(concept_pages("class=passage-links") > 0 && concept_pages("class=passage>") > 0);
+    edit_file(root.path(), "wenji.toml", |t| {
+        assert!(t.contains("minify = true"));
+        t.replace("minify = true", "minify = false")
+    });
+    let out = wenji(root.path(), &["build", "--output", "plain"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (minified, plain) = (
+        snapshot(&root.path().join("minified")),
+        snapshot(&root.path().join("plain")),
+    );
+    assert_eq!(
+        minified.keys().collect::<Vec<_>>(),
+        plain.keys().collect::<Vec<_>>()
+    );
+    let cfg = wenji_core::render::minify::cfg();
+    let (mut pages, mut minified_bytes, mut plain_bytes) = (0, 0, 0);
+    for (path, bytes) in minified.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let a = wenji_core::render::minify::minify_html(bytes, &cfg);
+        let b = wenji_core::render::minify::minify_html(&plain[path], &cfg);
+        assert!(
+            a == b,
+            "{path}: minified templates and a minified page differ:\n{}\n---\n{}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        );
+        pages += 1;
+        minified_bytes += bytes.len();
+        plain_bytes += plain[path].len();
+    }
+    assert!(pages >= 40, "{pages} pages");
+    // Only the templates' own markup shrinks: reply bodies and lists of links are made
+    // compact in Rust, the same in both builds.
+    assert!(
+        minified_bytes < plain_bytes * 98 / 100,
+        "{minified_bytes} {plain_bytes}"
+    );
+}
+
+#[test]
+fn a_site_over_a_host_s_limit_is_warned_of_once_naming_the_host_and_the_limit() {
+    let root = fixture();
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("does not fit"), "{}", stderr(&out));
+    // A 26 MiB asset: over Cloudflare Pages' 25 MiB a file, within the other hosts' limits.
+    write_file(root.path(), "assets/big.bin", vec![b'x'; 26 * 1024 * 1024]);
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains("warning: this site does not fit Cloudflare Pages (free), which takes files of at most 26.2 MB: it has 27.3 MB (assets/big"),
+        "{err}"
+    );
+    assert!(err.contains("\n  help: "), "{err}");
+    assert!(!err.contains("GitHub Pages"), "{err}");
+}

@@ -1,0 +1,14 @@
+//! wenji's integration tests, one module per concern, in one test binary: they build real
+//! sites with the real `wenji` binary, so an edit relinks one test executable, not ten.
+
+mod bench;
+mod build_site;
+mod citations;
+mod common;
+mod concept_tags;
+mod fidelity;
+mod hardening;
+mod import_repeatable;
+mod ledger;
+mod proptest_pipeline;
+mod serve;
