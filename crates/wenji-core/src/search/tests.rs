@@ -1,5 +1,5 @@
 //! Index tests: round trip through the reader, the committed fixture shared with the node
-//! tests, determinism. `WENJI_BLESS=1 cargo test --lib search::tests` rewrites the fixture.
+//! tests, determinism. `WENJI_BLESS=1 cargo test -p wenji-core --lib search::tests` rewrites the fixture.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -132,13 +132,13 @@ fn fixture_is_up_to_date() {
     let built: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     assert_eq!(
         on_disk, built,
-        "fixture index is stale: WENJI_BLESS=1 cargo test --lib search::tests"
+        "fixture index is stale: WENJI_BLESS=1 cargo test -p wenji-core --lib search::tests"
     );
     for f in &files {
         assert_eq!(
             std::fs::read(dir.join(&f.path)).unwrap(),
             f.bytes,
-            "fixture {} is stale: WENJI_BLESS=1 cargo test --lib search::tests",
+            "fixture {} is stale: WENJI_BLESS=1 cargo test -p wenji-core --lib search::tests",
             f.path
         );
     }
