@@ -41,11 +41,17 @@ enum Command {
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
     },
-    /// Convert the source text of the report into content/ files.
+    /// Convert the text extracted from a report's PDF into content/ files, e.g.
+    /// `wenji import A/75/123 zh` reads sources/A-75-123-zh.txt and its import plan
+    /// sources/A-75-123-zh.import.toml (docs/import.md).
     Import {
-        /// The text extracted from the report's PDF.
-        #[arg(long, default_value = "sources/A-75-123-zh.txt")]
-        seed: PathBuf,
+        /// The report's document symbol, as printed (A/75/123).
+        symbol: String,
+        /// The language of the edition: zh or en (the languages the importer has a layout for).
+        language: String,
+        /// The extracted text, if not at sources/<symbol with - for />-<language>.txt.
+        #[arg(long)]
+        seed: Option<PathBuf>,
     },
     /// Add every URL the site now produces to the committed ledger of published URLs, with
     /// the fingerprint of each anchor's words; record an accepted change or a moved anchor.
@@ -125,13 +131,18 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
-        Command::Import { seed } => {
+        Command::Import {
+            symbol,
+            language,
+            seed,
+        } => {
+            let seed = seed.unwrap_or_else(|| wenji_import::seed_path(&symbol, &language));
             let seed = if seed.is_absolute() {
                 seed
             } else {
                 root.join(seed)
             };
-            match wenji_import::run(&seed, &root) {
+            match wenji_import::run(&seed, &root, &symbol, &language) {
                 Ok(n) => {
                     eprintln!("imported {n} files from {}", seed.display());
                     ExitCode::SUCCESS

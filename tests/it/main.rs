@@ -8,6 +8,7 @@ mod common;
 mod concept_tags;
 mod fidelity;
 mod hardening;
+mod import_edition;
 mod import_repeatable;
 mod ledger;
 mod proptest_pipeline;

@@ -89,7 +89,7 @@ mod tests {
         assert!(e.to_string().contains("seed line 406"), "{e}");
         assert!(
             e.to_string()
-                .ends_with("correct the entry at example.import.toml:20"),
+                .ends_with("correct the entry at example.import.toml:21"),
             "{e}"
         );
         let e = apply_line_fixes(

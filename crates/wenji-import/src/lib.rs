@@ -19,6 +19,7 @@
 //! `markdown::render_blocks` (blocks → Markdown) → front matter. See `docs/import.md`.
 
 pub mod fixes;
+pub mod layout;
 pub mod markdown;
 pub mod plan;
 pub mod seed;
@@ -47,6 +48,8 @@ pub enum ImportError {
     Seed { line: usize, message: String },
     /// Reading the seed or the plan, or writing a content file, failed.
     Io { path: PathBuf, message: String },
+    /// The plan beside the seed is of another report or language than the one asked for.
+    OtherReport { path: PathBuf, message: String },
     /// The import plan is wrong at this line (1-based).
     Plan {
         path: PathBuf,
@@ -68,7 +71,9 @@ impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImportError::Seed { line, message } => write!(f, "seed line {line}: {message}"),
-            ImportError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            ImportError::Io { path, message } | ImportError::OtherReport { path, message } => {
+                write!(f, "{}: {message}", path.display())
+            }
             ImportError::Plan {
                 path,
                 line,
@@ -80,11 +85,6 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-static SECTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([一二三四五六七八九十]+)\. (.+)$").unwrap());
-static ORIGINAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[原件：(.+)\]$").unwrap());
-static RECEIVED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\[((\d{4}) 年 (\d{1,2}) 月 (\d{1,2}) 日)\]$").unwrap());
 static FOOTNOTE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^(\d+)\]").unwrap());
 
 /// One reply as found in the seed.
@@ -138,7 +138,8 @@ fn check_heading_levels(scanned: &Scanned, plan: &ImportPlan) -> Result<(), Impo
     for c in &plan.heading_levels {
         let heading = scanned.blocks.iter().find(|b| b.line == c.seed_line);
         if !heading.is_some_and(|b| {
-            markdown::classify(b, plan.max_heading_chars) == markdown::Kind::Heading
+            markdown::classify(b, plan.max_heading_chars, plan.layout.closing_marks)
+                == markdown::Kind::Heading
         }) {
             return Err(ImportError::seed(
                 c.seed_line,
@@ -153,16 +154,42 @@ fn check_heading_levels(scanned: &Scanned, plan: &ImportPlan) -> Result<(), Impo
     Ok(())
 }
 
-/// Read the seed at `seed` and its import plan beside it ([`plan_path`]: `X.txt` →
-/// `X.import.toml`), and write the content files under `site_root`. Returns how many files
-/// were written. Nothing is written unless the whole import succeeds.
-pub fn run(seed: &Path, site_root: &Path) -> Result<usize, ImportError> {
+/// Where the seed of a report's language edition is, relative to the site root:
+/// `sources/A-75-123-zh.txt` for `A/75/123` in `zh`.
+pub fn seed_path(symbol: &str, language: &str) -> PathBuf {
+    PathBuf::from(format!(
+        "sources/{}-{language}.txt",
+        symbol.replace('/', "-")
+    ))
+}
+
+/// Import the language edition `language` of the report `symbol`: read the seed at `seed` and
+/// its import plan beside it ([`plan_path`]: `X.txt` → `X.import.toml`), which must be the
+/// plan of that report and language, and write the content files under `site_root`. Returns
+/// how many files were written. Nothing is written unless the whole import succeeds.
+pub fn run(
+    seed: &Path,
+    site_root: &Path,
+    symbol: &str,
+    language: &str,
+) -> Result<usize, ImportError> {
     let io = |path: &Path, e: std::io::Error| ImportError::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
     let text = std::fs::read_to_string(seed).map_err(|e| io(seed, e))?;
     let plan = ImportPlan::load(&plan_path(seed))?;
+    let report = &plan.report;
+    if report.symbol != symbol || report.language != language {
+        return Err(ImportError::OtherReport {
+            path: plan.path.clone(),
+            message: format!(
+                "this is the plan of {} in `{}`, not of {symbol} in `{language}`; give the \
+                 seed of that edition (--seed) or correct [report] symbol and language",
+                report.symbol, report.language
+            ),
+        });
+    }
     let files = import(&text, &plan)?;
     for f in &files {
         let path = site_root.join(&f.rel_path);
@@ -214,17 +241,20 @@ fn split<'p>(
             .entities
             .iter()
             .filter(|e| !replies.iter().any(|r| r.entity.slug == e.slug))
-            .map(|e| e.zh.as_str())
+            .map(|e| e.name.as_str())
             .collect();
         return Err(ImportError::seed(
             blocks.last().map_or(0, |b| b.line),
-            format!("replies not found: {}", missing.join("、")),
+            format!(
+                "replies not found: {}",
+                missing.join(plan.layout.name_separator)
+            ),
         ));
     }
     if let Some(r) = replies.iter().find(|r| r.body.is_empty()) {
         return Err(ImportError::seed(
             r.line,
-            format!("the reply of {} has no text", r.entity.zh),
+            format!("the reply of {} has no text", r.entity.name),
         ));
     }
     Ok((intro, replies))
@@ -236,28 +266,33 @@ fn split_unchecked<'p>(
     plan: &'p ImportPlan,
 ) -> Result<(Vec<Block>, Vec<Reply<'p>>), ImportError> {
     let blocks = &scanned.blocks;
+    let layout = plan.layout;
+    let intro_section = layout.intro_section;
     let mut intro = Vec::new();
     let mut replies: Vec<Reply> = Vec::new();
     let mut section: Option<String> = None;
     let mut i = 0;
     while i < blocks.len() {
         let b = &blocks[i];
-        if let Some(c) = SECTION.captures(&b.text) {
+        if let Some(c) = layout.section.captures(&b.text) {
             section = Some(c[1].to_string());
             i += 1;
             continue;
         }
-        if let Some(entity) = plan.entities.iter().find(|e| e.zh == b.text) {
-            let sec = section.clone().filter(|s| s != "一").ok_or_else(|| {
-                ImportError::seed(
-                    b.line,
-                    format!(
-                        "reply of {} outside the replies' sections (before any section or in \
-                         section 一, the introduction)",
-                        entity.zh
-                    ),
-                )
-            })?;
+        if let Some(entity) = plan.entities.iter().find(|e| e.name == b.text) {
+            let sec = section
+                .clone()
+                .filter(|s| s != intro_section)
+                .ok_or_else(|| {
+                    ImportError::seed(
+                        b.line,
+                        format!(
+                            "reply of {} outside the replies' sections (before any section or in \
+                         section {intro_section}, the introduction)",
+                            entity.name
+                        ),
+                    )
+                })?;
             let meta = |k: usize, re: &Regex, what: &str| {
                 blocks
                     .get(i + k)
@@ -265,24 +300,22 @@ fn split_unchecked<'p>(
                     .ok_or_else(|| {
                         ImportError::seed(
                             b.line,
-                            format!("{} is not followed by {what}", entity.zh),
+                            format!("{} is not followed by {what}", entity.name),
                         )
                     })
             };
-            let original = meta(1, &ORIGINAL, "[原件：…]")?;
-            let received = meta(2, &RECEIVED, "[yyyy 年 m 月 d 日]")?;
-            let (y, m, d): (u32, u32, u32) = (
-                received[2].parse().unwrap(),
-                received[3].parse().unwrap(),
-                received[4].parse().unwrap(),
-            );
+            let original = meta(1, &layout.original, layout.original_shape)?;
+            let received = meta(2, &layout.received, layout.received_shape)?;
+            let Some((y, m, d)) = layout.date(&received) else {
+                return Err(ImportError::seed(blocks[i + 2].line, "impossible date"));
+            };
             if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
                 return Err(ImportError::seed(blocks[i + 2].line, "impossible date"));
             }
             if replies.iter().any(|r| r.entity.slug == entity.slug) {
                 return Err(ImportError::seed(
                     b.line,
-                    format!("second reply of {}", entity.zh),
+                    format!("second reply of {}", entity.name),
                 ));
             }
             replies.push(Reply {
@@ -302,7 +335,7 @@ fn split_unchecked<'p>(
         // previous reply.
         let starts_reply =
             |k: usize, re: &Regex| blocks.get(i + k).is_some_and(|m| re.is_match(&m.text));
-        if starts_reply(1, &ORIGINAL) && starts_reply(2, &RECEIVED) {
+        if starts_reply(1, &layout.original) && starts_reply(2, &layout.received) {
             return Err(ImportError::seed(
                 b.line,
                 format!(
@@ -314,7 +347,7 @@ fn split_unchecked<'p>(
         }
         match (replies.last_mut(), section.as_deref()) {
             (Some(r), _) => r.body.push(b.clone()),
-            (None, Some("一")) => intro.push(b.clone()),
+            (None, Some(s)) if s == intro_section => intro.push(b.clone()),
             _ => {
                 return Err(ImportError::seed(
                     b.line,
@@ -374,9 +407,12 @@ fn render_home(
     used: &mut BTreeSet<u32>,
 ) -> Result<String, ImportError> {
     let title = &plan.report.title;
-    let first = intro
-        .first()
-        .ok_or_else(|| ImportError::seed(1, "no introduction (section 一)"))?;
+    let first = intro.first().ok_or_else(|| {
+        ImportError::seed(
+            1,
+            format!("no introduction (section {})", plan.layout.intro_section),
+        )
+    })?;
     if !first.text.starts_with("1. ") {
         return Err(ImportError::seed(
             first.line,
@@ -407,7 +443,7 @@ fn render_reply(
     let mut fm = String::from("---\nkind: reply\n");
     fm.push_str(&format!(
         "title: {}\ntitle_en: {}\nslug: {}\n",
-        e.zh, e.en, e.slug
+        e.name, e.en, e.slug
     ));
     match (&e.iso, &e.region) {
         (Some((iso2, iso3)), Some(region)) => fm.push_str(&format!(

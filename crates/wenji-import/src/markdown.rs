@@ -35,7 +35,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// Classify a block by its text. A block of at most `max_heading_chars` characters that does
 /// not end with closing punctuation is a heading (the threshold is the plan's
 /// `[rules] max_heading_chars`, measured on the report).
-pub fn classify(block: &Block, max_heading_chars: usize) -> Kind {
+pub fn classify(block: &Block, max_heading_chars: usize, closing_marks: &[char]) -> Kind {
     let t = block.text.as_str();
     if t.starts_with('•') {
         return Kind::Bullet;
@@ -43,7 +43,7 @@ pub fn classify(block: &Block, max_heading_chars: usize) -> Kind {
     if t.starts_with('–') {
         return Kind::Dash;
     }
-    let closes = t.ends_with(['。', '；', '：', '！', '？', '，']);
+    let closes = t.ends_with(closing_marks);
     if !closes && t.chars().count() <= max_heading_chars {
         return Kind::Heading;
     }
@@ -144,7 +144,7 @@ pub fn render_blocks(blocks: &[Block], link_targets: &[String], plan: &ImportPla
     // belongs to that bullet; a lettered item after a numbered item belongs to it.
     let mut nested_under: Option<Kind> = None;
     for b in blocks {
-        let kind = classify(b, plan.max_heading_chars);
+        let kind = classify(b, plan.max_heading_chars, plan.layout.closing_marks);
         let text = link_urls(&b.text, link_targets);
         let (line, nested) = match kind {
             Kind::Heading => {
@@ -206,7 +206,11 @@ mod tests {
     use crate::plan;
 
     fn classify(block: &Block) -> Kind {
-        super::classify(block, 60)
+        super::classify(
+            block,
+            60,
+            crate::layout::Layout::of("zh").unwrap().closing_marks,
+        )
     }
 
     fn render_blocks(blocks: &[Block], link_targets: &[String]) -> String {

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ImportError;
+use crate::layout::Layout;
 
 /// The plan of a seed: the seed's path with its extension replaced by `import.toml`
 /// (`sources/A-75-123-zh.txt` → `sources/A-75-123-zh.import.toml`).
@@ -42,6 +43,8 @@ pub struct ImportPlan {
     pub heading_levels: Vec<HeadingLevel>,
     /// Running heads and page numbers, made from the symbol, job number and page count.
     page_head: Regex,
+    /// How the edition's language prints sections, reply heads and sentence ends.
+    pub layout: &'static Layout,
 }
 
 /// The report itself.
@@ -55,13 +58,15 @@ pub struct Report {
     pub pages: u32,
     /// Title of the home page; paragraph 1 of the introduction must contain it.
     pub title: String,
+    /// The edition's language, a key of [`Layout::of`] (`zh`, `en`).
+    pub language: String,
 }
 
 /// Facts about an entity that the report does not print (names in English, codes, group).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
-    /// The Chinese name exactly as printed on the reply's first line.
-    pub zh: String,
+    /// The name exactly as printed on the reply's first line, in the edition's language.
+    pub name: String,
     pub en: String,
     pub slug: String,
     /// ISO 3166-1 alpha-2 and alpha-3; `None` for an organization.
@@ -124,6 +129,7 @@ struct RawReport {
     job_number: Spanned<String>,
     pages: Spanned<u32>,
     title: Spanned<String>,
+    language: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,7 +141,7 @@ struct RawRules {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEntity {
-    zh: String,
+    name: String,
     en: String,
     slug: String,
     iso2: Option<String>,
@@ -215,11 +221,23 @@ impl ImportPlan {
                     .into(),
             ));
         }
+        let layout = Layout::of(r.language.get_ref()).ok_or_else(|| {
+            err(
+                r.language.span().start,
+                format!(
+                    "[report] language {:?} has no layout in the importer; give one of {} (the \
+                     language of the seed's text)",
+                    r.language.get_ref(),
+                    Layout::languages().join(", ")
+                ),
+            )
+        })?;
         let report = Report {
             symbol: r.symbol.into_inner(),
             job_number: r.job_number.into_inner(),
             pages: r.pages.into_inner(),
             title: r.title.into_inner(),
+            language: r.language.into_inner(),
         };
 
         let max_heading_chars = *raw.rules.max_heading_chars.get_ref();
@@ -236,10 +254,10 @@ impl ImportPlan {
             let at = e.span().start;
             let plan_line = line_of(text, at);
             let e = e.into_inner();
-            if e.zh.trim().is_empty() || e.zh.trim() != e.zh || e.en.trim().is_empty() {
+            if e.name.trim().is_empty() || e.name.trim() != e.name || e.en.trim().is_empty() {
                 return Err(err(
                     at,
-                    "an entity needs `zh` (the name exactly as printed on the reply's first \
+                    "an entity needs `name` (the name exactly as printed on the reply's first \
                      line, without spaces around it) and `en`"
                         .into(),
                 ));
@@ -250,16 +268,19 @@ impl ImportPlan {
                     format!(
                         "slug {:?} of {} must be lowercase ASCII words joined by `-`, e.g. \
                          \"bosnia-and-herzegovina\"",
-                        e.slug, e.zh
+                        e.slug, e.name
                     ),
                 ));
             }
-            if let Some(first) = entities.iter().find(|x| x.zh == e.zh || x.slug == e.slug) {
+            if let Some(first) = entities
+                .iter()
+                .find(|x| x.name == e.name || x.slug == e.slug)
+            {
                 return Err(err(
                     at,
                     format!(
                         "{} / {} is listed twice (first at line {}); list each entity once",
-                        e.zh, e.slug, first.plan_line
+                        e.name, e.slug, first.plan_line
                     ),
                 ));
             }
@@ -271,7 +292,7 @@ impl ImportPlan {
                             format!(
                                 "{}: iso2 must be two and iso3 three capital letters (ISO 3166-1), \
                                  found {iso2:?} and {iso3:?}",
-                                e.zh
+                                e.name
                             ),
                         ));
                     }
@@ -280,7 +301,7 @@ impl ImportPlan {
                             at,
                             format!(
                                 "{}: region {region:?} must be a key of [regions] in wenji.toml",
-                                e.zh
+                                e.name
                             ),
                         ));
                     }
@@ -293,13 +314,13 @@ impl ImportPlan {
                         format!(
                             "{}: give iso2, iso3 and region for a State, none of them for an \
                              organization",
-                            e.zh
+                            e.name
                         ),
                     ));
                 }
             };
             entities.push(Entity {
-                zh: e.zh,
+                name: e.name,
                 en: e.en,
                 slug: e.slug,
                 iso,
@@ -396,6 +417,7 @@ impl ImportPlan {
             footnote_refs,
             heading_levels,
             page_head,
+            layout,
         })
     }
 
@@ -411,13 +433,13 @@ impl ImportPlan {
     }
 }
 
-/// A small plan for unit tests (not the real report's), without hand corrections.
 /// The 1-based line of byte `offset` in `text`, for errors that point into the plan.
 fn line_of(text: &str, offset: usize) -> usize {
     let before = &text.as_bytes()[..offset.min(text.len())];
     before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
+/// A small plan for unit tests (not the real report's), without hand corrections.
 #[cfg(test)]
 pub(crate) fn example() -> ImportPlan {
     ImportPlan::parse(EXAMPLE, Path::new("example.import.toml")).unwrap()
@@ -440,15 +462,16 @@ symbol = "A/75/123"
 job_number = "20-08285"
 pages = 74
 title = "从国际安全角度促进网络空间负责任国家行为"
+language = "zh"
 
 [rules]
 max_heading_chars = 60
 
 [replies]
 entities = [
-  { zh = "亚美尼亚", en = "Armenia", slug = "armenia", iso2 = "AM", iso3 = "ARM", region = "eastern-european" },
-  { zh = "澳大利亚", en = "Australia", slug = "australia", iso2 = "AU", iso3 = "AUS", region = "western-european-and-others" },
-  { zh = "欧洲联盟", en = "European Union", slug = "european-union" },
+  { name = "亚美尼亚", en = "Armenia", slug = "armenia", iso2 = "AM", iso3 = "ARM", region = "eastern-european" },
+  { name = "澳大利亚", en = "Australia", slug = "australia", iso2 = "AU", iso3 = "AUS", region = "western-european-and-others" },
+  { name = "欧洲联盟", en = "European Union", slug = "european-union" },
 ]
 "#;
 
@@ -488,7 +511,7 @@ mod tests {
         assert_eq!(p.entities.len(), 3);
         assert_eq!(p.entities[0].iso, Some(("AM".into(), "ARM".into())));
         assert_eq!(p.entities[2].region, None);
-        assert_eq!(p.entities[1].plan_line, 14);
+        assert_eq!(p.entities[1].plan_line, 15);
         assert_eq!(example_with_corrections().footnote_refs[2].number, 10);
         assert!(p.footnote_refs.is_empty() && p.heading_levels.is_empty());
         assert!(p.is_page_head(" A/75/123 "));
@@ -516,26 +539,33 @@ mod tests {
         let bad = EXAMPLE.replace("iso3 = \"AUS\", ", "");
         let e = parse(&bad).unwrap_err();
         assert!(
-            e.starts_with("x.import.toml:14: 澳大利亚: give iso2, iso3 and region"),
+            e.starts_with("x.import.toml:15: 澳大利亚: give iso2, iso3 and region"),
             "{e}"
         );
         let bad = EXAMPLE.replace("slug = \"australia\"", "slug = \"armenia\"");
         let e = parse(&bad).unwrap_err();
-        assert!(e.contains("x.import.toml:14: "), "{e}");
-        assert!(e.contains("(first at line 13)"), "{e}");
+        assert!(e.contains("x.import.toml:15: "), "{e}");
+        assert!(e.contains("(first at line 14)"), "{e}");
         let bad = format!("{EXAMPLE}{CORRECTIONS}").replace("number = 9", "number = 1");
         let e = parse(&bad).unwrap_err();
         assert!(
-            e.starts_with("x.import.toml:21: footnote 1 (seed line 3184) listed after footnote 1"),
+            e.starts_with("x.import.toml:22: footnote 1 (seed line 3184) listed after footnote 1"),
             "{e}"
         );
         let bad = format!("{EXAMPLE}{CORRECTIONS}").replace("level = 4", "level = 1");
         let e = parse(&bad).unwrap_err();
-        assert!(e.starts_with("x.import.toml:26: heading level 1"), "{e}");
+        assert!(e.starts_with("x.import.toml:27: heading level 1"), "{e}");
+        let bad = EXAMPLE.replace("language = \"zh\"", "language = \"fr\"");
+        let e = parse(&bad).unwrap_err();
+        assert!(
+            e.starts_with("x.import.toml:7: [report] language \"fr\" has no layout")
+                && e.contains("give one of zh, en"),
+            "{e}"
+        );
         let bad = EXAMPLE.replace("max_heading_chars = 60", "max_heading_chars = 0");
         let e = parse(&bad).unwrap_err();
         assert!(
-            e.starts_with("x.import.toml:9: [rules] max_heading_chars"),
+            e.starts_with("x.import.toml:10: [rules] max_heading_chars"),
             "{e}"
         );
         let bad = EXAMPLE.replace("\"A/75/123\"", "\" A/75/123\"");

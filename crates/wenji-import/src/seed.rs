@@ -171,6 +171,7 @@ pub fn scan(seed: &str, plan: &ImportPlan) -> Result<Scanned, ImportError> {
                 }
                 match current_note.as_mut() {
                     Some(n) => {
+                        n.text.push_str(plan.layout.line_join);
                         n.text.push_str(raw.trim());
                         continue;
                     }
@@ -214,16 +215,18 @@ pub fn scan(seed: &str, plan: &ImportPlan) -> Result<Scanned, ImportError> {
             ),
         ));
     }
-    out.blocks = join_blocks(&body);
+    out.blocks = join_blocks(&body, plan.layout.line_join);
     Ok(out)
 }
 
 /// Join wrapped lines into blocks. A printed paragraph, heading or list item ends with a line
 /// that carries trailing spaces; lines inside one do not. The one exception is a URL that was
 /// broken at a `/` with a space (`…/sites/default/ ` + `files/…`): that line continues.
-fn join_blocks(body: &[(usize, String)]) -> Vec<Block> {
+fn join_blocks(body: &[(usize, String)], line_join: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<Block> = None;
+    // A URL broken at a `/` continues without a space in any language.
+    let mut join = line_join;
     for (k, (no, raw)) in body.iter().enumerate() {
         let line = if is_spread(raw) {
             unspread(raw)
@@ -239,7 +242,10 @@ fn join_blocks(body: &[(usize, String)]) -> Vec<Block> {
                     text: trimmed.to_string(),
                 })
             }
-            Some(b) => b.text.push_str(trimmed),
+            Some(b) => {
+                b.text.push_str(join);
+                b.text.push_str(trimmed);
+            }
         }
         let ends = line.ends_with(' ');
         let url_continues = trimmed.ends_with('/')
@@ -247,6 +253,7 @@ fn join_blocks(body: &[(usize, String)]) -> Vec<Block> {
                 .get(k + 1)
                 .and_then(|(_, next)| next.chars().next())
                 .is_some_and(|c| c.is_ascii_graphic());
+        join = if url_continues { "" } else { line_join };
         if ends && !url_continues {
             blocks.extend(current.take());
         }
@@ -282,7 +289,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "seed line 406: listed footnote reference 1, but this line is not running text; \
-             correct the entry at example.import.toml:20"
+             correct the entry at example.import.toml:21"
         );
     }
 
