@@ -118,7 +118,7 @@ impl Sections {
             ("data", &self.data),
         ];
         for (key, value) in all {
-            if !crate::link::urls::valid_slug(value) {
+            if !valid_slug(value) {
                 let d = config_error(
                     text,
                     "sections",
@@ -373,6 +373,16 @@ fn base_path_of(url: &str) -> String {
     } else {
         format!("{path}/")
     }
+}
+
+/// A slug or alias segment is safe when it cannot leave the output folder or confuse a URL.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 100
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
 }
 
 #[cfg(test)]

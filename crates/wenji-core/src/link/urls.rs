@@ -53,15 +53,8 @@ pub fn file_of(path: &str) -> String {
     format!("{path}index.html")
 }
 
-/// A slug or alias segment is safe when it cannot leave the output folder or confuse a URL.
-pub fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.len() <= 100
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-}
+/// Slugs and section names are checked where the config is read, with the same rule.
+pub use crate::config::valid_slug;
 
 /// An alias is a site path such as `old/path/` or `/old/path/`: segments of safe characters.
 pub fn normalize_alias(alias: &str) -> Option<String> {
