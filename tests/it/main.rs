@@ -9,6 +9,7 @@ mod concept_tags;
 mod fidelity;
 mod hardening;
 mod import_repeatable;
+mod init;
 mod ledger;
 mod proptest_pipeline;
 mod serve;
