@@ -293,6 +293,23 @@ mod tests {
         );
     }
 
+    /// When a name is taken between the check and the move (here `templates`, moved after
+    /// `assets`, `content` and the ledger), what was moved goes back: the folder is as it was.
+    #[test]
+    fn init_failing_midway_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("templates"), "taken").unwrap();
+        let err = write_site(dir.path()).unwrap_err();
+        assert!(err.contains("cannot move templates into place"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["templates"]);
+        let kept = std::fs::read_to_string(dir.path().join("templates")).unwrap();
+        assert_eq!(kept, "taken");
+    }
+
     #[test]
     fn init_theme_and_starter_do_not_overlap() {
         assert!(paths(THEME).is_disjoint(&paths(STARTER)));
