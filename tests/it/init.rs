@@ -65,6 +65,7 @@ fn init_writes_a_site_that_builds_checks_and_takes_a_ledger() {
     assert!(home.contains("/about/"), "{home}");
     let reply = common::read(&out.join("responses/northfield-library-association/index.html"));
     assert!(reply.contains("Cite this response"), "{reply}");
+    assert_no_chinese_words(&out);
 
     assert_ok("check", &common::wenji(&site, &["check"]));
     let before = common::read(&site.join("published-urls.txt"));
@@ -80,6 +81,19 @@ fn init_writes_a_site_that_builds_checks_and_takes_a_ledger() {
     );
     let built = assert_ok("build with the ledger", &common::wenji(&site, &["build"]));
     assert!(!built.contains("not yet in"), "{built}");
+}
+
+/// The English starter's pages hold no Chinese word: every interface text comes from its
+/// `[strings]`, none is written into a template.
+fn assert_no_chinese_words(out: &Path) {
+    let han = regex::Regex::new(r"\p{Han}+").unwrap();
+    for (path, bytes) in common::snapshot(out) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            let words: Vec<&str> = han.find_iter(&html).map(|m| m.as_str()).collect();
+            assert!(words.is_empty(), "{path}: {words:?}");
+        }
+    }
 }
 
 #[test]
