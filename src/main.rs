@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod init;
 mod serve;
 use wenji_core::build::{BuildOptions, build};
 
@@ -56,6 +57,12 @@ enum Command {
     /// Add every URL the site now produces to the committed ledger of published URLs, with
     /// the fingerprint of each anchor's words; record an accepted change or a moved anchor.
     Ledger(LedgerArgs),
+    /// Write a new site (config, theme, two example replies, a concept, an about page) into
+    /// DIR, which must be new or hold only dotfiles such as .git.
+    Init {
+        /// The folder of the new site (default: the --root folder, i.e. the current one).
+        dir: Option<PathBuf>,
+    },
     /// Measure build speed and memory on synthetic corpora of N replies and the real site.
     Bench(wenji_bench::BenchArgs),
 }
@@ -151,6 +158,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Ledger(args) => ledger(&root, args),
+        Command::Init { dir } => match init::init(&dir.unwrap_or(root)) {
+            Ok(created) => {
+                eprintln!("{}", init::summary(&created));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
         Command::Bench(args) => match wenji_bench::run(&root, args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),

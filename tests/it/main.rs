@@ -10,6 +10,7 @@ mod fidelity;
 mod hardening;
 mod import_edition;
 mod import_repeatable;
+mod init;
 mod ledger;
 mod proptest_pipeline;
 mod serve;
