@@ -4,15 +4,22 @@
 //! build keeps the last good site served and shows its diagnostics in the browser: on an error
 //! page when there is no site yet, else over the open page.
 //!
+//! An edit to one reply is shown at once: [`preview`] renders the pages that show it from the
+//! site kept in memory, the server answers them from memory and the open pages reload; the
+//! full build follows in the background and its output replaces them. Any other change (a
+//! template, the config, a concept, a new or removed file) waits for the full build.
+//!
 //! The server ([`http`]) answers GET and HEAD only, only to a loopback `Host`, never follows a
 //! link out of the output folder, and bounds what each client may take (header size and count,
 //! slow and idle clients, connections at once).
 
 pub mod http;
+pub mod preview;
 
+use std::collections::HashMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +27,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::build::{BuildOptions, build};
 use http::{Limits, Response};
+use preview::Model;
 
 /// Polls `/__wenji/wait`, which answers `{"version": n, "error": text or null}` when the
 /// version differs from the one it was given: a new good build reloads the page; a failed one
@@ -42,6 +50,17 @@ struct BuildState {
 struct Shared {
     state: Mutex<BuildState>,
     changed: Condvar,
+    /// Previewed pages, output path → (the edit they show, their bytes), served before the
+    /// output folder until a full build that read that edit replaces them.
+    overlay: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    /// Counts the bursts of changes the watcher has seen.
+    edits: AtomicU64,
+    /// A full build is wanted; the builder thread waits on `build_wanted`.
+    build_pending: Mutex<bool>,
+    build_wanted: Condvar,
+    /// The site as last loaded, for previews; `None` until it is loaded again after a
+    /// change the preview cannot follow.
+    model: Mutex<Option<Model>>,
     out: PathBuf,
     base_path: String,
     limits: Limits,
@@ -67,12 +86,18 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     let shared = Arc::new(Shared {
         state: Mutex::new(BuildState::default()),
         changed: Condvar::new(),
+        overlay: Mutex::new(HashMap::new()),
+        edits: AtomicU64::new(0),
+        build_pending: Mutex::new(false),
+        build_wanted: Condvar::new(),
+        model: Mutex::new(None),
         out: opts.output.clone(),
         base_path: base_path.clone(),
         limits: Limits::default(),
         connections: AtomicUsize::new(0),
     });
     rebuild(&opts, &shared);
+    load_model(&opts, &shared);
     eprintln!(
         "serving {} at http://127.0.0.1:{addr}{base_path} (Ctrl-C to stop)",
         crate::error::shown(&opts.output)
@@ -142,15 +167,122 @@ fn watch(opts: &BuildOptions, shared: Arc<Shared>) -> Result<impl Drop, String> 
             RecursiveMode::NonRecursive,
         )
         .ok();
+    std::thread::spawn({
+        let (opts, shared) = (opts.clone(), shared.clone());
+        move || builder(&opts, &shared)
+    });
     let opts = opts.clone();
     std::thread::spawn(move || {
-        while let Ok(_paths) = rx.recv() {
+        while let Ok(mut paths) = rx.recv() {
             // Collect the rest of a burst (an editor's save is several events).
-            while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-            rebuild(&opts, &shared);
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(30)) {
+                paths.extend(more);
+            }
+            let edit = shared.edits.fetch_add(1, Ordering::AcqRel) + 1;
+            preview(&opts, &shared, &paths, edit);
+            *lock(&shared.build_pending) = true;
+            shared.build_wanted.notify_one();
         }
     });
     Ok(watcher)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs the full builds the watcher asks for, one at a time; changes made during a build
+/// are built by the next one.
+fn builder(opts: &BuildOptions, shared: &Shared) {
+    loop {
+        {
+            let mut pending = lock(&shared.build_pending);
+            while !*pending {
+                pending = shared
+                    .build_wanted
+                    .wait(pending)
+                    .unwrap_or_else(|e| e.into_inner());
+            }
+            *pending = false;
+        }
+        rebuild(opts, shared);
+        if lock(&shared.model).is_none() {
+            load_model(opts, shared);
+        }
+    }
+}
+
+/// Loads the model for previews. Kept only if no change came while it loaded: one that did
+/// may be missing from it, and the next build loads it again.
+fn load_model(opts: &BuildOptions, shared: &Shared) {
+    let edits = shared.edits.load(Ordering::Acquire);
+    let Ok(model) = Model::load(opts) else { return };
+    let mut slot = lock(&shared.model);
+    if shared.edits.load(Ordering::Acquire) == edits {
+        *slot = Some(model);
+    }
+}
+
+/// Shows the changed `paths` at once when they are replies the model can follow: their
+/// pages go to the overlay and open pages reload. Otherwise the model is dropped (it may no
+/// longer be the site) and the full build, which follows every change, shows the change.
+fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
+    let t = Instant::now();
+    let mut slot = lock(&shared.model);
+    let Some(model) = slot.as_mut() else { return };
+    let changed: Vec<&PathBuf> = paths.iter().filter(|p| !ignored(&opts.root, p)).collect();
+    let replies: Option<Vec<usize>> = changed
+        .iter()
+        .map(|p| model.reply_of(p.strip_prefix(&opts.root).unwrap_or(p)))
+        .collect();
+    let (Some(mut replies), false) = (replies, changed.is_empty()) else {
+        if !changed.is_empty() {
+            *slot = None;
+        }
+        return;
+    };
+    replies.sort_unstable();
+    replies.dedup();
+    let mut pages = Vec::new();
+    for ri in replies {
+        match model.update_reply(ri) {
+            Ok(p) => pages.extend(p),
+            Err(e) => {
+                eprintln!("preview: {e}\n(the full build follows)");
+                *slot = None;
+                return;
+            }
+        }
+    }
+    drop(slot);
+    let shown: Vec<String> = pages.iter().map(|p| format!("/{}", p.path)).collect();
+    {
+        let mut overlay = lock(&shared.overlay);
+        for page in pages {
+            overlay.insert(page.path, (edit, page.bytes));
+        }
+    }
+    let mut state = lock(&shared.state);
+    state.version += 1;
+    shared.changed.notify_all();
+    drop(state);
+    eprintln!(
+        "previewed {} in {} ms; the full build follows",
+        shown.join(" "),
+        t.elapsed().as_millis()
+    );
+}
+
+/// Whether a changed path cannot change the site: a hidden file in `content/` (an editor's
+/// lock or swap file) or one that is not Markdown (a backup `reply.md~`). Files with no
+/// extension count, as a folder may be one.
+fn ignored(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root.join(crate::content::CONTENT_DIR)) else {
+        return false;
+    };
+    rel.components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        || path.extension().is_some_and(|x| x != "md")
 }
 
 /// More connections than the limit: a short 503, written without waiting on the client.
@@ -219,7 +351,25 @@ fn respond(request: &http::Request, shared: &Shared) -> Response {
         return error_page(error);
     }
     drop(state);
+    if let Some(key) = overlay_key(&shared.base_path, url)
+        && let Some((_, bytes)) = lock(&shared.overlay).get(&key)
+    {
+        let ct = content_type(Path::new(&key));
+        return Response::new(200, ct, inject(bytes.clone()));
+    }
     file_response(&shared.out, &shared.base_path, url)
+}
+
+/// The output path a request for a page asks for (`states/x/index.html` for `/states/x/`),
+/// as the previewed pages are keyed.
+fn overlay_key(base_path: &str, url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let rel = percent_decode(path).strip_prefix(base_path)?.to_string();
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        rel + "index.html"
+    } else {
+        rel
+    })
 }
 
 /// The long-poll: answers when the build version differs from `seen` (at once when the page
@@ -246,11 +396,19 @@ fn error_page(diagnostics: &str) -> Response {
     Response::new(500, "text/html; charset=utf-8", inject(html.into_bytes()))
 }
 
+/// A full build. A good one replaces the previews of the edits it read; after a failed one
+/// the last good site is served whole, without previews.
 fn rebuild(opts: &BuildOptions, shared: &Shared) {
     let t = Instant::now();
+    // Every edit counted so far was saved before the build reads the files.
+    let edits = shared.edits.load(Ordering::Acquire);
     let result = build(opts);
-    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut state = lock(&shared.state);
     state.version += 1;
+    match &result {
+        Ok(_) => lock(&shared.overlay).retain(|_, (edit, _)| *edit > edits),
+        Err(_) => lock(&shared.overlay).clear(),
+    }
     match result {
         Ok(report) => {
             eprintln!("{}", report.summary("rebuilt"));

@@ -1,0 +1,205 @@
+//! The instant preview of an edited reply. `wenji serve` keeps the resolved site, templates
+//! and assets of the last build in memory ([`Model`]); when one reply file changes, only that
+//! file is loaded and re-resolved, and only the pages that show its text (its own page and
+//! its neighbours', whose prev/next links carry its title and counts) are rendered, for the
+//! server to answer from memory at once. The full build still follows, in the background,
+//! and its output replaces these pages, so the folder on disk is always what a build makes.
+//!
+//! Every page rendered here is made by the code the build uses, from the model the build
+//! would resolve, so it equals the build's page byte for byte; anything the preview cannot
+//! do exactly (a new, removed or moved reply, a problem in the file, a template or the
+//! config) is refused and left to the full build.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::build::{BuildOptions, Timings, load_site};
+use crate::content::{self, Loaded};
+use crate::error::BuildError;
+use crate::link::{self, Site, ledger};
+use crate::output::OutputFile;
+use crate::render::{self, AssetMap, Templates};
+
+/// What a build renders pages from, kept between builds.
+pub struct Model {
+    root: PathBuf,
+    site: Site,
+    templates: Templates,
+    assets: AssetMap,
+    /// Reply file (relative to the root, as in `Page::file`) → its index in `site.replies`.
+    replies: HashMap<PathBuf, usize>,
+}
+
+impl Model {
+    /// Loads and resolves the site as [`crate::build::build`] does before it renders.
+    pub fn load(opts: &BuildOptions) -> Result<Model, BuildError> {
+        let mut timings = Timings::default();
+        let mut site = load_site(&opts.root, opts.base_url.as_deref(), &mut timings)?;
+        let entries = ledger::read(&opts.root)?;
+        site.fragment_aliases = ledger::fragment_aliases(&site, &entries);
+        let templates =
+            render::templates::load(&opts.root, site.config.site.minify).map_err(BuildError)?;
+        let assets = render::assets::load(&opts.root).map_err(BuildError)?;
+        let replies = site
+            .replies
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.page.file.clone(), i))
+            .collect();
+        Ok(Model {
+            root: opts.root.clone(),
+            site,
+            templates,
+            assets,
+            replies,
+        })
+    }
+
+    /// The index of the reply whose file is `rel` (relative to the site root).
+    pub fn reply_of(&self, rel: &Path) -> Option<usize> {
+        self.replies.get(rel).copied()
+    }
+
+    /// Loads reply `ri`'s file again, puts it in the model and renders the pages that show
+    /// it. An error says why the preview cannot show the edit; the model is then as before.
+    pub fn update_reply(&mut self, ri: usize) -> Result<Vec<OutputFile>, String> {
+        let rel = self.site.replies[ri].page.file.clone();
+        let path = self.root.join(&rel);
+        let too_big = std::fs::metadata(&path)
+            .map_err(|e| format!("{}: {e}", rel.display()))?
+            .len()
+            > content::MAX_FILE_BYTES;
+        if too_big {
+            return Err(format!("{}: over the size limit", rel.display()));
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", rel.display()))?;
+        let page = match content::load_file(&rel, &text, &self.site.config) {
+            Ok(Loaded::Reply(page)) => page,
+            Ok(_) => return Err(format!("{} is no longer a reply", rel.display())),
+            Err(d) => return Err(BuildError(d).to_string()),
+        };
+        link::replace_reply(&mut self.site, ri, page).map_err(|d| BuildError(d.0).to_string())?;
+        self.render_replies(ri.saturating_sub(1)..(ri + 2).min(self.site.replies.len()))
+    }
+
+    /// Renders the pages of the replies in `range`, as the build renders them.
+    fn render_replies(&self, range: std::ops::Range<usize>) -> Result<Vec<OutputFile>, String> {
+        let pages = render::context::Pages::new(&self.site, &self.assets);
+        range
+            .into_par_iter()
+            .map(|i| {
+                let job = pages.reply(i);
+                let html = self
+                    .templates
+                    .render(job.template, &job.context)
+                    .map_err(|d| BuildError(vec![d]).to_string())?;
+                Ok(OutputFile::new(job.path, html))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::build;
+
+    fn fixture() -> tempfile::TempDir {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for (from, to) in [
+            ("templates", "templates"),
+            ("assets", "assets"),
+            ("tests/fixtures/content", "content"),
+        ] {
+            for entry in walkdir::WalkDir::new(repo.join(from)) {
+                let entry = entry.unwrap();
+                let dest = dir
+                    .path()
+                    .join(to)
+                    .join(entry.path().strip_prefix(repo.join(from)).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&dest).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &dest).unwrap();
+                }
+            }
+        }
+        std::fs::copy(repo.join("wenji.toml"), dir.path().join("wenji.toml")).unwrap();
+        dir
+    }
+
+    /// The pages the preview renders after an edit equal, byte for byte, those of a full
+    /// build of the edited site; their neighbours' too (their prev/next links changed).
+    #[test]
+    fn a_previewed_reply_equals_the_full_build() {
+        let root = fixture();
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            output: root.path().join("site"),
+            base_url: Some("http://127.0.0.1:8/".into()),
+            write: true,
+        };
+        let mut model = Model::load(&opts).unwrap();
+        let ri = model
+            .reply_of(Path::new("content/replies/arcadia.md"))
+            .unwrap();
+        let file = root.path().join("content/replies/arcadia.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        // A new paragraph (the counts in the neighbours' links change) and a new tag.
+        let edited = text.replacen("阿卡迪亚高度重视", "预览的新段落。\n\n阿卡迪亚高度重视", 1);
+        assert_ne!(edited, text);
+        std::fs::write(&file, &edited).unwrap();
+        let pages = model.update_reply(ri).unwrap();
+        assert!(pages.len() >= 2, "the reply and a neighbour");
+        build(&opts).unwrap();
+        for page in &pages {
+            let built = std::fs::read(opts.output.join(&page.path)).unwrap();
+            assert!(
+                built == page.bytes,
+                "{} differs from the full build's",
+                page.path
+            );
+        }
+        let own = &pages
+            .iter()
+            .find(|p| p.path.contains("arcadia"))
+            .unwrap()
+            .bytes;
+        assert!(String::from_utf8_lossy(own).contains("预览的新段落"));
+    }
+
+    /// An edit the preview cannot show exactly is refused, and the model stays as it was.
+    #[test]
+    fn a_moved_or_broken_reply_is_left_to_the_full_build() {
+        let root = fixture();
+        let opts = BuildOptions {
+            root: root.path().to_path_buf(),
+            output: root.path().join("site"),
+            base_url: None,
+            write: false,
+        };
+        let mut model = Model::load(&opts).unwrap();
+        let ri = model
+            .reply_of(Path::new("content/replies/arcadia.md"))
+            .unwrap();
+        let file = root.path().join("content/replies/arcadia.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let slug = format!("slug: {}", model.site.replies[ri].page.meta.slug.value);
+        assert!(text.contains(&slug));
+        for (edit, why) in [
+            (text.replace(&slug, "slug: elsewhere"), "slug"),
+            (text.replace("iso3: ARM", "iso3: ZZZ"), "ISO 3166-1"),
+            (text.replacen("---", "--", 1), ""),
+        ] {
+            std::fs::write(&file, &edit).unwrap();
+            let err = model.update_reply(ri).unwrap_err();
+            assert!(err.contains(why), "{err}");
+            assert!(model.site.replies[ri].page.meta.slug.value != "elsewhere");
+        }
+        std::fs::remove_file(&file).unwrap();
+        assert!(model.update_reply(ri).is_err());
+    }
+}
