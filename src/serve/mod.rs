@@ -98,11 +98,12 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     });
     rebuild(&opts, &shared);
     load_model(&opts, &shared);
+    // Watching before the address is given: an edit made as soon as it is known is seen.
+    let _watcher = watch(&opts, shared.clone())?;
     eprintln!(
         "serving {} at http://127.0.0.1:{addr}{base_path} (Ctrl-C to stop)",
         crate::error::shown(&opts.output)
     );
-    let _watcher = watch(&opts, shared.clone())?;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let shared = shared.clone();
@@ -192,8 +193,29 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Runs the full builds the watcher asks for, one at a time; changes made during a build
-/// are built by the next one.
+/// are built by the next one. They run on threads of lower priority, so that a preview,
+/// made on the watcher's thread while a build runs, gets the processor when it needs it.
 fn builder(opts: &BuildOptions, shared: &Shared) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("wenji-build-{i}"))
+        .start_handler(|_| lower_priority())
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| build_when_asked(opts, shared)),
+        Err(_) => build_when_asked(opts, shared),
+    }
+}
+
+/// Lowers the calling thread's priority (Linux: a thread's nice value is its own).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on this thread (who 0) takes integers and changes no memory.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+fn build_when_asked(opts: &BuildOptions, shared: &Shared) -> ! {
     loop {
         {
             let mut pending = lock(&shared.build_pending);

@@ -13,8 +13,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::build::{BuildOptions, Timings, load_site};
 use crate::content::{self, Loaded};
 use crate::error::BuildError;
@@ -84,11 +82,11 @@ impl Model {
         self.render_replies(ri.saturating_sub(1)..(ri + 2).min(self.site.replies.len()))
     }
 
-    /// Renders the pages of the replies in `range`, as the build renders them.
+    /// Renders the pages of the replies in `range`, as the build renders them. On this
+    /// thread, not rayon's: its threads may be busy with the background build for seconds.
     fn render_replies(&self, range: std::ops::Range<usize>) -> Result<Vec<OutputFile>, String> {
-        let pages = render::context::Pages::new(&self.site, &self.assets);
+        let pages = render::context::Pages::for_replies(&self.site, &self.assets, range.clone());
         range
-            .into_par_iter()
             .map(|i| {
                 let job = pages.reply(i);
                 let html = self
@@ -128,6 +126,16 @@ mod tests {
             }
         }
         std::fs::copy(repo.join("wenji.toml"), dir.path().join("wenji.toml")).unwrap();
+        // Two more replies after Borduria, so that its page's neighbours have neighbours.
+        let replies = dir.path().join("content/replies");
+        let borduria = std::fs::read_to_string(replies.join("borduria.md")).unwrap();
+        for (slug, order) in [("ruritania", 3), ("syldavia", 4)] {
+            let text = borduria
+                .replace("slug: borduria", &format!("slug: {slug}"))
+                .replace("title: 波尔杜里亚", &format!("title: {slug}"))
+                .replace("order: 2", &format!("order: {order}"));
+            std::fs::write(replies.join(format!("{slug}.md")), text).unwrap();
+        }
         dir
     }
 
@@ -144,16 +152,17 @@ mod tests {
         };
         let mut model = Model::load(&opts).unwrap();
         let ri = model
-            .reply_of(Path::new("content/replies/arcadia.md"))
+            .reply_of(Path::new("content/replies/borduria.md"))
             .unwrap();
-        let file = root.path().join("content/replies/arcadia.md");
+        assert_eq!(ri, 1);
+        let file = root.path().join("content/replies/borduria.md");
         let text = std::fs::read_to_string(&file).unwrap();
-        // A new paragraph (the counts in the neighbours' links change) and a new tag.
-        let edited = text.replacen("阿卡迪亚高度重视", "预览的新段落。\n\n阿卡迪亚高度重视", 1);
+        // A new paragraph, before the tagged one: the numbers and counts change.
+        let edited = text.replacen("规范(a)", "预览的新段落。\n\n规范(a)", 1);
         assert_ne!(edited, text);
         std::fs::write(&file, &edited).unwrap();
         let pages = model.update_reply(ri).unwrap();
-        assert!(pages.len() >= 2, "the reply and a neighbour");
+        assert_eq!(pages.len(), 3, "the reply and its two neighbours");
         build(&opts).unwrap();
         for page in &pages {
             let built = std::fs::read(opts.output.join(&page.path)).unwrap();
@@ -165,7 +174,7 @@ mod tests {
         }
         let own = &pages
             .iter()
-            .find(|p| p.path.contains("arcadia"))
+            .find(|p| p.path.contains("borduria"))
             .unwrap()
             .bytes;
         assert!(String::from_utf8_lossy(own).contains("预览的新段落"));
