@@ -441,6 +441,10 @@ fn an_edited_reply_is_previewed_then_built_in_full() {
     let file = root.path().join("content/replies/arcadia.md");
     let text = std::fs::read_to_string(&file).unwrap();
     let edited = Instant::now();
+    // Saved as Vim saves: a probe file made and removed in the folder first.
+    let probe = root.path().join("content/replies/4913");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::remove_file(&probe).unwrap();
     std::fs::write(
         &file,
         text.replacen("阿卡迪亚高度重视", "预览的新段落。\n\n阿卡迪亚高度重视", 1),

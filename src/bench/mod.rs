@@ -3,7 +3,7 @@
 //! wall time and peak memory are its own ([`child`]), next to the floor of the same corpus
 //! ([`floor`]: read, render Markdown, write) and, with `--hugo`, Debian's Hugo on the same
 //! bodies ([`hugo`]). Also builds the real site ~10 times and, with `--serve`, times
-//! `wenji serve` from an edit to the rebuilt page ([`serve`]). It prints figures; it asserts
+//! `wenji serve` from an edit to the edited page served ([`serve`]). It prints figures; it asserts
 //! nothing about them.
 
 pub mod child;
@@ -31,7 +31,7 @@ pub struct BenchArgs {
     /// Also build each corpus as a Hugo site with `hugo` (skipped if it is not installed).
     #[arg(long)]
     pub hugo: bool,
-    /// Also time `wenji serve` on the real site: a content edit → the rebuilt page served.
+    /// Also time `wenji serve` on the real site: a content edit → the edited page served.
     #[arg(long)]
     pub serve: bool,
     /// Builds of the real site; the median is reported (0 skips the real site).
@@ -201,7 +201,7 @@ pub fn run(root: &Path, args: BenchArgs) -> Result<(), String> {
         let med = l.get(l.len().saturating_sub(1) / 2).copied().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "\nwenji serve on the {n}-reply corpus: first build and listening after {:.0} ms; edit saved → rebuilt page served: median {med:.0} ms over {} edits (target 300 ms; sorted: {}); serve's own rebuild times (ms): {:?}",
+            "\nwenji serve on the {n}-reply corpus: first build and listening after {:.0} ms; edit saved → edited page served: median {med:.0} ms over {} edits (target 300 ms; sorted: {}); serve's full builds (ms): {:?}",
             ms(s.initial_build),
             l.len(),
             l.iter()
@@ -714,7 +714,7 @@ fn report(
         let med = l.get(l.len().saturating_sub(1) / 2).copied().unwrap_or(0.0);
         let _ = writeln!(
             s,
-            "\nwenji serve on the real site: first build and listening after {:.0} ms; edit saved → rebuilt page served: median {med:.0} ms over {} edits (sorted: {}); serve's own rebuild times (ms): {:?}",
+            "\nwenji serve on the real site: first build and listening after {:.0} ms; edit saved → edited page served: median {med:.0} ms over {} edits (sorted: {}); serve's full builds (ms): {:?}",
             ms(sv.initial_build),
             l.len(),
             l.iter()

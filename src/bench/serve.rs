@@ -1,4 +1,5 @@
-//! `wenji serve` latency: from saving a content file to the rebuilt page being served.
+//! `wenji serve` latency: from saving a content file to the page served with the edit (the
+//! preview from memory, or the rebuilt page when the edit is not previewed).
 //! Runs the real binary's `serve` on a copy of the site, edits a reply, and polls the reply's
 //! page over HTTP until it shows the edit.
 

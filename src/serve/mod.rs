@@ -252,11 +252,13 @@ fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
     let t = Instant::now();
     let mut slot = lock(&shared.model);
     let Some(model) = slot.as_mut() else { return };
-    let changed: Vec<&PathBuf> = paths.iter().filter(|p| !ignored(&opts.root, p)).collect();
-    let replies: Option<Vec<usize>> = changed
+    let canonical = std::fs::canonicalize(&opts.root).ok();
+    let changed: Vec<&Path> = paths
         .iter()
-        .map(|p| model.reply_of(p.strip_prefix(&opts.root).unwrap_or(p)))
+        .map(|p| relative(&opts.root, canonical.as_deref(), p))
+        .filter(|rel| !ignored(rel) && !passing(&opts.root, rel, model))
         .collect();
+    let replies: Option<Vec<usize>> = changed.iter().map(|rel| model.reply_of(rel)).collect();
     let (Some(mut replies), false) = (replies, changed.is_empty()) else {
         if !changed.is_empty() {
             *slot = None;
@@ -295,16 +297,35 @@ fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
     );
 }
 
-/// Whether a changed path cannot change the site: a hidden file in `content/` (an editor's
-/// lock or swap file) or one that is not Markdown (a backup `reply.md~`). Files with no
-/// extension count, as a folder may be one.
-fn ignored(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root.join(crate::content::CONTENT_DIR)) else {
+/// Whether `rel`, a path in `content/` with no `.md` extension, is gone without taking
+/// content with it: a file an editor made and removed (Vim's `4913` probe of the folder).
+fn passing(root: &Path, rel: &Path, model: &Model) -> bool {
+    rel.starts_with(crate::content::CONTENT_DIR)
+        && rel.extension().is_none_or(|x| x != "md")
+        && !root.join(rel).exists()
+        && !model.has_file_in(rel)
+}
+
+/// A watched path relative to the site root, as the model names files. The watcher may give
+/// it under the root as passed (`./content/…`) or under its real path.
+fn relative<'a>(root: &Path, canonical: Option<&Path>, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root)
+        .ok()
+        .or_else(|| path.strip_prefix(canonical?).ok())
+        .unwrap_or(path)
+}
+
+/// Whether a changed path (relative to the root) cannot change the site: a hidden file in
+/// `content/` (an editor's lock or swap file) or one that is not Markdown (a backup
+/// `reply.md~`). Files with no extension count, as a folder may be one.
+fn ignored(rel: &Path) -> bool {
+    let Ok(in_content) = rel.strip_prefix(crate::content::CONTENT_DIR) else {
         return false;
     };
-    rel.components()
+    in_content
+        .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        || path.extension().is_some_and(|x| x != "md")
+        || rel.extension().is_some_and(|x| x != "md")
 }
 
 /// More connections than the limit: a short 503, written without waiting on the client.
@@ -605,6 +626,29 @@ mod tests {
             r.headers.iter().find(|(n, _)| *n == "Location").unwrap().1,
             "/a/"
         );
+    }
+
+    #[test]
+    fn changed_paths_are_named_as_the_model_names_files() {
+        let (root, real) = (Path::new("."), Path::new("/home/a/site"));
+        for (path, rel) in [
+            ("./content/replies/x.md", "content/replies/x.md"),
+            ("/home/a/site/content/replies/x.md", "content/replies/x.md"),
+            ("/elsewhere/x.md", "/elsewhere/x.md"),
+        ] {
+            assert_eq!(relative(root, Some(real), Path::new(path)), Path::new(rel));
+        }
+        for (rel, skip) in [
+            ("content/replies/x.md", false),
+            ("content/replies/.x.md.swp", true),
+            ("content/.git/x.md", true),
+            ("content/replies/x.md~", true),
+            ("content/replies", false),
+            ("templates/.x.html", false),
+            ("wenji.toml", false),
+        ] {
+            assert_eq!(ignored(Path::new(rel)), skip, "{rel}");
+        }
     }
 
     #[test]

@@ -60,6 +60,20 @@ impl Model {
         self.replies.get(rel).copied()
     }
 
+    /// Whether a content file the model was loaded from is `rel` or in the folder `rel`.
+    pub fn has_file_in(&self, rel: &Path) -> bool {
+        let site = &self.site;
+        let concepts = site.concepts.iter().map(|c| &c.page.file);
+        let pages = site.pages.iter().map(|p| &p.page.file);
+        let home = site.home.iter().map(|h| &h.file);
+        self.replies
+            .keys()
+            .chain(concepts)
+            .chain(pages)
+            .chain(home)
+            .any(|f| f.starts_with(rel))
+    }
+
     /// Loads reply `ri`'s file again, puts it in the model and renders the pages that show
     /// it. An error says why the preview cannot show the edit; the model is then as before.
     pub fn update_reply(&mut self, ri: usize) -> Result<Vec<OutputFile>, String> {
