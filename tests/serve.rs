@@ -186,6 +186,8 @@ fn a_failed_build_shows_its_diagnostics_in_the_browser() {
     let (status, page) = get(port, "/states/arcadia/");
     assert_eq!(status, 200);
     assert!(page.contains("阿卡迪亚"));
+    // The site for previews is loaded after the build is served (in milliseconds here).
+    std::thread::sleep(Duration::from_secs(1));
 
     // Broken again: the last good site stays, the diagnostics go to the open page.
     std::fs::write(&file, &broken).unwrap();
@@ -203,6 +205,19 @@ fn a_failed_build_shows_its_diagnostics_in_the_browser() {
     assert!(page.contains("阿卡迪亚"));
     let (_, script) = get(port, "/__wenji/reload.js");
     assert!(script.contains("wenji-build-error") && script.contains("textContent"));
+
+    // The edit that fixes the file is previewed: the site kept for previews outlived the
+    // problem.
+    std::fs::write(
+        &file,
+        good.replace("阿卡迪亚高度重视", "修好了。阿卡迪亚高度重视"),
+    )
+    .unwrap();
+    let log = server.wait_for("previewed ");
+    assert!(log.last().unwrap().contains("/states/arcadia/"), "{log:?}");
+    let (status, page) = get(port, "/states/arcadia/");
+    assert_eq!(status, 200);
+    assert!(page.contains("修好了"));
 }
 
 #[test]

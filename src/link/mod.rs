@@ -328,17 +328,7 @@ pub fn replace_reply(
     mut page: Page<ReplyMeta>,
 ) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let old = &site.replies[ri].page;
-    let same_place = old.meta.slug.value == page.meta.slug.value
-        && old.meta.order == page.meta.order
-        && old.file == page.file
-        && old
-            .meta
-            .aliases
-            .iter()
-            .map(|a| &a.value)
-            .eq(page.meta.aliases.iter().map(|a| &a.value));
-    if !same_place {
+    if !same_place(&site.replies[ri].page, &page) {
         diags.push(Diagnostic::new(
             &page.file,
             "the edit changes the reply's slug, order or aliases",
@@ -385,6 +375,20 @@ pub fn replace_reply(
     reply.section_of = section_of;
     reply.section_id_of = section_id_of;
     Ok(())
+}
+
+/// Whether two versions of a reply file stand at the same place in the site: same file,
+/// slug, order and aliases, so the same index, URL and redirects.
+pub fn same_place(old: &Page<ReplyMeta>, new: &Page<ReplyMeta>) -> bool {
+    old.file == new.file
+        && old.meta.slug.value == new.meta.slug.value
+        && old.meta.order == new.meta.order
+        && old
+            .meta
+            .aliases
+            .iter()
+            .map(|a| &a.value)
+            .eq(new.meta.aliases.iter().map(|a| &a.value))
 }
 
 fn valid_iso_date(s: &str) -> bool {

@@ -271,11 +271,13 @@ fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
     for ri in replies {
         match model.update_reply(ri) {
             Ok(p) => pages.extend(p),
-            Err(e) => {
-                eprintln!("preview: {e}\n(the full build follows)");
+            Err(preview::Refused::Moved(why)) => {
+                eprintln!("not previewed ({why}); the full build follows");
                 *slot = None;
                 return;
             }
+            // The full build that follows reports the problem.
+            Err(preview::Refused::Problem) => return,
         }
     }
     drop(slot);

@@ -20,6 +20,17 @@ use crate::link::{self, Site, ledger};
 use crate::output::OutputFile;
 use crate::render::{self, AssetMap, Templates};
 
+/// Why an edit is not previewed; the full build that follows shows it either way.
+#[derive(Debug)]
+pub enum Refused {
+    /// The file is gone, is no longer a reply, or the reply moved: the model no longer
+    /// matches the site and must be loaded again.
+    Moved(String),
+    /// The file has a problem, which the full build reports. The model keeps the reply's
+    /// last good version, so that the edit that fixes it is previewed.
+    Problem,
+}
+
 /// What a build renders pages from, kept between builds.
 pub struct Model {
     root: PathBuf,
@@ -75,25 +86,31 @@ impl Model {
     }
 
     /// Loads reply `ri`'s file again, puts it in the model and renders the pages that show
-    /// it. An error says why the preview cannot show the edit; the model is then as before.
-    pub fn update_reply(&mut self, ri: usize) -> Result<Vec<OutputFile>, String> {
+    /// it. When the edit cannot be previewed, the model is as before and the error says why.
+    pub fn update_reply(&mut self, ri: usize) -> Result<Vec<OutputFile>, Refused> {
         let rel = self.site.replies[ri].page.file.clone();
         let path = self.root.join(&rel);
-        let too_big = std::fs::metadata(&path)
-            .map_err(|e| format!("{}: {e}", rel.display()))?
-            .len()
-            > content::MAX_FILE_BYTES;
-        if too_big {
-            return Err(format!("{}: over the size limit", rel.display()));
+        let gone = |e: std::io::Error| Refused::Moved(format!("{}: {e}", rel.display()));
+        let size = std::fs::metadata(&path).map_err(gone)?.len();
+        if size > content::MAX_FILE_BYTES {
+            return Err(Refused::Problem);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", rel.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(gone)?;
         let page = match content::load_file(&rel, &text, &self.site.config) {
             Ok(Loaded::Reply(page)) => page,
-            Ok(_) => return Err(format!("{} is no longer a reply", rel.display())),
-            Err(d) => return Err(BuildError(d).to_string()),
+            Ok(_) => {
+                let why = format!("{} is no longer a reply", rel.display());
+                return Err(Refused::Moved(why));
+            }
+            Err(_) => return Err(Refused::Problem),
         };
-        link::replace_reply(&mut self.site, ri, page).map_err(|d| BuildError(d.0).to_string())?;
+        if !link::same_place(&self.site.replies[ri].page, &page) {
+            let why = format!("{}: a new slug, order or aliases", rel.display());
+            return Err(Refused::Moved(why));
+        }
+        link::replace_reply(&mut self.site, ri, page).map_err(|_| Refused::Problem)?;
         self.render_replies(ri.saturating_sub(1)..(ri + 2).min(self.site.replies.len()))
+            .map_err(|_| Refused::Problem)
     }
 
     /// Renders the pages of the replies in `range`, as the build renders them. On this
@@ -212,17 +229,27 @@ mod tests {
         let text = std::fs::read_to_string(&file).unwrap();
         let slug = format!("slug: {}", model.site.replies[ri].page.meta.slug.value);
         assert!(text.contains(&slug));
-        for (edit, why) in [
-            (text.replace(&slug, "slug: elsewhere"), "slug"),
-            (text.replace("iso3: ARM", "iso3: ZZZ"), "ISO 3166-1"),
-            (text.replacen("---", "--", 1), ""),
+        let before = model.site.replies[ri].page.doc.paragraph_count();
+        for (edit, moved) in [
+            (text.replace(&slug, "slug: elsewhere"), true),
+            (text.replace("order: 1", "order: 9"), true),
+            (
+                text.replace("iso3: ARM", "iso3: ZZZ") + "\n新段落。\n",
+                false,
+            ),
+            (text.replacen("---", "--", 1), false),
+            (text.replace("norm-a:", "no-such-concept:"), false),
         ] {
             std::fs::write(&file, &edit).unwrap();
-            let err = model.update_reply(ri).unwrap_err();
-            assert!(err.contains(why), "{err}");
-            assert!(model.site.replies[ri].page.meta.slug.value != "elsewhere");
+            match model.update_reply(ri).unwrap_err() {
+                Refused::Moved(why) => assert!(moved, "{why}"),
+                Refused::Problem => assert!(!moved),
+            }
+            let kept = &model.site.replies[ri].page;
+            assert_eq!(kept.meta.slug.value, "arcadia");
+            assert_eq!(kept.doc.paragraph_count(), before);
         }
         std::fs::remove_file(&file).unwrap();
-        assert!(model.update_reply(ri).is_err());
+        assert!(matches!(model.update_reply(ri), Err(Refused::Moved(_))));
     }
 }
