@@ -218,6 +218,9 @@ fn a_failed_build_shows_its_diagnostics_in_the_browser() {
     let (status, page) = get(port, "/states/arcadia/");
     assert_eq!(status, 200);
     assert!(page.contains("修好了"));
+    // Its problem was the only one: the open page reloads rather than show it still.
+    let (_, body) = get(port, "/__wenji/wait");
+    assert!(version_of(&body).1.is_null(), "{body}");
 }
 
 #[test]

@@ -45,6 +45,8 @@ poll()})();"#;
 struct BuildState {
     version: u64,
     error: Option<String>,
+    /// The files the diagnostics are about.
+    error_files: Vec<PathBuf>,
 }
 
 struct Shared {
@@ -259,6 +261,7 @@ fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
         .filter(|rel| !ignored(rel) && !passing(&opts.root, rel, model))
         .collect();
     let replies: Option<Vec<usize>> = changed.iter().map(|rel| model.reply_of(rel)).collect();
+    let fixed = |f: &PathBuf| changed.contains(&f.as_path());
     let (Some(mut replies), false) = (replies, changed.is_empty()) else {
         if !changed.is_empty() {
             *slot = None;
@@ -290,6 +293,12 @@ fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
     }
     let mut state = lock(&shared.state);
     state.version += 1;
+    // The last build's problems were all in the files just previewed: they are fixed, and
+    // the open page reloads (the full build that follows has the last word).
+    if state.error_files.iter().all(fixed) {
+        state.error = None;
+        state.error_files.clear();
+    }
     shared.changed.notify_all();
     drop(state);
     eprintln!(
@@ -458,6 +467,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
         Ok(report) => {
             eprintln!("{}", report.summary("rebuilt"));
             state.error = None;
+            state.error_files.clear();
         }
         Err(e) => {
             eprintln!(
@@ -465,6 +475,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
                 t.elapsed().as_millis()
             );
             state.error = Some(e.to_string());
+            state.error_files = e.0.iter().map(|d| d.file.clone()).collect();
         }
     }
     shared.changed.notify_all();
