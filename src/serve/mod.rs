@@ -4,21 +4,29 @@
 //! build keeps the last good site served and shows its diagnostics in the browser: on an error
 //! page when there is no site yet, else over the open page.
 //!
+//! An edit to one reply is shown at once: [`preview`] renders the pages that show it from the
+//! site kept in memory, the server answers them from memory and the open pages reload; the
+//! full build follows in the background and its output replaces them. Any other change (a
+//! template, the config, a concept, a new or removed file) waits for the full build.
+//!
 //! The server ([`http`]) answers GET and HEAD only, only to a loopback `Host`, never follows a
 //! link out of the output folder, and bounds what each client may take (header size and count,
 //! slow and idle clients, connections at once).
 
 pub mod http;
+pub mod preview;
 
+use std::collections::HashMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
 use http::{Limits, Response};
+use preview::Model;
 use wenji_core::build::{BuildOptions, build};
 
 /// Polls `/__wenji/wait`, which answers `{"version": n, "error": text or null}` when the
@@ -37,11 +45,24 @@ poll()})();"#;
 struct BuildState {
     version: u64,
     error: Option<String>,
+    /// The files the diagnostics are about.
+    error_files: Vec<PathBuf>,
 }
 
 struct Shared {
     state: Mutex<BuildState>,
     changed: Condvar,
+    /// Previewed pages, output path → (the edit they show, their bytes), served before the
+    /// output folder until a full build that read that edit replaces them.
+    overlay: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    /// Counts the bursts of changes the watcher has seen.
+    edits: AtomicU64,
+    /// A full build is wanted; the builder thread waits on `build_wanted`.
+    build_pending: Mutex<bool>,
+    build_wanted: Condvar,
+    /// The site as last loaded, for previews; `None` until it is loaded again after a
+    /// change the preview cannot follow.
+    model: Mutex<Option<Model>>,
     out: PathBuf,
     base_path: String,
     limits: Limits,
@@ -67,17 +88,24 @@ pub fn serve(mut opts: BuildOptions, port: u16) -> Result<(), String> {
     let shared = Arc::new(Shared {
         state: Mutex::new(BuildState::default()),
         changed: Condvar::new(),
+        overlay: Mutex::new(HashMap::new()),
+        edits: AtomicU64::new(0),
+        build_pending: Mutex::new(false),
+        build_wanted: Condvar::new(),
+        model: Mutex::new(None),
         out: opts.output.clone(),
         base_path: base_path.clone(),
         limits: Limits::default(),
         connections: AtomicUsize::new(0),
     });
     rebuild(&opts, &shared);
+    load_model(&opts, &shared);
+    // Watching before the address is given: an edit made as soon as it is known is seen.
+    let _watcher = watch(&opts, shared.clone())?;
     eprintln!(
         "serving {} at http://127.0.0.1:{addr}{base_path} (Ctrl-C to stop)",
         wenji_core::error::shown(&opts.output)
     );
-    let _watcher = watch(&opts, shared.clone())?;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let shared = shared.clone();
@@ -142,15 +170,173 @@ fn watch(opts: &BuildOptions, shared: Arc<Shared>) -> Result<impl Drop, String> 
             RecursiveMode::NonRecursive,
         )
         .ok();
+    std::thread::spawn({
+        let (opts, shared) = (opts.clone(), shared.clone());
+        move || builder(&opts, &shared)
+    });
     let opts = opts.clone();
     std::thread::spawn(move || {
-        while let Ok(_paths) = rx.recv() {
+        while let Ok(mut paths) = rx.recv() {
             // Collect the rest of a burst (an editor's save is several events).
-            while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-            rebuild(&opts, &shared);
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(30)) {
+                paths.extend(more);
+            }
+            let edit = shared.edits.fetch_add(1, Ordering::AcqRel) + 1;
+            preview(&opts, &shared, &paths, edit);
+            *lock(&shared.build_pending) = true;
+            shared.build_wanted.notify_one();
         }
     });
     Ok(watcher)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs the full builds the watcher asks for, one at a time; changes made during a build
+/// are built by the next one. They run on threads of lower priority, so that a preview,
+/// made on the watcher's thread while a build runs, gets the processor when it needs it.
+fn builder(opts: &BuildOptions, shared: &Shared) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("wenji-build-{i}"))
+        .start_handler(|_| lower_priority())
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| build_when_asked(opts, shared)),
+        Err(_) => build_when_asked(opts, shared),
+    }
+}
+
+/// Lowers the calling thread's priority (Linux: a thread's nice value is its own).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on this thread (who 0) takes integers and changes no memory.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+fn build_when_asked(opts: &BuildOptions, shared: &Shared) -> ! {
+    loop {
+        {
+            let mut pending = lock(&shared.build_pending);
+            while !*pending {
+                pending = shared
+                    .build_wanted
+                    .wait(pending)
+                    .unwrap_or_else(|e| e.into_inner());
+            }
+            *pending = false;
+        }
+        rebuild(opts, shared);
+        if lock(&shared.model).is_none() {
+            load_model(opts, shared);
+        }
+    }
+}
+
+/// Loads the model for previews. Kept only if no change came while it loaded: one that did
+/// may be missing from it, and the next build loads it again.
+fn load_model(opts: &BuildOptions, shared: &Shared) {
+    let edits = shared.edits.load(Ordering::Acquire);
+    let Ok(model) = Model::load(opts) else { return };
+    let mut slot = lock(&shared.model);
+    if shared.edits.load(Ordering::Acquire) == edits {
+        *slot = Some(model);
+    }
+}
+
+/// Shows the changed `paths` at once when they are replies the model can follow: their
+/// pages go to the overlay and open pages reload. Otherwise the model is dropped (it may no
+/// longer be the site) and the full build, which follows every change, shows the change.
+fn preview(opts: &BuildOptions, shared: &Shared, paths: &[PathBuf], edit: u64) {
+    let t = Instant::now();
+    let mut slot = lock(&shared.model);
+    let Some(model) = slot.as_mut() else { return };
+    let canonical = std::fs::canonicalize(&opts.root).ok();
+    let changed: Vec<&Path> = paths
+        .iter()
+        .map(|p| relative(&opts.root, canonical.as_deref(), p))
+        .filter(|rel| !ignored(rel) && !passing(&opts.root, rel, model))
+        .collect();
+    let replies: Option<Vec<usize>> = changed.iter().map(|rel| model.reply_of(rel)).collect();
+    let fixed = |f: &PathBuf| changed.contains(&f.as_path());
+    let (Some(mut replies), false) = (replies, changed.is_empty()) else {
+        if !changed.is_empty() {
+            *slot = None;
+        }
+        return;
+    };
+    replies.sort_unstable();
+    replies.dedup();
+    let mut pages = Vec::new();
+    for ri in replies {
+        match model.update_reply(ri) {
+            Ok(p) => pages.extend(p),
+            Err(preview::Refused::Moved(why)) => {
+                eprintln!("not previewed ({why}); the full build follows");
+                *slot = None;
+                return;
+            }
+            // The full build that follows reports the problem.
+            Err(preview::Refused::Problem) => return,
+        }
+    }
+    drop(slot);
+    let shown: Vec<String> = pages.iter().map(|p| format!("/{}", p.path)).collect();
+    {
+        let mut overlay = lock(&shared.overlay);
+        for page in pages {
+            overlay.insert(page.path, (edit, page.bytes));
+        }
+    }
+    let mut state = lock(&shared.state);
+    state.version += 1;
+    // The last build's problems were all in the files just previewed: they are fixed, and
+    // the open page reloads (the full build that follows has the last word).
+    if state.error_files.iter().all(fixed) {
+        state.error = None;
+        state.error_files.clear();
+    }
+    shared.changed.notify_all();
+    drop(state);
+    eprintln!(
+        "previewed {} in {} ms; the full build follows",
+        shown.join(" "),
+        t.elapsed().as_millis()
+    );
+}
+
+/// Whether `rel`, a path in `content/` with no `.md` extension, is gone without taking
+/// content with it: a file an editor made and removed (Vim's `4913` probe of the folder).
+fn passing(root: &Path, rel: &Path, model: &Model) -> bool {
+    rel.starts_with(wenji_core::content::CONTENT_DIR)
+        && rel.extension().is_none_or(|x| x != "md")
+        && !root.join(rel).exists()
+        && !model.has_file_in(rel)
+}
+
+/// A watched path relative to the site root, as the model names files. The watcher may give
+/// it under the root as passed (`./content/…`) or under its real path.
+fn relative<'a>(root: &Path, canonical: Option<&Path>, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root)
+        .ok()
+        .or_else(|| path.strip_prefix(canonical?).ok())
+        .unwrap_or(path)
+}
+
+/// Whether a changed path (relative to the root) cannot change the site: a hidden file in
+/// `content/` (an editor's lock or swap file) or one that is not Markdown (a backup
+/// `reply.md~`). Files with no extension count, as a folder may be one.
+fn ignored(rel: &Path) -> bool {
+    let Ok(in_content) = rel.strip_prefix(wenji_core::content::CONTENT_DIR) else {
+        return false;
+    };
+    in_content
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        || rel.extension().is_some_and(|x| x != "md")
 }
 
 /// More connections than the limit: a short 503, written without waiting on the client.
@@ -219,7 +405,25 @@ fn respond(request: &http::Request, shared: &Shared) -> Response {
         return error_page(error);
     }
     drop(state);
+    if let Some(key) = overlay_key(&shared.base_path, url)
+        && let Some((_, bytes)) = lock(&shared.overlay).get(&key)
+    {
+        let ct = content_type(Path::new(&key));
+        return Response::new(200, ct, inject(bytes.clone()));
+    }
     file_response(&shared.out, &shared.base_path, url)
+}
+
+/// The output path a request for a page asks for (`states/x/index.html` for `/states/x/`),
+/// as the previewed pages are keyed.
+fn overlay_key(base_path: &str, url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let rel = percent_decode(path).strip_prefix(base_path)?.to_string();
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        rel + "index.html"
+    } else {
+        rel
+    })
 }
 
 /// The long-poll: answers when the build version differs from `seen` (at once when the page
@@ -246,15 +450,24 @@ fn error_page(diagnostics: &str) -> Response {
     Response::new(500, "text/html; charset=utf-8", inject(html.into_bytes()))
 }
 
+/// A full build. A good one replaces the previews of the edits it read; after a failed one
+/// the last good site is served whole, without previews.
 fn rebuild(opts: &BuildOptions, shared: &Shared) {
     let t = Instant::now();
+    // Every edit counted so far was saved before the build reads the files.
+    let edits = shared.edits.load(Ordering::Acquire);
     let result = build(opts);
-    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut state = lock(&shared.state);
     state.version += 1;
+    match &result {
+        Ok(_) => lock(&shared.overlay).retain(|_, (edit, _)| *edit > edits),
+        Err(_) => lock(&shared.overlay).clear(),
+    }
     match result {
         Ok(report) => {
             eprintln!("{}", report.summary("rebuilt"));
             state.error = None;
+            state.error_files.clear();
         }
         Err(e) => {
             eprintln!(
@@ -262,6 +475,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
                 t.elapsed().as_millis()
             );
             state.error = Some(e.to_string());
+            state.error_files = e.0.iter().map(|d| d.file.clone()).collect();
         }
     }
     shared.changed.notify_all();
@@ -420,6 +634,29 @@ mod tests {
             r.headers.iter().find(|(n, _)| *n == "Location").unwrap().1,
             "/a/"
         );
+    }
+
+    #[test]
+    fn changed_paths_are_named_as_the_model_names_files() {
+        let (root, real) = (Path::new("."), Path::new("/home/a/site"));
+        for (path, rel) in [
+            ("./content/replies/x.md", "content/replies/x.md"),
+            ("/home/a/site/content/replies/x.md", "content/replies/x.md"),
+            ("/elsewhere/x.md", "/elsewhere/x.md"),
+        ] {
+            assert_eq!(relative(root, Some(real), Path::new(path)), Path::new(rel));
+        }
+        for (rel, skip) in [
+            ("content/replies/x.md", false),
+            ("content/replies/.x.md.swp", true),
+            ("content/.git/x.md", true),
+            ("content/replies/x.md~", true),
+            ("content/replies", false),
+            ("templates/.x.html", false),
+            ("wenji.toml", false),
+        ] {
+            assert_eq!(ignored(Path::new(rel)), skip, "{rel}");
+        }
     }
 
     #[test]

@@ -50,6 +50,8 @@ fn version_of(body: &str) -> (u64, serde_json::Value) {
 struct Server {
     child: std::process::Child,
     port: u16,
+    /// The lines serve writes to stderr after the one that gives its address.
+    log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
@@ -69,8 +71,30 @@ impl Server {
             }
         };
         // Drain the rest of stderr so the server never blocks on it.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, port }
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Server { child, port, log }
+    }
+
+    /// Waits for a line of the log that starts with `prefix`; the lines before it are
+    /// returned with it, last.
+    fn wait_for(&self, prefix: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            let line = self
+                .log
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no line `{prefix}…` in 60 s after {seen:?}"));
+            let found = line.starts_with(prefix);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
     }
 }
 
@@ -162,6 +186,8 @@ fn a_failed_build_shows_its_diagnostics_in_the_browser() {
     let (status, page) = get(port, "/states/arcadia/");
     assert_eq!(status, 200);
     assert!(page.contains("阿卡迪亚"));
+    // The site for previews is loaded after the build is served (in milliseconds here).
+    std::thread::sleep(Duration::from_secs(1));
 
     // Broken again: the last good site stays, the diagnostics go to the open page.
     std::fs::write(&file, &broken).unwrap();
@@ -179,6 +205,22 @@ fn a_failed_build_shows_its_diagnostics_in_the_browser() {
     assert!(page.contains("阿卡迪亚"));
     let (_, script) = get(port, "/__wenji/reload.js");
     assert!(script.contains("wenji-build-error") && script.contains("textContent"));
+
+    // The edit that fixes the file is previewed: the site kept for previews outlived the
+    // problem.
+    std::fs::write(
+        &file,
+        good.replace("阿卡迪亚高度重视", "修好了。阿卡迪亚高度重视"),
+    )
+    .unwrap();
+    let log = server.wait_for("previewed ");
+    assert!(log.last().unwrap().contains("/states/arcadia/"), "{log:?}");
+    let (status, page) = get(port, "/states/arcadia/");
+    assert_eq!(status, 200);
+    assert!(page.contains("修好了"));
+    // Its problem was the only one: the open page reloads rather than show it still.
+    let (_, body) = get(port, "/__wenji/wait");
+    assert!(version_of(&body).1.is_null(), "{body}");
 }
 
 #[test]
@@ -371,4 +413,121 @@ fn figures(sorted: &[Duration]) -> String {
         ms(sorted[sorted.len() * 99 / 100 - 1]),
         ms(sorted[sorted.len() - 1])
     )
+}
+
+/// Builds `root` afresh as serve builds it (same base URL) into a folder of its own, and
+/// asserts that serve's output folder holds the same files with the same bytes.
+fn assert_output_is_a_fresh_build(root: &Path, port: u16) {
+    let fresh = tempfile::tempdir().unwrap();
+    let out = common::wenji(
+        root,
+        &[
+            "build",
+            "--output",
+            fresh.path().join("site").to_str().unwrap(),
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/"),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let served = common::snapshot(&root.join("site"));
+    let built = common::snapshot(&fresh.path().join("site"));
+    let differ: Vec<&String> = served
+        .keys()
+        .chain(built.keys())
+        .filter(|k| served.get(*k) != built.get(*k))
+        .collect();
+    assert!(
+        served.contains_key("states/arcadia/index.html"),
+        "{:?}",
+        served.keys()
+    );
+    assert!(
+        differ.is_empty(),
+        "these files differ from a fresh build: {differ:?}"
+    );
+}
+
+/// A reply edit is shown from memory before the full build; the full build that follows
+/// leaves the output folder as a fresh build of the edited root makes it, and the page
+/// served is then the one on disk.
+#[test]
+fn an_edited_reply_is_previewed_then_built_in_full() {
+    let root = common::fixture();
+    let server = Server::start(root.path());
+    let port = server.port;
+    let file = root.path().join("content/replies/arcadia.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = Instant::now();
+    // Saved as Vim saves: a probe file made and removed in the folder first.
+    let probe = root.path().join("content/replies/4913");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::remove_file(&probe).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("阿卡迪亚高度重视", "预览的新段落。\n\n阿卡迪亚高度重视", 1),
+    )
+    .unwrap();
+    let log = server.wait_for("previewed ");
+    let preview = log.last().unwrap();
+    assert!(preview.contains("/states/arcadia/index.html"), "{log:?}");
+    assert!(
+        !log.iter().any(|l| l.starts_with("rebuilt")),
+        "previewed before the full build: {log:?}"
+    );
+    let (status, page) = get(port, "/states/arcadia/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("预览的新段落"),
+        "the page served has the edit"
+    );
+    eprintln!("edit to preview: {} ms", edited.elapsed().as_millis());
+
+    server.wait_for("rebuilt");
+    assert_output_is_a_fresh_build(root.path(), port);
+    let on_disk = common::read(&root.path().join("site/states/arcadia/index.html"));
+    let script = "<script src=\"/__wenji/reload.js\" defer></script>";
+    assert_eq!(
+        page.replacen(script, "", 1),
+        on_disk,
+        "the preview is the built page"
+    );
+    let (_, page) = get(port, "/states/arcadia/");
+    assert_eq!(page.replacen(script, "", 1), on_disk, "served from disk");
+}
+
+/// A template edit is not previewed: the full build shows it, and the output is again a
+/// fresh build's. A reply edit after it is previewed again (the model was reloaded).
+#[test]
+fn a_template_edit_rebuilds_in_full() {
+    let root = common::fixture();
+    let server = Server::start(root.path());
+    let port = server.port;
+    let template = root.path().join("templates/reply.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let marked = text.replacen("<article ", "<p>模板改过了</p><article ", 1);
+    assert_ne!(marked, text);
+    std::fs::write(&template, marked).unwrap();
+    let log = server.wait_for("rebuilt");
+    assert!(!log.iter().any(|l| l.starts_with("previewed")), "{log:?}");
+    let (_, page) = get(port, "/states/arcadia/");
+    assert!(page.contains("模板改过了"), "{page}");
+    assert_output_is_a_fresh_build(root.path(), port);
+
+    // The model is loaded again after that build, with the new template.
+    let file = root.path().join("content/replies/arcadia.md");
+    let mut reply = std::fs::read_to_string(&file).unwrap();
+    let t = Instant::now();
+    loop {
+        reply.push_str("\n再改一次。\n");
+        std::fs::write(&file, &reply).unwrap();
+        let log = server.wait_for("rebuilt");
+        if log.iter().any(|l| l.starts_with("previewed")) {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(60), "no preview: {log:?}");
+    }
+    let (_, page) = get(port, "/states/arcadia/");
+    assert!(page.contains("模板改过了") && page.contains("再改一次"));
+    assert_output_is_a_fresh_build(root.path(), port);
 }

@@ -76,13 +76,7 @@ pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citat
         .par_iter_mut()
         .map(|reply| {
             let mut diags = Diagnostics::default();
-            let mut cited = Vec::new();
-            let file = reply.file.clone();
-            for_each_passage_mut(&mut reply.doc, |number, line, events| {
-                for sym in link_symbols(events, &file, line, &mut diags) {
-                    cited.push((sym, number));
-                }
-            });
+            let cited = link_reply(&mut reply.doc, &reply.file, &mut diags);
             (diags, cited)
         })
         .collect();
@@ -108,6 +102,22 @@ pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citat
         });
     }
     citations
+}
+
+/// Links the UN document symbols in one reply's body; returns (symbol, passage number or 0)
+/// for each symbol found, in order.
+pub(super) fn link_reply(
+    doc: &mut Document,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, u32)> {
+    let mut cited = Vec::new();
+    for_each_passage_mut(doc, |number, line, events| {
+        for sym in link_symbols(events, file, line, diags) {
+            cited.push((sym, number));
+        }
+    });
+    cited
 }
 
 /// Calls `f(passage number or 0, line, events)` for every run of inline events in a document:

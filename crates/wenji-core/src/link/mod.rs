@@ -316,6 +316,81 @@ fn tag_replies(
     replies
 }
 
+/// Puts a newly loaded version of reply `ri` in its place, re-resolved as [`resolve`] would
+/// resolve it: its symbols linked, its tags and sections, and its passages on each concept.
+/// For `wenji serve`'s preview of one edited reply: refused (nothing changed) when the edit
+/// moves the reply or its URLs (slug, order, aliases), or when the reply has a problem, for
+/// the full build to report. What no reply page shows is left as it was: `documents`,
+/// `input_bytes` and links to other pages, which the full build checks.
+pub fn replace_reply(
+    site: &mut Site,
+    ri: usize,
+    mut page: Page<ReplyMeta>,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    if !same_place(&site.replies[ri].page, &page) {
+        diags.push(Diagnostic::new(
+            &page.file,
+            "the edit changes the reply's slug, order or aliases",
+        ));
+        return Err(diags);
+    }
+    inline::link_reply(&mut page.doc, &page.file.clone(), &mut diags);
+    if let Some(region) = &page.meta.region
+        && !site.config.regions.contains_key(&region.value)
+    {
+        diags.push(Diagnostic::new(&page.file, "unknown region"));
+    }
+    if !valid_iso_date(&page.meta.received.value) {
+        diags.push(Diagnostic::new(&page.file, "`received` is not a date"));
+    }
+    let slug_index: BTreeMap<String, usize> = site
+        .concepts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.page.meta.slug.value.clone(), i))
+        .collect();
+    let resolved = tags::resolve_tags(&page, &slug_index, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    for (ci, c) in site.concepts.iter_mut().enumerate() {
+        let at = c.passages.partition_point(|(r, _)| *r < ri);
+        if c.passages.get(at).is_some_and(|(r, _)| *r == ri) {
+            c.passages.remove(at);
+        }
+        if let Some(numbers) = resolved.by_concept.get(&ci) {
+            c.passages
+                .insert(at, (ri, numbers.iter().copied().collect()));
+        }
+    }
+    let mut addressed: Vec<usize> = resolved.by_concept.keys().copied().collect();
+    addressed.sort_by_key(|&c| (site.concepts[c].page.meta.order, c));
+    let (section_of, section_id_of) = sections_of(&page);
+    let reply = &mut site.replies[ri];
+    reply.page = page;
+    reply.passage_concepts = resolved.by_passage;
+    reply.heading_concepts = resolved.by_heading;
+    reply.concepts = addressed;
+    reply.section_of = section_of;
+    reply.section_id_of = section_id_of;
+    Ok(())
+}
+
+/// Whether two versions of a reply file stand at the same place in the site: same file,
+/// slug, order and aliases, so the same index, URL and redirects.
+pub fn same_place(old: &Page<ReplyMeta>, new: &Page<ReplyMeta>) -> bool {
+    old.file == new.file
+        && old.meta.slug.value == new.meta.slug.value
+        && old.meta.order == new.meta.order
+        && old
+            .meta
+            .aliases
+            .iter()
+            .map(|a| &a.value)
+            .eq(new.meta.aliases.iter().map(|a| &a.value))
+}
+
 fn valid_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10

@@ -667,6 +667,27 @@ impl<'a> Pages<'a> {
         }
     }
 
+    /// What the pages of the replies in `range` need and no more: their rows and their
+    /// neighbours', where [`Pages::new`] makes every reply's (0.1–0.2 s at 10,000 replies).
+    /// For `wenji serve`'s preview of an edited reply: [`Pages::reply`] is for the replies in
+    /// `range` only, and [`Pages::other`] not at all.
+    pub fn for_replies(site: &'a Site, assets: &AssetMap, range: std::ops::Range<usize>) -> Self {
+        let near = range.start.saturating_sub(1)..(range.end + 1).min(site.replies.len());
+        let none = tera::Value::from_serializable(&None::<()>);
+        Pages {
+            site,
+            common: Common::new(site, assets),
+            words: Words::from_site(site),
+            rows: Vec::new(),
+            row_values: (0..site.replies.len())
+                .map(|i| match near.contains(&i) {
+                    true => tera::Value::from_serializable(&reply_row(site, i)),
+                    false => none.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn reply_count(&self) -> usize {
         self.site.replies.len()
     }
