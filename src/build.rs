@@ -203,7 +203,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     // Render: each page is rendered, its links read, and written, in parallel.
     let t = Instant::now();
-    progress.stage("render", render::context::page_count(&site));
+    progress.stage("render", render::kinds::page_count(&site));
     let pages = render::render_each(&site, &templates, &assets, |path, html| {
         let s = Instant::now();
         let links = linkcheck::scan(&path, &html, &base_path);
@@ -217,9 +217,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     progress.stage("extras", 0);
     let t = Instant::now();
-    let mut page_paths: Vec<&str> = pages.iter().map(|p| p.page()).collect();
-    page_paths.sort_unstable();
-    output::extras::write_all(&site, &page_paths, &sink)?;
+    output::extras::write_all(&site, &sink)?;
     for f in &assets.files {
         sink.put(f)?;
     }

@@ -12,13 +12,12 @@ use crate::link::{Site, urls};
 use crate::output::{OutputFile, Sink};
 use crate::render::html::escaped;
 
-/// Writes every extra file into `sink`; `page_paths` are the pages the build made (for the
-/// sitemap).
-pub fn write_all(site: &Site, page_paths: &[&str], sink: &Sink) -> Result<(), Diagnostic> {
+/// Writes every extra file into `sink`.
+pub fn write_all(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
     // A sitemap lists absolute URLs: there is none when the base URL is only a path.
     if absolute_base(site) {
-        files.push(sitemap(site, page_paths));
+        files.push(sitemap(site));
     }
     if let Some(cname) = site
         .config
@@ -41,17 +40,13 @@ pub fn write_all(site: &Site, page_paths: &[&str], sink: &Sink) -> Result<(), Di
     write_open_data(site, sink)
 }
 
-fn sitemap(site: &Site, page_paths: &[&str]) -> OutputFile {
+/// The sitemap: every published page (not the 404 page, nor the redirects of old addresses).
+fn sitemap(site: &Site) -> OutputFile {
     let base = &site.config.site.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let redirects: std::collections::BTreeSet<String> =
-        site.redirects.keys().map(|k| urls::file_of(k)).collect();
-    for &p in page_paths {
-        if p == "404.html" || redirects.contains(p) {
-            continue;
-        }
+    for p in &crate::render::kinds::published_files(site) {
         let url = p.strip_suffix("index.html").unwrap_or(p);
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
