@@ -175,29 +175,23 @@ pub fn reply_words(r: &Reply) -> BTreeMap<String, Words> {
     out
 }
 
-/// Every page path and anchor the site produces, as `/path/` or `/path/#anchor`.
+/// Every URL the site's outputs publish that the ledger keeps, as `/path/`, `/path/#anchor`
+/// or `/path/file.ext`.
 pub fn produced(site: &Site) -> FxHashSet<String> {
-    use crate::render::kinds;
-    // ~40 URLs per reply (its page, anchors and citation files): made per page in parallel,
-    // then put in one set (at 10,000 replies this was 0.3 s on one core).
-    let per_page: Vec<Vec<String>> = kinds::all_pages(site)
-        .par_iter()
-        .filter(|(kind, _)| kind.published)
-        .map(|(kind, i)| {
-            let mut urls = kind.published_urls(site, *i);
-            if kind.name == "reply" {
-                let r = &site.replies[*i];
-                urls.extend(["json", "bib", "ris"].map(|ext| format!("/{}cite.{ext}", r.url)));
-            }
-            urls
-        })
-        .collect();
+    produced_by(site, &crate::output::registry::outputs())
+}
+
+/// Every URL `outputs` publish that the ledger keeps.
+pub fn produced_by(
+    site: &Site,
+    outputs: &[Box<dyn crate::output::registry::Output>],
+) -> FxHashSet<String> {
+    // ~40 URLs per reply (its page, anchors and citation files): each output makes its own in
+    // parallel, then they go in one set (at 10,000 replies this was 0.3 s on one core).
+    let per_output = crate::output::registry::published(site, outputs);
     let mut set = FxHashSet::default();
-    set.reserve(per_page.iter().map(Vec::len).sum::<usize>() + 2);
-    set.extend(per_page.into_iter().flatten());
-    let s = &site.config.sections;
-    set.insert(format!("/{}paragraphs.json", urls::data(s)));
-    set.insert(format!("/{}paragraphs.csv", urls::data(s)));
+    set.reserve(per_output.iter().map(Vec::len).sum::<usize>());
+    set.extend(per_output.into_iter().flatten());
     set
 }
 
@@ -315,8 +309,11 @@ fn by_page(
 /// What a build checks against the ledger: every entry the site no longer produces and no
 /// alias covers, every anchor whose words changed, and how many produced URLs the ledger
 /// lacks.
-pub fn audit(site: &Site, ledger: &[Entry]) -> (Vec<Diagnostic>, usize) {
-    let produced = produced(site);
+pub fn audit(
+    site: &Site,
+    produced: &FxHashSet<String>,
+    ledger: &[Entry],
+) -> (Vec<Diagnostic>, usize) {
     let words = current_words(site, ledger);
     let renamed: FxHashSet<String> = renamed_reply_anchors(site)
         .into_iter()
@@ -325,11 +322,11 @@ pub fn audit(site: &Site, ledger: &[Entry]) -> (Vec<Diagnostic>, usize) {
         .collect();
     let mut errors = Vec::new();
     for entry in ledger.iter().filter(|e| !renamed.contains(&e.url)) {
-        if let Some(d) = check_entry(site, &produced, &words, entry) {
+        if let Some(d) = check_entry(site, produced, &words, entry) {
             errors.push(d);
         }
     }
-    let new = new_entries(&produced, ledger).len();
+    let new = new_entries(produced, ledger).len();
     (errors, new)
 }
 
@@ -511,7 +508,7 @@ pub fn update(root: &Path, site: &Site, changes: &[Change]) -> Result<Update, Ve
             done.fingerprinted += 1;
         }
     }
-    let (errors, _) = audit(site, &ledger);
+    let (errors, _) = audit(site, &produced, &ledger);
     if !errors.is_empty() {
         return Err(errors);
     }

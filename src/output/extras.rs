@@ -1,6 +1,7 @@
 //! Files a published site needs besides its pages: sitemap, robots.txt, `.nojekyll` for
 //! GitHub Pages, `CNAME`, per-reply citation downloads (CSL-JSON, BibTeX, RIS) and the
-//! paragraph-level open data (JSON and CSV).
+//! paragraph-level open data (JSON and CSV): the outputs [`SiteFiles`], [`Citations`] and
+//! [`OpenData`].
 
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
@@ -9,35 +10,102 @@ use serde_json::json;
 use crate::error::Diagnostic;
 use crate::json_text;
 use crate::link::{Site, urls};
+use crate::output::registry::{Output, OutputContext, Produced};
 use crate::output::{OutputFile, Sink};
 use crate::render::html::escaped;
 
-/// Writes every extra file into `sink`.
-pub fn write_all(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
-    let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
-    // A sitemap lists absolute URLs: there is none when the base URL is only a path.
-    if absolute_base(site) {
-        files.push(sitemap(site));
+/// The files hosts and crawlers read: robots.txt, the sitemap (when the base URL has a
+/// host), `.nojekyll` for GitHub Pages and `CNAME` when the site has one.
+pub struct SiteFiles;
+
+impl Output for SiteFiles {
+    fn name(&self) -> &'static str {
+        "site files"
     }
-    if let Some(cname) = site
-        .config
-        .site
-        .cname
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        files.push(OutputFile::new("CNAME", format!("{cname}\n")));
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        let site = cx.site();
+        let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
+        // A sitemap lists absolute URLs: there is none when the base URL is only a path.
+        if absolute_base(site) {
+            files.push(sitemap(site));
+        }
+        if let Some(cname) = site
+            .config
+            .site
+            .cname
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            files.push(OutputFile::new("CNAME", format!("{cname}\n")));
+        }
+        for f in &files {
+            sink.put(f).map_err(|d| vec![d])?;
+        }
+        Ok(Produced::default())
     }
-    for f in &files {
-        sink.put(f)?;
+}
+
+/// Each reply's citation in CSL-JSON, BibTeX and RIS, at `<reply>/cite.{json,bib,ris}`.
+pub struct Citations;
+
+/// The extensions of a reply's citation files: CSL-JSON, BibTeX, RIS, in this order.
+const CITATION_FORMATS: [&str; 3] = ["json", "bib", "ris"];
+
+impl Output for Citations {
+    fn name(&self) -> &'static str {
+        "citations"
     }
-    (0..site.replies.len()).into_par_iter().try_for_each(|ri| {
-        citation_files(site, ri)
-            .iter()
-            .try_for_each(|f| sink.put(f))
-    })?;
-    write_open_data(site, sink)
+
+    fn published(&self, site: &Site) -> Vec<String> {
+        site.replies
+            .par_iter()
+            .flat_map_iter(|r| CITATION_FORMATS.map(|ext| format!("/{}cite.{ext}", r.url)))
+            .collect()
+    }
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        let site = cx.site();
+        (0..site.replies.len())
+            .into_par_iter()
+            .try_for_each(|ri| {
+                citation_files(site, ri)
+                    .iter()
+                    .try_for_each(|f| sink.put(f))
+            })
+            .map_err(|d| vec![d])?;
+        Ok(Produced::default())
+    }
+}
+
+/// Every paragraph of every reply as open data, in JSON and CSV.
+pub struct OpenData;
+
+impl OpenData {
+    fn files(site: &Site) -> [String; 2] {
+        let dir = urls::data(&site.config.sections);
+        ["json", "csv"].map(|ext| format!("{dir}paragraphs.{ext}"))
+    }
+}
+
+impl Output for OpenData {
+    fn name(&self) -> &'static str {
+        "open data"
+    }
+
+    fn published(&self, site: &Site) -> Vec<String> {
+        OpenData::files(site).map(|f| format!("/{f}")).to_vec()
+    }
+
+    fn reads_reply_text(&self) -> bool {
+        true
+    }
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        write_open_data(cx.site(), sink).map_err(|d| vec![d])?;
+        Ok(Produced::default())
+    }
 }
 
 /// The sitemap: every published page (not the 404 page, nor the redirects of old addresses).
@@ -210,11 +278,16 @@ fn ris_value(s: &str) -> String {
 pub fn citation_files(site: &Site, ri: usize) -> Vec<OutputFile> {
     let r = &site.replies[ri];
     let cite = Citation::of(site, ri);
-    vec![
-        OutputFile::new(format!("{}cite.json", r.url), cite.csl_json()),
-        OutputFile::new(format!("{}cite.bib", r.url), cite.bibtex()),
-        OutputFile::new(format!("{}cite.ris", r.url), cite.ris()),
-    ]
+    let bytes = [
+        cite.csl_json(),
+        cite.bibtex().into_bytes(),
+        cite.ris().into_bytes(),
+    ];
+    CITATION_FORMATS
+        .into_iter()
+        .zip(bytes)
+        .map(|(ext, bytes)| OutputFile::new(format!("{}cite.{ext}", r.url), bytes))
+        .collect()
 }
 
 /// A URL for BibTeX's verbatim `url` field: nothing escaped but what could end the field.
@@ -511,7 +584,7 @@ const OPEN_DATA_BATCH: usize = 64;
 
 /// The paragraph-level open data, JSON and CSV, written batch by batch as it is made.
 fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
-    let dir = urls::data(&site.config.sections);
+    let [json_path, csv_path] = OpenData::files(site);
     // The document is serialized with a placeholder for its rows, which are serialized reply
     // by reply and written in its place: the bytes are those of serializing it whole.
     const ROWS: &str = "\u{0}paragraphs\u{0}";
@@ -526,8 +599,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     let doc = serde_json::to_string(&doc).unwrap_or_default();
     let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
     let (head, tail) = doc.split_once(&placeholder).unwrap_or((&doc, ""));
-    let mut json = sink.open(&format!("{dir}paragraphs.json"))?;
-    let mut csv = sink.open(&format!("{dir}paragraphs.csv"))?;
+    let mut json = sink.open(&json_path)?;
+    let mut csv = sink.open(&csv_path)?;
     json.write(head.as_bytes())?;
     json.write(b"[")?;
     csv.write(
