@@ -12,6 +12,7 @@ use crate::json_text;
 use crate::link::{Site, urls};
 use crate::output::registry::{Output, OutputContext, Produced};
 use crate::output::{OutputFile, Sink};
+use crate::render::context::fill_placeholders;
 use crate::render::html::escaped;
 
 /// The files hosts and crawlers read: robots.txt, the sitemap (when the base URL has a
@@ -153,15 +154,18 @@ struct Citation<'a> {
     key: String,
     /// The State or organization: an institutional author, one name.
     author: &'a str,
-    /// "Reply of X: report title", in the site's language.
+    /// "Reply of X: report title", in the site's language (the string `reply_headline`).
     title: String,
-    title_en: String,
+    /// What every format carries as its note: the English title and the date received (the
+    /// string `cite_note`).
+    note: String,
+    /// The kind of document, as citation managers show it (the string `cite_document_type`).
+    document_type: &'a str,
     symbol: &'a str,
     publisher: &'a str,
     year: &'a str,
     /// The date the reply was received, `YYYY-MM-DD`.
     received: &'a str,
-    received_as_printed: &'a str,
     language: &'a str,
     url: String,
 }
@@ -171,27 +175,34 @@ impl<'a> Citation<'a> {
         let r = &site.replies[ri];
         let m = &r.page.meta;
         let c = &site.config;
+        let title_en = fill_placeholders(
+            c.string("reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+        );
+        let note = fill_placeholders(
+            c.string("cite_note"),
+            &[
+                ("title_en", &title_en),
+                ("received", &m.received.value),
+                ("received_as_printed", &m.received_as_printed),
+            ],
+        );
         Citation {
             key: citation_key(&c.report.symbol, &m.slug.value),
             author: &m.title,
-            title: format!("{}的答复：{}", m.title, c.report.title),
-            title_en: format!("Reply of {}: {}", m.title_en, c.report.title_en),
+            title: fill_placeholders(
+                c.string("reply_headline"),
+                &[("entity", &m.title), ("report", &c.report.title)],
+            ),
+            note,
+            document_type: c.string("cite_document_type"),
             symbol: &c.report.symbol,
             publisher: &c.report.publisher,
             year: year(site),
             received: &m.received.value,
-            received_as_printed: &m.received_as_printed,
             language: &c.site.language,
             url: format!("{}{}", c.site.base_url, r.url),
         }
-    }
-
-    /// The note every format carries: the English title and the date received.
-    fn note(&self) -> String {
-        format!(
-            "{}. Reply received {} ({}).",
-            self.title_en, self.received, self.received_as_printed
-        )
     }
 
     fn csl_json(&self) -> Vec<u8> {
@@ -203,12 +214,12 @@ impl<'a> Citation<'a> {
             "author": [{"literal": self.author}],
             "publisher": self.publisher,
             "number": self.symbol,
-            "genre": "UN document",
+            "genre": self.document_type,
             "language": self.language,
             "issued": {"date-parts": [date(self.year)]},
             "submitted": {"date-parts": [date(self.received)]},
             "URL": self.url,
-            "note": self.note(),
+            "note": self.note,
         }]);
         serde_json::to_vec_pretty(&csl).unwrap_or_default()
     }
@@ -216,16 +227,17 @@ impl<'a> Citation<'a> {
     fn bibtex(&self) -> String {
         // Double braces keep the author one institutional name, never split into parts.
         format!(
-            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
+            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{{}}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
             self.key,
             bib_escape(self.author),
             bib_escape(&self.title),
             bib_escape(self.publisher),
             bib_escape(self.symbol),
+            bib_escape(self.document_type),
             bib_escape(self.year),
             bib_escape(self.language),
             bib_url(&self.url),
-            bib_escape(&self.note()),
+            bib_escape(&self.note),
         )
     }
 
@@ -239,11 +251,11 @@ impl<'a> Citation<'a> {
             ("TI", &self.title),
             ("PB", self.publisher),
             ("SN", self.symbol),
-            ("M3", "UN document"),
+            ("M3", self.document_type),
             ("PY", self.year),
             ("LA", self.language),
             ("UR", &self.url),
-            ("N1", &self.note()),
+            ("N1", &self.note),
         ] {
             out.push_str(tag);
             out.push_str("  - ");

@@ -14,6 +14,8 @@ pub struct Words<'a> {
     pub paragraph: &'a str,
     pub cite: &'a str,
     pub concepts_here: &'a str,
+    /// What ends a label before what it labels ("：" in Chinese, ": " in English).
+    pub label_end: &'a str,
     pub footnotes: &'a str,
     pub back_to_text: &'a str,
 }
@@ -25,6 +27,7 @@ impl<'a> Words<'a> {
             paragraph: s("paragraph_n"),
             cite: s("cite"),
             concepts_here: s("concepts_here"),
+            label_end: s("label_end"),
             footnotes: s("footnotes"),
             back_to_text: s("back_to_text"),
         }
@@ -56,7 +59,7 @@ fn inline_concept_links(
     out: &mut String,
     site: &Site,
     concepts: &[usize],
-    label: &str,
+    (label, label_end): (&str, &str),
     base: &str,
 ) {
     if concepts.is_empty() {
@@ -64,7 +67,8 @@ fn inline_concept_links(
     }
     out.push_str("<span class=\"tags inline\"><span class=\"visually-hidden\">");
     escape(label, out);
-    out.push_str("：</span>");
+    escape(label_end, out);
+    out.push_str("</span>");
     for &ci in concepts {
         concept_link(out, site, ci, base);
     }
@@ -360,7 +364,8 @@ fn own_tags(
             .copied()
             .filter(|c| !section.contains(c))
             .collect();
-        inline_concept_links(out, site, &extra, words.concepts_here, base);
+        let label = (words.concepts_here, words.label_end);
+        inline_concept_links(out, site, &extra, label, base);
     }
 }
 

@@ -1,11 +1,13 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
-//! The parts templates read are serde structs, so a misspelt key is a compile error; data
-//! handed on as JSON (the JSON-LD, the 404 page's suggestions) is built with `json!`.
+//! Every context is made of serde structs (and sorted maps), so a misspelt key is a compile
+//! error; so is the data handed on to scripts as JSON (the JSON-LD, the 404 page's
+//! suggestions).
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
 use tera::Context;
 
 use crate::error::Diagnostic;
@@ -74,19 +76,14 @@ struct Common<'a> {
 impl<'a> Common<'a> {
     fn new(site: &'a Site, assets: &AssetMap) -> Self {
         let base = site.config.base_path();
-        let asset_urls: serde_json::Map<String, Value> = assets
+        let asset_urls: BTreeMap<&str, String> = assets
             .paths
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(format!("{base}{v}"))))
+            .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
             .collect();
-        let script_strings: serde_json::Map<String, Value> = SCRIPT_STRINGS
+        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
             .iter()
-            .filter_map(|k| {
-                site.config
-                    .strings
-                    .get(*k)
-                    .map(|v| (k.to_string(), Value::String(v.clone())))
-            })
+            .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
             .collect();
         let c = &site.config;
         let s = &c.sections;
@@ -102,10 +99,8 @@ impl<'a> Common<'a> {
             }),
             report: tera::Value::from_serializable(&c.report),
             strings: tera::Value::from_serializable(&c.strings),
-            strings_json: tera::Value::from_serializable(&json_for_script(&Value::Object(
-                script_strings,
-            ))),
-            assets: tera::Value::from_serializable(&Value::Object(asset_urls)),
+            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
+            assets: tera::Value::from_serializable(&asset_urls),
             urls: tera::Value::from_serializable(&SectionUrls {
                 home: b.clone(),
                 replies: format!("{b}{}", urls::replies(s)),
@@ -248,7 +243,7 @@ fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
 /// are written as `\u003c` etc., so no `</script` or `<!--` can appear and the JSON stays
 /// valid (`<\!--` is not a JSON escape).
-pub fn json_for_script(v: &Value) -> String {
+pub fn json_for_script(v: &impl Serialize) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
@@ -267,11 +262,12 @@ fn concept_label(site: &Site, ci: usize) -> &str {
     m.short.as_deref().unwrap_or(&m.title)
 }
 
-/// The how-to-cite page (slug `how-to-cite`), if the site has one.
+/// The page `site.how_to_cite` names, if the site has it.
 fn how_to_cite_url(site: &Site) -> Option<String> {
+    let slug = site.config.site.how_to_cite.as_deref()?;
     site.pages
         .iter()
-        .find(|p| p.page.meta.slug.value == "how-to-cite")
+        .find(|p| p.page.meta.slug.value == slug)
         .map(|p| format!("{}{}", site.config.base_path(), p.url))
 }
 
@@ -280,11 +276,11 @@ fn fragment_aliases_json(
     base: &str,
     aliases: &std::collections::BTreeMap<String, String>,
 ) -> String {
-    let map: serde_json::Map<String, Value> = aliases
+    let map: BTreeMap<&str, String> = aliases
         .iter()
-        .map(|(anchor, target)| (anchor.clone(), Value::from(format!("{base}{target}"))))
+        .map(|(anchor, target)| (anchor.as_str(), format!("{base}{target}")))
         .collect();
-    Value::Object(map).to_string()
+    serde_json::to_string(&map).unwrap_or_default()
 }
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill. `{received}`
@@ -400,25 +396,28 @@ fn section_name(site: &Site, section: &str) -> String {
         .unwrap_or_else(|| section.to_string())
 }
 
-/// The replies and concepts the 404 page may suggest: `[url, slug, name, English name]` each,
-/// compared in the browser with the path that was not found.
-fn suggestable_pages(site: &Site) -> Value {
+/// A reply or concept the 404 page may suggest: `[url, slug, name, English name]`, compared
+/// in the browser with the path that was not found.
+#[derive(Serialize)]
+struct SuggestablePage<'a>(String, &'a str, &'a str, &'a str);
+
+fn suggestable_pages(site: &Site) -> Vec<SuggestablePage<'_>> {
     let base = site.config.base_path();
     let replies = site.replies.iter().map(|r| {
         let m = &r.page.meta;
-        json!([
+        SuggestablePage(
             format!("{base}{}", r.url),
-            m.slug.value,
-            m.title,
-            m.title_en
-        ])
+            &m.slug.value,
+            &m.title,
+            &m.title_en,
+        )
     });
     let concepts = site.concepts.iter().map(|c| {
         let m = &c.page.meta;
         let name = m.short.as_deref().unwrap_or(&m.title);
-        json!([format!("{base}{}", c.url), m.slug.value, name, m.title_en])
+        SuggestablePage(format!("{base}{}", c.url), &m.slug.value, name, &m.title_en)
     });
-    Value::Array(replies.chain(concepts).collect())
+    replies.chain(concepts).collect()
 }
 
 /// What a page needs to name and link a reply.
@@ -1016,20 +1015,12 @@ impl<'a> Pages<'a> {
     pub fn not_found(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let (site, base) = (self.site, &self.common.base);
         let mut ctx = self.titled(at, "", "not_found_title");
-        let redirects: serde_json::Map<String, Value> = site
+        let redirects: BTreeMap<String, String> = site
             .redirects
             .iter()
-            .map(|(from, to)| {
-                (
-                    format!("{base}{from}"),
-                    Value::String(format!("{base}{to}")),
-                )
-            })
+            .map(|(from, to)| (format!("{base}{from}"), format!("{base}{to}")))
             .collect();
-        ctx.insert(
-            "redirects_json",
-            &json_for_script(&Value::Object(redirects)),
-        );
+        ctx.insert("redirects_json", &json_for_script(&redirects));
         ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
         Ok(ctx)
     }
@@ -1093,41 +1084,98 @@ fn resolve_wording_from<'a>(site: &'a Site, reference: &str) -> Option<WordingFr
     })
 }
 
-fn reply_jsonld(site: &Site, ri: usize) -> Value {
+/// A reply page's schema.org description (JSON-LD). Fields are in alphabetical order, the
+/// order its keys had as a `serde_json` map, so the pages' bytes stay as published.
+#[derive(Serialize)]
+struct ReplyJsonLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternativeHeadline")]
+    alternative_headline: String,
+    author: JsonLdAuthor<'a>,
+    #[serde(rename = "dateReceived")]
+    date_received: &'a str,
+    headline: String,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: JsonLdReport<'a>,
+    name: String,
+    url: String,
+}
+
+/// The State (a `Country`, with its ISO 3166-1 alpha-3 code) or organization that replied.
+#[derive(Serialize)]
+struct JsonLdAuthor<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: &'a str,
+    /// `null` for a State without a code; absent for an organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Option<&'a str>>,
+    name: &'a str,
+}
+
+/// The report a reply is part of.
+#[derive(Serialize)]
+struct JsonLdReport<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: &'a str,
+    name: &'a str,
+    publisher: JsonLdAuthor<'a>,
+    #[serde(rename = "reportNumber")]
+    report_number: &'a str,
+    url: Option<&'a str>,
+}
+
+fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
     let r = &site.replies[ri];
     let c = &site.config;
     let m = &r.page.meta;
-    let author = if m.entity == crate::content::Entity::State {
-        json!({"@type": "Country", "name": m.title, "alternateName": m.title_en, "identifier": m.iso3})
-    } else {
-        json!({"@type": "Organization", "name": m.title, "alternateName": m.title_en})
-    };
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": fill_placeholders(
-            c.string("reply_headline"),
-            &[("entity", &m.title), ("report", &c.report.title)],
-        ),
-        "alternativeHeadline": fill_placeholders(
+    let state = m.entity == crate::content::Entity::State;
+    ReplyJsonLd {
+        context: "https://schema.org",
+        kind: "Article",
+        alternative_headline: fill_placeholders(
             c.string("reply_headline_en"),
             &[("entity", &m.title_en), ("report", &c.report.title_en)],
         ),
-        "name": fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
-        "inLanguage": c.site.language,
-        "author": author,
-        "dateReceived": m.received.value,
-        "url": format!("{}{}", c.site.base_url, r.url),
-        "isPartOf": {
-            "@type": "Report",
-            "name": c.report.title,
-            "alternateName": c.report.title_en,
-            "reportNumber": c.report.symbol,
-            "datePublished": c.report.published,
-            "publisher": {"@type": "Organization", "name": c.report.publisher, "alternateName": c.report.publisher_en},
-            "url": c.report.url,
+        author: JsonLdAuthor {
+            kind: if state { "Country" } else { "Organization" },
+            alternate_name: &m.title_en,
+            identifier: state.then_some(m.iso3.as_deref()),
+            name: &m.title,
         },
-    })
+        date_received: &m.received.value,
+        headline: fill_placeholders(
+            c.string("reply_headline"),
+            &[("entity", &m.title), ("report", &c.report.title)],
+        ),
+        in_language: &c.site.language,
+        is_part_of: JsonLdReport {
+            kind: "Report",
+            alternate_name: &c.report.title_en,
+            date_published: &c.report.published,
+            name: &c.report.title,
+            publisher: JsonLdAuthor {
+                kind: "Organization",
+                alternate_name: &c.report.publisher_en,
+                identifier: None,
+                name: &c.report.publisher,
+            },
+            report_number: &c.report.symbol,
+            url: c.report.url.as_deref(),
+        },
+        name: fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
+        url: format!("{}{}", c.site.base_url, r.url),
+    }
 }
 
 /// The home page's pictures: the map and the charts, made at build time, with the data
