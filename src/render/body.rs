@@ -181,16 +181,7 @@ pub fn document_html(doc: &Document, ctx: Ctx) -> String {
     struct Plain;
     impl BlockWriter for Plain {
         fn footnotes(&mut self, out: &mut String, doc: &Document, ctx: Ctx) {
-            if doc.footnotes.is_empty() {
-                return;
-            }
-            out.push_str("<section class=\"footnotes\"><ol>");
-            for n in &doc.footnotes {
-                out.push_str(&format!("<li id=\"{}\">", footnote_id(&n.label)));
-                push_events(out, &n.events, ctx);
-                out.push_str("</li>");
-            }
-            out.push_str("</ol></section>");
+            footnotes(out, doc, ctx, None);
         }
     }
     let mut out = String::new();
@@ -252,7 +243,7 @@ impl BlockWriter for ReplyBlocks<'_> {
         passage_close(out, tag, n, words);
     }
     fn footnotes(&mut self, out: &mut String, doc: &Document, ctx: Ctx) {
-        footnotes(out, doc, ctx, self.words);
+        footnotes(out, doc, ctx, Some(self.words));
     }
 }
 
@@ -380,15 +371,28 @@ fn starts_with_marker(events: &Events) -> bool {
     matches!(close, Some(i) if i > 0 && i <= 6)
 }
 
-fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, words: &Words) {
+/// The footnotes section of a page's body, written here only. On a reply page (`reply`: its
+/// words) the section is labelled, each note keeps its printed number, and a note ends with a
+/// link back to the text that refers to it.
+fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, reply: Option<&Words>) {
     if doc.footnotes.is_empty() {
         return;
     }
-    out.push_str("<section class=\"footnotes\" aria-label=\"");
-    escape(words.footnotes, out);
-    out.push_str("\"><ol>");
+    out.push_str("<section class=\"footnotes\"");
+    if let Some(words) = reply {
+        out.push_str(" aria-label=\"");
+        escape(words.footnotes, out);
+        out.push('"');
+    }
+    out.push_str("><ol>");
     for note in &doc.footnotes {
         let id = footnote_id(&note.label);
+        let Some(words) = reply else {
+            out.push_str(&format!("<li id=\"{id}\">"));
+            push_events(out, &note.events, ctx);
+            out.push_str("</li>");
+            continue;
+        };
         let value = note
             .label
             .parse::<u32>()
