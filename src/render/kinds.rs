@@ -95,6 +95,7 @@ pub const PAGE_KINDS: &[PageKind] = &[
         template: "redirect.html",
         paths: Paths::Each {
             count: |s| s.redirects.len(),
+            // A walk to the i-th alias: sites have a few, and only the render asks.
             path: |s, i| s.redirects.keys().nth(i).cloned().unwrap_or_default(),
         },
         published: false,
