@@ -49,7 +49,9 @@ pub fn render_each<T: Send>(
         each(job.path, html)
     };
     let all = kinds::all_pages(site);
-    let results: Vec<Result<T, Diagnostic>> = all.par_iter().map(render).collect();
+    // One task per page: the large pages stand together at the front, and in longer runs one
+    // thread would be left rendering them one after another.
+    let results: Vec<Result<T, Diagnostic>> = all.par_iter().with_max_len(1).map(render).collect();
     let mut done = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
