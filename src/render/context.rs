@@ -639,10 +639,9 @@ fn passages_of(c: &crate::link::Concept, ri: usize) -> Option<&[u32]> {
         .map(|i| c.passages[i].1.as_slice())
 }
 
-/// Every page of the site with its template and context.
-/// What the pages' contexts are built from, made once per build. Reply pages — nearly all
-/// pages of a large site — get their context only when they are rendered ([`Pages::reply`]),
-/// so a build never holds more than the pages being rendered at the moment.
+/// What the pages' contexts are built from, made once per build; one method per page kind
+/// (see [`crate::render::kinds::PAGE_KINDS`]). Every page gets its context only when it is
+/// rendered, so a build never holds more than the pages being rendered at the moment.
 pub struct Pages<'a> {
     site: &'a Site,
     common: Common<'a>,
@@ -756,6 +755,7 @@ impl<'a> Pages<'a> {
         self.common.context(at.kind, nav_key, at.path, title, "")
     }
 
+    /// The home page: the introduction, the map and charts, the replies and concepts.
     pub fn home(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let site = self.site;
         let title = site
@@ -782,6 +782,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The list of replies, by region group.
     pub fn replies(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let mut ctx = self.titled(at, "replies", "replies_title");
         ctx.insert("replies", &self.rows);
@@ -801,12 +802,14 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The list of concepts, each with its parts.
     pub fn concepts(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let mut ctx = self.titled(at, "concepts", "concepts_title");
         ctx.insert("concepts", &top_concepts(self.site));
         Ok(ctx)
     }
 
+    /// A concept's page: its description and every reply's passages on it.
     pub fn concept(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let (site, ci) = (self.site, at.index);
         let base = &self.common.base;
@@ -874,6 +877,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The coverage matrix: a row per reply, a column per concept.
     pub fn matrix(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let site = self.site;
         let base = &self.common.base;
@@ -930,6 +934,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The UN documents the replies cite, with the paragraphs citing each.
     pub fn documents(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let site = self.site;
         let base = &self.common.base;
@@ -977,6 +982,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The open data page.
     pub fn data(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let mut ctx = self.titled(at, "", "data_title");
         ctx.insert("data_base", &format!("{}{}", self.common.base, at.path));
@@ -992,10 +998,12 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The search page (its results are made in the browser).
     pub fn search(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         Ok(self.titled(at, "", "search_title"))
     }
 
+    /// A plain page of `content/pages/`.
     pub fn plain_page(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let p = &self.site.pages[at.index];
         let mut ctx = self.common.context(
@@ -1012,6 +1020,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The 404 page, with the redirects and the pages it may suggest for its script.
     pub fn not_found(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let (site, base) = (self.site, &self.common.base);
         let mut ctx = self.titled(at, "", "not_found_title");
@@ -1025,6 +1034,7 @@ impl<'a> Pages<'a> {
         Ok(ctx)
     }
 
+    /// The page left at an alias, sending the reader to the page it names.
     pub fn redirect(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let site = self.site;
         let to = site.redirects.get(at.path).map_or("", String::as_str);
