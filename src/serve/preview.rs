@@ -117,9 +117,12 @@ impl Model {
     /// thread, not rayon's: its threads may be busy with the background build for seconds.
     fn render_replies(&self, range: std::ops::Range<usize>) -> Result<Vec<OutputFile>, String> {
         let pages = render::context::Pages::for_replies(&self.site, &self.assets, range.clone());
+        let reply = render::kinds::reply_kind();
         range
             .map(|i| {
-                let job = pages.reply(i);
+                let job = reply
+                    .job(&pages, &self.site, i)
+                    .map_err(|d| BuildError(vec![d]).to_string())?;
                 let html = self
                     .templates
                     .render(job.template, &job.context)

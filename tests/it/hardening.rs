@@ -1664,7 +1664,7 @@ fn config_values_that_would_break_their_format_are_refused_once() {
         (
             "url = \"https://undocs.org/ch/A/75/123\"",
             "url = \"javascript:alert(1)\"",
-            "wenji.toml:20: url `javascript:alert(1)` is not an absolute http(s) URL",
+            "wenji.toml:22: url `javascript:alert(1)` is not an absolute http(s) URL",
         ),
     ] {
         let err = assert_fails(

@@ -52,6 +52,10 @@ pub struct SiteConfig {
     /// thousands of replies) it links to each passage instead, so the page stays readable.
     #[serde(default = "default_quote_limit")]
     pub concept_quote_limit: usize,
+    /// The slug of the plain page that explains how to cite the site, linked from each
+    /// reply's cite dialog; none when unset or when no page has it.
+    #[serde(default)]
+    pub how_to_cite: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -270,6 +270,49 @@ pub fn resolve<'a>(
         .collect()
 }
 
+/// The URLs the outputs said they publish (`/path/`, `/path/#anchor`, `/path/file`) that the
+/// build did not write, as a page or file, or as an id on its page: the ledger was checked
+/// against those URLs, so an output that breaks its word is an error of the build.
+pub fn unwritten<'a>(
+    published: &FxHashSet<String>,
+    pages: &[PageLinks],
+    files: impl IntoIterator<Item = &'a str>,
+) -> Vec<Diagnostic> {
+    let files: FxHashSet<&str> = files.into_iter().collect();
+    let ids: FxHashMap<&str, &FxHashSet<String>> =
+        pages.iter().map(|p| (p.page.as_str(), &p.ids)).collect();
+    let mut missing: Vec<&str> = published
+        .par_iter()
+        .filter(|url| {
+            let (path, fragment) = url
+                .split_once('#')
+                .map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path.trim_start_matches('/');
+            let file = if path.is_empty() || path.ends_with('/') {
+                std::borrow::Cow::Owned(format!("{path}index.html"))
+            } else {
+                std::borrow::Cow::Borrowed(path)
+            };
+            match fragment {
+                None => !files.contains(file.as_ref()),
+                Some(f) => !ids.get(file.as_ref()).is_some_and(|ids| ids.contains(f)),
+            }
+        })
+        .map(String::as_str)
+        .collect();
+    missing.sort_unstable();
+    missing
+        .into_iter()
+        .map(|url| {
+            Diagnostic::new(
+                format!("site{url}"),
+                "an output said it publishes this URL, and the ledger was checked with it, but no output wrote it",
+            )
+            .help("make the output's `published` list what its `write` writes (src/output/registry.rs)")
+        })
+        .collect()
+}
+
 /// Broken internal links among `files` held in memory.
 #[cfg(test)]
 fn check(files: &[OutputFile], base_path: &str) -> Vec<Diagnostic> {

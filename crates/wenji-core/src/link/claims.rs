@@ -27,15 +27,7 @@ impl Claims {
             claimed: BTreeMap::new(),
             claimed_lower: BTreeMap::new(),
         };
-        for fixed in [
-            urls::home(),
-            urls::replies(sections),
-            urls::concepts(sections),
-            urls::documents(sections),
-            urls::matrix(sections),
-            urls::search(sections),
-            urls::data(sections),
-        ] {
+        for fixed in crate::render::kinds::builtin_paths(sections) {
             claims
                 .claimed_lower
                 .insert(fixed.to_ascii_lowercase(), fixed.clone());

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::content::BlockKind;
 use crate::content::markdown::plain_text;
 use crate::error::Diagnostic;
-use crate::link::{Reply, Site, reply_anchors, urls};
+use crate::link::{Reply, Site, urls};
 
 pub const LEDGER_FILE: &str = "published-urls.txt";
 
@@ -175,52 +175,24 @@ pub fn reply_words(r: &Reply) -> BTreeMap<String, Words> {
     out
 }
 
-/// Every page path and anchor the site produces, as `/path/` or `/path/#anchor`.
+/// Every URL the site's outputs publish that the ledger keeps, as `/path/`, `/path/#anchor`
+/// or `/path/file.ext`.
 pub fn produced(site: &Site) -> FxHashSet<String> {
-    // ~40 URLs per reply (its page, anchors and citation files): made per reply in parallel,
-    // then put in one set (at 10,000 replies this was 0.3 s on one core).
-    let per_reply: Vec<Vec<String>> = site.replies.par_iter().map(reply_urls).collect();
+    produced_by(site, &crate::output::registry::outputs())
+}
+
+/// Every URL `outputs` publish that the ledger keeps.
+pub fn produced_by(
+    site: &Site,
+    outputs: &[Box<dyn crate::output::registry::Output>],
+) -> FxHashSet<String> {
+    // ~40 URLs per reply (its page, anchors and citation files): each output makes its own in
+    // parallel, then they go in one set (at 10,000 replies this was 0.3 s on one core).
+    let per_output = crate::output::registry::published(site, outputs);
     let mut set = FxHashSet::default();
-    set.reserve(per_reply.iter().map(Vec::len).sum::<usize>() + site.concepts.len() + 16);
-    set.extend(per_reply.into_iter().flatten());
-    set.extend(other_urls(site));
+    set.reserve(per_output.iter().map(Vec::len).sum::<usize>());
+    set.extend(per_output.into_iter().flatten());
     set
-}
-
-/// A reply's page, its anchors and its citation files.
-fn reply_urls(r: &Reply) -> Vec<String> {
-    let mut urls = vec![format!("/{}", r.url)];
-    urls.extend(reply_anchors(r).iter().map(|a| format!("/{}#{a}", r.url)));
-    urls.extend(["json", "bib", "ris"].map(|ext| format!("/{}cite.{ext}", r.url)));
-    urls
-}
-
-/// The site's own pages, concepts with their per-reply anchors, plain pages, the open data.
-fn other_urls(site: &Site) -> Vec<String> {
-    let s = &site.config.sections;
-    let mut out: Vec<String> = [
-        urls::home(),
-        urls::replies(s),
-        urls::concepts(s),
-        urls::matrix(s),
-        urls::documents(s),
-        urls::data(s),
-        urls::search(s),
-    ]
-    .iter()
-    .map(|path| format!("/{path}"))
-    .collect();
-    for c in &site.concepts {
-        out.push(format!("/{}", c.url));
-        out.extend(c.passages.iter().map(|(ri, _)| {
-            let slug = &site.replies[*ri].page.meta.slug.value;
-            format!("/{}#{}", c.url, concept_reply_anchor(slug))
-        }));
-    }
-    out.extend(site.pages.iter().map(|p| format!("/{}", p.url)));
-    out.push(format!("/{}paragraphs.json", urls::data(s)));
-    out.push(format!("/{}paragraphs.csv", urls::data(s)));
-    out
 }
 
 /// The anchor of a reply's passages on a concept page.
@@ -337,8 +309,11 @@ fn by_page(
 /// What a build checks against the ledger: every entry the site no longer produces and no
 /// alias covers, every anchor whose words changed, and how many produced URLs the ledger
 /// lacks.
-pub fn audit(site: &Site, ledger: &[Entry]) -> (Vec<Diagnostic>, usize) {
-    let produced = produced(site);
+pub fn audit(
+    site: &Site,
+    produced: &FxHashSet<String>,
+    ledger: &[Entry],
+) -> (Vec<Diagnostic>, usize) {
     let words = current_words(site, ledger);
     let renamed: FxHashSet<String> = renamed_reply_anchors(site)
         .into_iter()
@@ -347,11 +322,11 @@ pub fn audit(site: &Site, ledger: &[Entry]) -> (Vec<Diagnostic>, usize) {
         .collect();
     let mut errors = Vec::new();
     for entry in ledger.iter().filter(|e| !renamed.contains(&e.url)) {
-        if let Some(d) = check_entry(site, &produced, &words, entry) {
+        if let Some(d) = check_entry(site, produced, &words, entry) {
             errors.push(d);
         }
     }
-    let new = new_entries(&produced, ledger).len();
+    let new = new_entries(produced, ledger).len();
     (errors, new)
 }
 
@@ -533,7 +508,7 @@ pub fn update(root: &Path, site: &Site, changes: &[Change]) -> Result<Update, Ve
             done.fingerprinted += 1;
         }
     }
-    let (errors, _) = audit(site, &ledger);
+    let (errors, _) = audit(site, &produced, &ledger);
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -1,6 +1,7 @@
 //! Files a published site needs besides its pages: sitemap, robots.txt, `.nojekyll` for
 //! GitHub Pages, `CNAME`, per-reply citation downloads (CSL-JSON, BibTeX, RIS) and the
-//! paragraph-level open data (JSON and CSV).
+//! paragraph-level open data (JSON and CSV): the outputs [`SiteFiles`], [`Citations`] and
+//! [`OpenData`].
 
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
@@ -9,49 +10,112 @@ use serde_json::json;
 use crate::error::Diagnostic;
 use crate::json_text;
 use crate::link::{Site, urls};
+use crate::output::registry::{Output, OutputContext, Produced};
 use crate::output::{OutputFile, Sink};
+use crate::render::context::fill_placeholders;
 use crate::render::html::escaped;
 
-/// Writes every extra file into `sink`; `page_paths` are the pages the build made (for the
-/// sitemap).
-pub fn write_all(site: &Site, page_paths: &[&str], sink: &Sink) -> Result<(), Diagnostic> {
-    let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
-    // A sitemap lists absolute URLs: there is none when the base URL is only a path.
-    if absolute_base(site) {
-        files.push(sitemap(site, page_paths));
+/// The files hosts and crawlers read: robots.txt, the sitemap (when the base URL has a
+/// host), `.nojekyll` for GitHub Pages and `CNAME` when the site has one.
+pub struct SiteFiles;
+
+impl Output for SiteFiles {
+    fn name(&self) -> &'static str {
+        "site files"
     }
-    if let Some(cname) = site
-        .config
-        .site
-        .cname
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        files.push(OutputFile::new("CNAME", format!("{cname}\n")));
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        let site = cx.site();
+        let mut files = vec![robots(site), OutputFile::new(".nojekyll", "")];
+        // A sitemap lists absolute URLs: there is none when the base URL is only a path.
+        if absolute_base(site) {
+            files.push(sitemap(site));
+        }
+        if let Some(cname) = site
+            .config
+            .site
+            .cname
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            files.push(OutputFile::new("CNAME", format!("{cname}\n")));
+        }
+        for f in &files {
+            sink.put(f).map_err(|d| vec![d])?;
+        }
+        Ok(Produced::default())
     }
-    for f in &files {
-        sink.put(f)?;
-    }
-    (0..site.replies.len()).into_par_iter().try_for_each(|ri| {
-        citation_files(site, ri)
-            .iter()
-            .try_for_each(|f| sink.put(f))
-    })?;
-    write_open_data(site, sink)
 }
 
-fn sitemap(site: &Site, page_paths: &[&str]) -> OutputFile {
+/// Each reply's citation in CSL-JSON, BibTeX and RIS, at `<reply>/cite.{json,bib,ris}`.
+pub struct Citations;
+
+/// The extensions of a reply's citation files: CSL-JSON, BibTeX, RIS, in this order.
+const CITATION_FORMATS: [&str; 3] = ["json", "bib", "ris"];
+
+impl Output for Citations {
+    fn name(&self) -> &'static str {
+        "citations"
+    }
+
+    fn published(&self, site: &Site) -> Vec<String> {
+        site.replies
+            .par_iter()
+            .flat_map_iter(|r| CITATION_FORMATS.map(|ext| format!("/{}cite.{ext}", r.url)))
+            .collect()
+    }
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        let site = cx.site();
+        (0..site.replies.len())
+            .into_par_iter()
+            .try_for_each(|ri| {
+                citation_files(site, ri)
+                    .iter()
+                    .try_for_each(|f| sink.put(f))
+            })
+            .map_err(|d| vec![d])?;
+        Ok(Produced::default())
+    }
+}
+
+/// Every paragraph of every reply as open data, in JSON and CSV.
+pub struct OpenData;
+
+impl OpenData {
+    fn files(site: &Site) -> [String; 2] {
+        let dir = urls::data(&site.config.sections);
+        ["json", "csv"].map(|ext| format!("{dir}paragraphs.{ext}"))
+    }
+}
+
+impl Output for OpenData {
+    fn name(&self) -> &'static str {
+        "open data"
+    }
+
+    fn published(&self, site: &Site) -> Vec<String> {
+        OpenData::files(site).map(|f| format!("/{f}")).to_vec()
+    }
+
+    fn reads_reply_text(&self) -> bool {
+        true
+    }
+
+    fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        write_open_data(cx.site(), sink).map_err(|d| vec![d])?;
+        Ok(Produced::default())
+    }
+}
+
+/// The sitemap: every published page (not the 404 page, nor the redirects of old addresses).
+fn sitemap(site: &Site) -> OutputFile {
     let base = &site.config.site.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let redirects: std::collections::BTreeSet<String> =
-        site.redirects.keys().map(|k| urls::file_of(k)).collect();
-    for &p in page_paths {
-        if p == "404.html" || redirects.contains(p) {
-            continue;
-        }
+    for p in &crate::render::kinds::published_files(site) {
         let url = p.strip_suffix("index.html").unwrap_or(p);
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
@@ -90,15 +154,18 @@ struct Citation<'a> {
     key: String,
     /// The State or organization: an institutional author, one name.
     author: &'a str,
-    /// "Reply of X: report title", in the site's language.
+    /// "Reply of X: report title", in the site's language (the string `reply_headline`).
     title: String,
-    title_en: String,
+    /// What every format carries as its note: the English title and the date received (the
+    /// string `cite_note`).
+    note: String,
+    /// The kind of document, as citation managers show it (the string `cite_document_type`).
+    document_type: &'a str,
     symbol: &'a str,
     publisher: &'a str,
     year: &'a str,
     /// The date the reply was received, `YYYY-MM-DD`.
     received: &'a str,
-    received_as_printed: &'a str,
     language: &'a str,
     url: String,
 }
@@ -108,27 +175,34 @@ impl<'a> Citation<'a> {
         let r = &site.replies[ri];
         let m = &r.page.meta;
         let c = &site.config;
+        let title_en = fill_placeholders(
+            c.string("reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+        );
+        let note = fill_placeholders(
+            c.string("cite_note"),
+            &[
+                ("title_en", &title_en),
+                ("received", &m.received.value),
+                ("received_as_printed", &m.received_as_printed),
+            ],
+        );
         Citation {
             key: citation_key(&c.report.symbol, &m.slug.value),
             author: &m.title,
-            title: format!("{}的答复：{}", m.title, c.report.title),
-            title_en: format!("Reply of {}: {}", m.title_en, c.report.title_en),
+            title: fill_placeholders(
+                c.string("reply_headline"),
+                &[("entity", &m.title), ("report", &c.report.title)],
+            ),
+            note,
+            document_type: c.string("cite_document_type"),
             symbol: &c.report.symbol,
             publisher: &c.report.publisher,
             year: year(site),
             received: &m.received.value,
-            received_as_printed: &m.received_as_printed,
             language: &c.site.language,
             url: format!("{}{}", c.site.base_url, r.url),
         }
-    }
-
-    /// The note every format carries: the English title and the date received.
-    fn note(&self) -> String {
-        format!(
-            "{}. Reply received {} ({}).",
-            self.title_en, self.received, self.received_as_printed
-        )
     }
 
     fn csl_json(&self) -> Vec<u8> {
@@ -140,12 +214,12 @@ impl<'a> Citation<'a> {
             "author": [{"literal": self.author}],
             "publisher": self.publisher,
             "number": self.symbol,
-            "genre": "UN document",
+            "genre": self.document_type,
             "language": self.language,
             "issued": {"date-parts": [date(self.year)]},
             "submitted": {"date-parts": [date(self.received)]},
             "URL": self.url,
-            "note": self.note(),
+            "note": self.note,
         }]);
         serde_json::to_vec_pretty(&csl).unwrap_or_default()
     }
@@ -153,16 +227,17 @@ impl<'a> Citation<'a> {
     fn bibtex(&self) -> String {
         // Double braces keep the author one institutional name, never split into parts.
         format!(
-            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{UN document}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
+            "@techreport{{{},\n  author = {{{{{}}}}},\n  title = {{{}}},\n  institution = {{{}}},\n  number = {{{}}},\n  type = {{{}}},\n  year = {{{}}},\n  language = {{{}}},\n  url = {{{}}},\n  note = {{{}}}\n}}\n",
             self.key,
             bib_escape(self.author),
             bib_escape(&self.title),
             bib_escape(self.publisher),
             bib_escape(self.symbol),
+            bib_escape(self.document_type),
             bib_escape(self.year),
             bib_escape(self.language),
             bib_url(&self.url),
-            bib_escape(&self.note()),
+            bib_escape(&self.note),
         )
     }
 
@@ -176,11 +251,11 @@ impl<'a> Citation<'a> {
             ("TI", &self.title),
             ("PB", self.publisher),
             ("SN", self.symbol),
-            ("M3", "UN document"),
+            ("M3", self.document_type),
             ("PY", self.year),
             ("LA", self.language),
             ("UR", &self.url),
-            ("N1", &self.note()),
+            ("N1", &self.note),
         ] {
             out.push_str(tag);
             out.push_str("  - ");
@@ -215,11 +290,16 @@ fn ris_value(s: &str) -> String {
 pub fn citation_files(site: &Site, ri: usize) -> Vec<OutputFile> {
     let r = &site.replies[ri];
     let cite = Citation::of(site, ri);
-    vec![
-        OutputFile::new(format!("{}cite.json", r.url), cite.csl_json()),
-        OutputFile::new(format!("{}cite.bib", r.url), cite.bibtex()),
-        OutputFile::new(format!("{}cite.ris", r.url), cite.ris()),
-    ]
+    let bytes = [
+        cite.csl_json(),
+        cite.bibtex().into_bytes(),
+        cite.ris().into_bytes(),
+    ];
+    CITATION_FORMATS
+        .into_iter()
+        .zip(bytes)
+        .map(|(ext, bytes)| OutputFile::new(format!("{}cite.{ext}", r.url), bytes))
+        .collect()
 }
 
 /// A URL for BibTeX's verbatim `url` field: nothing escaped but what could end the field.
@@ -516,7 +596,7 @@ const OPEN_DATA_BATCH: usize = 64;
 
 /// The paragraph-level open data, JSON and CSV, written batch by batch as it is made.
 fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
-    let dir = urls::data(&site.config.sections);
+    let [json_path, csv_path] = OpenData::files(site);
     // The document is serialized with a placeholder for its rows, which are serialized reply
     // by reply and written in its place: the bytes are those of serializing it whole.
     const ROWS: &str = "\u{0}paragraphs\u{0}";
@@ -531,8 +611,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     let doc = serde_json::to_string(&doc).unwrap_or_default();
     let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
     let (head, tail) = doc.split_once(&placeholder).unwrap_or((&doc, ""));
-    let mut json = sink.open(&format!("{dir}paragraphs.json"))?;
-    let mut csv = sink.open(&format!("{dir}paragraphs.csv"))?;
+    let mut json = sink.open(&json_path)?;
+    let mut csv = sink.open(&csv_path)?;
     json.write(head.as_bytes())?;
     json.write(b"[")?;
     csv.write(

@@ -4,6 +4,7 @@
 
 pub mod deploy;
 pub mod extras;
+pub mod registry;
 
 use std::fs;
 use std::io::{self, Write};

@@ -14,6 +14,8 @@ pub struct Words<'a> {
     pub paragraph: &'a str,
     pub cite: &'a str,
     pub concepts_here: &'a str,
+    /// What ends a label before what it labels ("：" in Chinese, ": " in English).
+    pub label_end: &'a str,
     pub footnotes: &'a str,
     pub back_to_text: &'a str,
 }
@@ -25,6 +27,7 @@ impl<'a> Words<'a> {
             paragraph: s("paragraph_n"),
             cite: s("cite"),
             concepts_here: s("concepts_here"),
+            label_end: s("label_end"),
             footnotes: s("footnotes"),
             back_to_text: s("back_to_text"),
         }
@@ -56,7 +59,7 @@ fn inline_concept_links(
     out: &mut String,
     site: &Site,
     concepts: &[usize],
-    label: &str,
+    (label, label_end): (&str, &str),
     base: &str,
 ) {
     if concepts.is_empty() {
@@ -64,7 +67,8 @@ fn inline_concept_links(
     }
     out.push_str("<span class=\"tags inline\"><span class=\"visually-hidden\">");
     escape(label, out);
-    out.push_str("：</span>");
+    escape(label_end, out);
+    out.push_str("</span>");
     for &ci in concepts {
         concept_link(out, site, ci, base);
     }
@@ -177,16 +181,7 @@ pub fn document_html(doc: &Document, ctx: Ctx) -> String {
     struct Plain;
     impl BlockWriter for Plain {
         fn footnotes(&mut self, out: &mut String, doc: &Document, ctx: Ctx) {
-            if doc.footnotes.is_empty() {
-                return;
-            }
-            out.push_str("<section class=\"footnotes\"><ol>");
-            for n in &doc.footnotes {
-                out.push_str(&format!("<li id=\"{}\">", footnote_id(&n.label)));
-                push_events(out, &n.events, ctx);
-                out.push_str("</li>");
-            }
-            out.push_str("</ol></section>");
+            footnotes(out, doc, ctx, None);
         }
     }
     let mut out = String::new();
@@ -248,7 +243,7 @@ impl BlockWriter for ReplyBlocks<'_> {
         passage_close(out, tag, n, words);
     }
     fn footnotes(&mut self, out: &mut String, doc: &Document, ctx: Ctx) {
-        footnotes(out, doc, ctx, self.words);
+        footnotes(out, doc, ctx, Some(self.words));
     }
 }
 
@@ -360,7 +355,8 @@ fn own_tags(
             .copied()
             .filter(|c| !section.contains(c))
             .collect();
-        inline_concept_links(out, site, &extra, words.concepts_here, base);
+        let label = (words.concepts_here, words.label_end);
+        inline_concept_links(out, site, &extra, label, base);
     }
 }
 
@@ -375,15 +371,28 @@ fn starts_with_marker(events: &Events) -> bool {
     matches!(close, Some(i) if i > 0 && i <= 6)
 }
 
-fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, words: &Words) {
+/// The footnotes section of a page's body, written here only. On a reply page (`reply`: its
+/// words) the section is labelled, each note keeps its printed number, and a note ends with a
+/// link back to the text that refers to it.
+fn footnotes(out: &mut String, doc: &Document, ctx: Ctx, reply: Option<&Words>) {
     if doc.footnotes.is_empty() {
         return;
     }
-    out.push_str("<section class=\"footnotes\" aria-label=\"");
-    escape(words.footnotes, out);
-    out.push_str("\"><ol>");
+    out.push_str("<section class=\"footnotes\"");
+    if let Some(words) = reply {
+        out.push_str(" aria-label=\"");
+        escape(words.footnotes, out);
+        out.push('"');
+    }
+    out.push_str("><ol>");
     for note in &doc.footnotes {
         let id = footnote_id(&note.label);
+        let Some(words) = reply else {
+            out.push_str(&format!("<li id=\"{id}\">"));
+            push_events(out, &note.events, ctx);
+            out.push_str("</li>");
+            continue;
+        };
         let value = note
             .label
             .parse::<u32>()

@@ -1,17 +1,20 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
-//! The parts templates read are serde structs, so a misspelt key is a compile error; data
-//! handed on as JSON (the JSON-LD, the 404 page's suggestions) is built with `json!`.
+//! Every context is made of serde structs (and sorted maps), so a misspelt key is a compile
+//! error; so is the data handed on to scripts as JSON (the JSON-LD, the 404 page's
+//! suggestions).
 
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
 use tera::Context;
 
 use crate::error::Diagnostic;
 use crate::link::{Site, urls};
+use crate::render::AssetMap;
 use crate::render::body::{self, Words};
-use crate::render::{AssetMap, PageJob};
+use crate::render::kinds::PageAt;
 
 /// Interface strings the pages' scripts need, passed as a JSON data block.
 const SCRIPT_STRINGS: &[&str] = &[
@@ -73,19 +76,14 @@ struct Common<'a> {
 impl<'a> Common<'a> {
     fn new(site: &'a Site, assets: &AssetMap) -> Self {
         let base = site.config.base_path();
-        let asset_urls: serde_json::Map<String, Value> = assets
+        let asset_urls: BTreeMap<&str, String> = assets
             .paths
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(format!("{base}{v}"))))
+            .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
             .collect();
-        let script_strings: serde_json::Map<String, Value> = SCRIPT_STRINGS
+        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
             .iter()
-            .filter_map(|k| {
-                site.config
-                    .strings
-                    .get(*k)
-                    .map(|v| (k.to_string(), Value::String(v.clone())))
-            })
+            .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
             .collect();
         let c = &site.config;
         let s = &c.sections;
@@ -101,10 +99,8 @@ impl<'a> Common<'a> {
             }),
             report: tera::Value::from_serializable(&c.report),
             strings: tera::Value::from_serializable(&c.strings),
-            strings_json: tera::Value::from_serializable(&json_for_script(&Value::Object(
-                script_strings,
-            ))),
-            assets: tera::Value::from_serializable(&Value::Object(asset_urls)),
+            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
+            assets: tera::Value::from_serializable(&asset_urls),
             urls: tera::Value::from_serializable(&SectionUrls {
                 home: b.clone(),
                 replies: format!("{b}{}", urls::replies(s)),
@@ -247,7 +243,7 @@ fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
 /// are written as `\u003c` etc., so no `</script` or `<!--` can appear and the JSON stays
 /// valid (`<\!--` is not a JSON escape).
-pub fn json_for_script(v: &Value) -> String {
+pub fn json_for_script(v: &impl Serialize) -> String {
     serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
@@ -266,11 +262,12 @@ fn concept_label(site: &Site, ci: usize) -> &str {
     m.short.as_deref().unwrap_or(&m.title)
 }
 
-/// The how-to-cite page (slug `how-to-cite`), if the site has one.
+/// The page `site.how_to_cite` names, if the site has it.
 fn how_to_cite_url(site: &Site) -> Option<String> {
+    let slug = site.config.site.how_to_cite.as_deref()?;
     site.pages
         .iter()
-        .find(|p| p.page.meta.slug.value == "how-to-cite")
+        .find(|p| p.page.meta.slug.value == slug)
         .map(|p| format!("{}{}", site.config.base_path(), p.url))
 }
 
@@ -279,11 +276,11 @@ fn fragment_aliases_json(
     base: &str,
     aliases: &std::collections::BTreeMap<String, String>,
 ) -> String {
-    let map: serde_json::Map<String, Value> = aliases
+    let map: BTreeMap<&str, String> = aliases
         .iter()
-        .map(|(anchor, target)| (anchor.clone(), Value::from(format!("{base}{target}"))))
+        .map(|(anchor, target)| (anchor.as_str(), format!("{base}{target}")))
         .collect();
-    Value::Object(map).to_string()
+    serde_json::to_string(&map).unwrap_or_default()
 }
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill. `{received}`
@@ -399,25 +396,28 @@ fn section_name(site: &Site, section: &str) -> String {
         .unwrap_or_else(|| section.to_string())
 }
 
-/// The replies and concepts the 404 page may suggest: `[url, slug, name, English name]` each,
-/// compared in the browser with the path that was not found.
-fn suggestable_pages(site: &Site) -> Value {
+/// A reply or concept the 404 page may suggest: `[url, slug, name, English name]`, compared
+/// in the browser with the path that was not found.
+#[derive(Serialize)]
+struct SuggestablePage<'a>(String, &'a str, &'a str, &'a str);
+
+fn suggestable_pages(site: &Site) -> Vec<SuggestablePage<'_>> {
     let base = site.config.base_path();
     let replies = site.replies.iter().map(|r| {
         let m = &r.page.meta;
-        json!([
+        SuggestablePage(
             format!("{base}{}", r.url),
-            m.slug.value,
-            m.title,
-            m.title_en
-        ])
+            &m.slug.value,
+            &m.title,
+            &m.title_en,
+        )
     });
     let concepts = site.concepts.iter().map(|c| {
         let m = &c.page.meta;
         let name = m.short.as_deref().unwrap_or(&m.title);
-        json!([format!("{base}{}", c.url), m.slug.value, name, m.title_en])
+        SuggestablePage(format!("{base}{}", c.url), &m.slug.value, name, &m.title_en)
     });
-    Value::Array(replies.chain(concepts).collect())
+    replies.chain(concepts).collect()
 }
 
 /// What a page needs to name and link a reply.
@@ -639,10 +639,9 @@ fn passages_of(c: &crate::link::Concept, ri: usize) -> Option<&[u32]> {
         .map(|i| c.passages[i].1.as_slice())
 }
 
-/// Every page of the site with its template and context.
-/// What the pages' contexts are built from, made once per build. Reply pages — nearly all
-/// pages of a large site — get their context only when they are rendered ([`Pages::reply`]),
-/// so a build never holds more than the pages being rendered at the moment.
+/// What the pages' contexts are built from, made once per build; one method per page kind
+/// (see [`crate::render::kinds::PAGE_KINDS`]). Every page gets its context only when it is
+/// rendered, so a build never holds more than the pages being rendered at the moment.
 pub struct Pages<'a> {
     site: &'a Site,
     common: Common<'a>,
@@ -688,20 +687,17 @@ impl<'a> Pages<'a> {
         }
     }
 
-    pub fn reply_count(&self) -> usize {
-        self.site.replies.len()
-    }
-
-    /// The page of reply `ri`.
-    pub fn reply(&self, ri: usize) -> PageJob {
+    /// The page of a reply.
+    pub fn reply(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let (site, common, rows, words) = (self.site, &self.common, &self.row_values, &self.words);
+        let ri = at.index;
         let base = &common.base;
         let r = &site.replies[ri];
         let m = &r.page.meta;
         let mut ctx = common.context(
-            "reply",
+            at.kind,
             "replies",
-            &r.url,
+            at.path,
             &m.title,
             &format!("{} — {}", m.title, site.config.report.symbol),
         );
@@ -760,392 +756,317 @@ impl<'a> Pages<'a> {
             },
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
-        PageJob {
-            path: urls::file_of(&r.url),
-            template: "reply.html",
-            context: ctx,
-        }
+        Ok(ctx)
     }
 
-    /// The pages other than the replies', in parts that can be made independently: the
-    /// larger ones first (each concept page, the matrix), so that the parallel render does
-    /// not end waiting on one of them.
-    pub fn parts(&self) -> Vec<Part> {
-        let mut parts: Vec<Part> = (0..self.site.concepts.len()).map(Part::Concept).collect();
-        parts.extend([
-            Part::Matrix,
-            Part::Home,
-            Part::Replies,
-            Part::Documents,
-            Part::Concepts,
-            Part::DataAndSearch,
-            Part::Pages,
-            Part::NotFound,
-            Part::Redirects,
-        ]);
-        parts
-    }
-
-    /// The pages of one part (home, lists, a concept, matrix, plain pages, redirects).
-    pub fn other(&self, part: Part) -> Result<Vec<PageJob>, Diagnostic> {
-        let (site, common, rows) = (self.site, &self.common, &self.rows);
-        let base = &common.base;
-        let sections = &site.config.sections;
-        let t = |k| site.config.string(k).to_string();
-        let mut jobs = Vec::new();
-        let allow_html = site.config.site.allow_raw_html;
-        let md_ctx = crate::render::html::Ctx {
-            base_path: base,
-            site_language: &site.config.site.language,
+    /// How the Markdown of home, concept and plain pages is written.
+    fn markdown_ctx(&self) -> crate::render::html::Ctx<'_> {
+        crate::render::html::Ctx {
+            base_path: &self.common.base,
+            site_language: &self.site.config.site.language,
             footnote_base: "",
             footnote_backrefs: true,
-            allow_raw_html: allow_html,
-        };
-
-        match part {
-            Part::Home => {
-                let title = site
-                    .home
-                    .as_ref()
-                    .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
-                let mut ctx = common.context("home", "", "", &title, &site.config.site.description);
-                let intro = site
-                    .home
-                    .as_ref()
-                    .map(|h| body::document_html(&h.doc, md_ctx))
-                    .unwrap_or_default();
-                ctx.insert("intro_html", &intro);
-                ctx.insert(
-                    "lead",
-                    &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
-                );
-                ctx.insert("replies", &rows);
-                ctx.insert("concepts", &top_concepts(site));
-                ctx.insert("stats", &HomeStats::of(site));
-                ctx.insert("pictures", &pictures(site)?);
-                jobs.push(PageJob {
-                    path: urls::file_of(&urls::home()),
-                    template: "home.html",
-                    context: ctx,
-                });
-            }
-
-            Part::Replies => {
-                let path = urls::replies(sections);
-                let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
-                ctx.insert("replies", &rows);
-                let mut regions: Vec<RegionEntry> = site
-                    .config
-                    .regions
-                    .iter()
-                    .map(|(key, r)| RegionEntry {
-                        key,
-                        name: &r.name,
-                        order: r.order,
-                    })
-                    .collect();
-                regions.sort_by_key(|r| r.order);
-                ctx.insert("regions", &regions);
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "replies.html",
-                    context: ctx,
-                });
-            }
-
-            Part::Concepts => {
-                let path = urls::concepts(sections);
-                let mut ctx =
-                    common.context("concepts", "concepts", &path, &t("concepts_title"), "");
-                ctx.insert("concepts", &top_concepts(site));
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "concepts.html",
-                    context: ctx,
-                });
-            }
-            Part::Concept(ci) => {
-                let c = &site.concepts[ci];
-                let m = &c.page.meta;
-                let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
-                let concept = ConceptInfo {
-                    summary: concept_summary(site, ci),
-                    description_html: body::document_html(&c.page.doc, md_ctx),
-                    wording: m.wording.as_deref(),
-                    wording_from: m
-                        .wording_from
-                        .as_ref()
-                        .and_then(|w| resolve_wording_from(site, &w.value)),
-                    parent: c.parent.map(|p| concept_summary(site, p)),
-                };
-                ctx.insert("concept", &concept);
-                let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
-                let quote = total <= site.config.site.concept_quote_limit;
-                ctx.insert("quoted", &quote);
-                // Structs, not `json!` values: at 10,000 replies a concept lists up to ~85,000
-                // passages, and each `serde_json` map would be made, then copied into Tera's.
-                let paragraph_n = site.config.string("paragraph_n");
-                let groups: Vec<Group> = c
-                    .passages
-                    .iter()
-                    .map(|(ri, numbers)| {
-                        let r = &site.replies[*ri];
-                        let (passages, links_html) = if quote {
-                            let quoted = numbers
-                                .iter()
-                                .map(|&n| {
-                                    let (href, label) = passage_link(base, r, n, paragraph_n);
-                                    QuotedPassage {
-                                        n,
-                                        label,
-                                        href,
-                                        section: r.section_of.get(&n).map(String::as_str),
-                                        html: body::quoted_passage(site, r, n),
-                                    }
-                                })
-                                .collect();
-                            (quoted, String::new())
-                        } else {
-                            (Vec::new(), passage_links(base, r, numbers, paragraph_n))
-                        };
-                        Group {
-                            reply: ReplyRef::of(site, *ri),
-                            anchor: format!("r-{}", r.page.meta.slug.value),
-                            count: numbers.len(),
-                            passages,
-                            links_html,
-                        }
-                    })
-                    .collect();
-                ctx.insert("groups", &groups);
-                drop(groups);
-                let silent: Vec<ReplyRef> = (0..site.replies.len())
-                    .filter(|&ri| passages_of(c, ri).is_none())
-                    .map(|ri| ReplyRef::of(site, ri))
-                    .collect();
-                ctx.insert("silent", &silent);
-                jobs.push(PageJob {
-                    path: urls::file_of(&c.url),
-                    template: "concept.html",
-                    context: ctx,
-                });
-            }
-
-            Part::Matrix => {
-                let path = urls::matrix(sections);
-                let mut ctx = common.context("matrix", "matrix", &path, &t("matrix_title"), "");
-                let columns: Vec<usize> = ordered_concepts(site);
-                let max = site
-                    .concepts
-                    .iter()
-                    .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
-                    .max()
-                    .unwrap_or(0)
-                    .max(1);
-                let column_heads: Vec<MatrixColumn> = columns
-                    .iter()
-                    .map(|&ci| MatrixColumn {
-                        short: concept_label(site, ci),
-                        head: column_head(site, ci),
-                        title: &site.concepts[ci].page.meta.title,
-                        url: format!("{base}{}", site.concepts[ci].url),
-                        is_child: site.concepts[ci].parent.is_some(),
-                    })
-                    .collect();
-                ctx.insert("columns", &column_heads);
-                // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
-                let rows: Vec<MatrixRow> = (0..site.replies.len())
-                    .into_par_iter()
-                    .map(|ri| MatrixRow {
-                        reply: ReplyRef::of(site, ri),
-                        cells: columns
-                            .iter()
-                            .map(|&ci| {
-                                let c = &site.concepts[ci];
-                                let n = passages_of(c, ri).map_or(0, <[u32]>::len);
-                                // Heat levels 0–4 for CSS.
-                                let level = if n == 0 {
-                                    0
-                                } else {
-                                    1 + 3 * (n - 1) / (max - 1).max(1)
-                                };
-                                MatrixCell {
-                                    count: n,
-                                    level: level.min(4),
-                                    href: format!(
-                                        "{base}{}#r-{}",
-                                        c.url, site.replies[ri].page.meta.slug.value
-                                    ),
-                                    concept: concept_label(site, ci),
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                ctx.insert("rows", &rows);
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "matrix.html",
-                    context: ctx,
-                });
-            }
-
-            Part::Documents => {
-                let path = urls::documents(sections);
-                let mut ctx =
-                    common.context("documents", "documents", &path, &t("documents_title"), "");
-                let docs: Vec<DocumentEntry> = site
-                    .documents
-                    .iter()
-                    .map(|d| {
-                        let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
-                        for &(ri, n) in &d.citations {
-                            match by_reply.last_mut() {
-                                Some((r, ns)) if *r == ri => ns.push(n),
-                                _ => by_reply.push((ri, vec![n])),
-                            }
-                        }
-                        let replies = by_reply
-                            .iter()
-                            .map(|(ri, ns)| {
-                                let r = &site.replies[*ri];
-                                CitingReply {
-                                    title: &r.page.meta.title,
-                                    paragraphs: ns
-                                        .iter()
-                                        .map(|&n| CitingParagraph {
-                                            n,
-                                            href: format!("{base}{}#p{n}", r.url),
-                                        })
-                                        .collect(),
-                                }
-                            })
-                            .collect();
-                        DocumentEntry {
-                            symbol: &d.symbol,
-                            url: &d.url,
-                            description: site
-                                .config
-                                .string(&format!("doc_kind_{}", d.description))
-                                .to_string(),
-                            count: d.citations.len(),
-                            replies,
-                        }
-                    })
-                    .collect();
-                ctx.insert("documents", &docs);
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "documents.html",
-                    context: ctx,
-                });
-            }
-
-            Part::DataAndSearch => {
-                let path = urls::data(sections);
-                let mut ctx = common.context("data", "", &path, &t("data_title"), "");
-                ctx.insert("data_base", &format!("{base}{path}"));
-                ctx.insert(
-                    "paragraphs",
-                    &site
-                        .replies
-                        .iter()
-                        .map(|r| r.page.doc.paragraph_count())
-                        .sum::<u32>(),
-                );
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "data.html",
-                    context: ctx,
-                });
-                let path = urls::search(sections);
-                let ctx = common.context("search", "", &path, &t("search_title"), "");
-                jobs.push(PageJob {
-                    path: urls::file_of(&path),
-                    template: "search.html",
-                    context: ctx,
-                });
-            }
-            Part::Pages => {
-                for p in &site.pages {
-                    let mut ctx = common.context(
-                        "page",
-                        &p.page.meta.slug.value,
-                        &p.url,
-                        &p.page.meta.title,
-                        "",
-                    );
-                    ctx.insert("body_html", &body::document_html(&p.page.doc, md_ctx));
-                    jobs.push(PageJob {
-                        path: urls::file_of(&p.url),
-                        template: "page.html",
-                        context: ctx,
-                    });
-                }
-            }
-            Part::NotFound => {
-                let mut ctx = common.context("404", "", "404.html", &t("not_found_title"), "");
-                let redirects: serde_json::Map<String, Value> = site
-                    .redirects
-                    .iter()
-                    .map(|(from, to)| {
-                        (
-                            format!("{base}{from}"),
-                            Value::String(format!("{base}{to}")),
-                        )
-                    })
-                    .collect();
-                ctx.insert(
-                    "redirects_json",
-                    &json_for_script(&Value::Object(redirects)),
-                );
-                ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
-                jobs.push(PageJob {
-                    path: "404.html".into(),
-                    template: "404.html",
-                    context: ctx,
-                });
-            }
-            Part::Redirects => {
-                for (from, to) in &site.redirects {
-                    let mut ctx = common.context("redirect", "", from, &t("redirect_title"), "");
-                    ctx.insert("target", &format!("{base}{to}"));
-                    ctx.insert(
-                        "target_permalink",
-                        &format!("{}{to}", site.config.site.base_url),
-                    );
-                    jobs.push(PageJob {
-                        path: urls::file_of(from),
-                        template: "redirect.html",
-                        context: ctx,
-                    });
-                }
-            }
+            allow_raw_html: self.site.config.site.allow_raw_html,
         }
-        Ok(jobs)
     }
-}
 
-/// How many pages the site has: one per reply, concept, plain page and redirect, and one each
-/// for home, the replies list, the concepts list, the matrix, the documents, open data, search
-/// and 404. (For progress; the render checks it in debug builds.)
-pub fn page_count(site: &Site) -> usize {
-    site.replies.len() + 8 + site.concepts.len() + site.pages.len() + site.redirects.len()
-}
+    /// A page whose title is the interface string `title_key`.
+    fn titled(&self, at: &PageAt, nav_key: &str, title_key: &str) -> Context {
+        let title = self.site.config.string(title_key);
+        self.common.context(at.kind, nav_key, at.path, title, "")
+    }
 
-/// A part of the pages other than the replies'.
-#[derive(Clone, Copy, Debug)]
-pub enum Part {
-    Home,
-    Replies,
-    Concepts,
-    Concept(usize),
-    Matrix,
-    Documents,
-    DataAndSearch,
-    Pages,
-    NotFound,
-    Redirects,
+    /// The home page: the introduction, the map and charts, the replies and concepts.
+    pub fn home(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let site = self.site;
+        let title = site
+            .home
+            .as_ref()
+            .map_or_else(|| site.config.site.title.clone(), |h| h.meta.title.clone());
+        let mut ctx =
+            self.common
+                .context(at.kind, "", at.path, &title, &site.config.site.description);
+        let intro = site
+            .home
+            .as_ref()
+            .map(|h| body::document_html(&h.doc, self.markdown_ctx()))
+            .unwrap_or_default();
+        ctx.insert("intro_html", &intro);
+        ctx.insert(
+            "lead",
+            &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
+        );
+        ctx.insert("replies", &self.rows);
+        ctx.insert("concepts", &top_concepts(site));
+        ctx.insert("stats", &HomeStats::of(site));
+        ctx.insert("pictures", &pictures(site)?);
+        Ok(ctx)
+    }
+
+    /// The list of replies, by region group.
+    pub fn replies(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let mut ctx = self.titled(at, "replies", "replies_title");
+        ctx.insert("replies", &self.rows);
+        let mut regions: Vec<RegionEntry> = self
+            .site
+            .config
+            .regions
+            .iter()
+            .map(|(key, r)| RegionEntry {
+                key,
+                name: &r.name,
+                order: r.order,
+            })
+            .collect();
+        regions.sort_by_key(|r| r.order);
+        ctx.insert("regions", &regions);
+        Ok(ctx)
+    }
+
+    /// The list of concepts, each with its parts.
+    pub fn concepts(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let mut ctx = self.titled(at, "concepts", "concepts_title");
+        ctx.insert("concepts", &top_concepts(self.site));
+        Ok(ctx)
+    }
+
+    /// A concept's page: its description and every reply's passages on it.
+    pub fn concept(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let (site, ci) = (self.site, at.index);
+        let base = &self.common.base;
+        let c = &site.concepts[ci];
+        let m = &c.page.meta;
+        let mut ctx = self
+            .common
+            .context(at.kind, "concepts", at.path, &m.title, &m.title_en);
+        let concept = ConceptInfo {
+            summary: concept_summary(site, ci),
+            description_html: body::document_html(&c.page.doc, self.markdown_ctx()),
+            wording: m.wording.as_deref(),
+            wording_from: m
+                .wording_from
+                .as_ref()
+                .and_then(|w| resolve_wording_from(site, &w.value)),
+            parent: c.parent.map(|p| concept_summary(site, p)),
+        };
+        ctx.insert("concept", &concept);
+        let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
+        let quote = total <= site.config.site.concept_quote_limit;
+        ctx.insert("quoted", &quote);
+        // Structs, not `json!` values: at 10,000 replies a concept lists up to ~85,000
+        // passages, and each `serde_json` map would be made, then copied into Tera's.
+        let paragraph_n = site.config.string("paragraph_n");
+        let groups: Vec<Group> = c
+            .passages
+            .iter()
+            .map(|(ri, numbers)| {
+                let r = &site.replies[*ri];
+                let (passages, links_html) = if quote {
+                    let quoted = numbers
+                        .iter()
+                        .map(|&n| {
+                            let (href, label) = passage_link(base, r, n, paragraph_n);
+                            QuotedPassage {
+                                n,
+                                label,
+                                href,
+                                section: r.section_of.get(&n).map(String::as_str),
+                                html: body::quoted_passage(site, r, n),
+                            }
+                        })
+                        .collect();
+                    (quoted, String::new())
+                } else {
+                    (Vec::new(), passage_links(base, r, numbers, paragraph_n))
+                };
+                Group {
+                    reply: ReplyRef::of(site, *ri),
+                    anchor: format!("r-{}", r.page.meta.slug.value),
+                    count: numbers.len(),
+                    passages,
+                    links_html,
+                }
+            })
+            .collect();
+        ctx.insert("groups", &groups);
+        drop(groups);
+        let silent: Vec<ReplyRef> = (0..site.replies.len())
+            .filter(|&ri| passages_of(c, ri).is_none())
+            .map(|ri| ReplyRef::of(site, ri))
+            .collect();
+        ctx.insert("silent", &silent);
+        Ok(ctx)
+    }
+
+    /// The coverage matrix: a row per reply, a column per concept.
+    pub fn matrix(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let site = self.site;
+        let base = &self.common.base;
+        let mut ctx = self.titled(at, "matrix", "matrix_title");
+        let columns: Vec<usize> = ordered_concepts(site);
+        let max = site
+            .concepts
+            .iter()
+            .flat_map(|c| c.passages.iter().map(|(_, p)| p.len()))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let column_heads: Vec<MatrixColumn> = columns
+            .iter()
+            .map(|&ci| MatrixColumn {
+                short: concept_label(site, ci),
+                head: column_head(site, ci),
+                title: &site.concepts[ci].page.meta.title,
+                url: format!("{base}{}", site.concepts[ci].url),
+                is_child: site.concepts[ci].parent.is_some(),
+            })
+            .collect();
+        ctx.insert("columns", &column_heads);
+        // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
+        let rows: Vec<MatrixRow> = (0..site.replies.len())
+            .into_par_iter()
+            .map(|ri| MatrixRow {
+                reply: ReplyRef::of(site, ri),
+                cells: columns
+                    .iter()
+                    .map(|&ci| {
+                        let c = &site.concepts[ci];
+                        let n = passages_of(c, ri).map_or(0, <[u32]>::len);
+                        // Heat levels 0–4 for CSS.
+                        let level = if n == 0 {
+                            0
+                        } else {
+                            1 + 3 * (n - 1) / (max - 1).max(1)
+                        };
+                        MatrixCell {
+                            count: n,
+                            level: level.min(4),
+                            href: format!(
+                                "{base}{}#r-{}",
+                                c.url, site.replies[ri].page.meta.slug.value
+                            ),
+                            concept: concept_label(site, ci),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        ctx.insert("rows", &rows);
+        Ok(ctx)
+    }
+
+    /// The UN documents the replies cite, with the paragraphs citing each.
+    pub fn documents(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let site = self.site;
+        let base = &self.common.base;
+        let mut ctx = self.titled(at, "documents", "documents_title");
+        let docs: Vec<DocumentEntry> = site
+            .documents
+            .iter()
+            .map(|d| {
+                let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
+                for &(ri, n) in &d.citations {
+                    match by_reply.last_mut() {
+                        Some((r, ns)) if *r == ri => ns.push(n),
+                        _ => by_reply.push((ri, vec![n])),
+                    }
+                }
+                let replies = by_reply
+                    .iter()
+                    .map(|(ri, ns)| {
+                        let r = &site.replies[*ri];
+                        CitingReply {
+                            title: &r.page.meta.title,
+                            paragraphs: ns
+                                .iter()
+                                .map(|&n| CitingParagraph {
+                                    n,
+                                    href: format!("{base}{}#p{n}", r.url),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect();
+                DocumentEntry {
+                    symbol: &d.symbol,
+                    url: &d.url,
+                    description: site
+                        .config
+                        .string(&format!("doc_kind_{}", d.description))
+                        .to_string(),
+                    count: d.citations.len(),
+                    replies,
+                }
+            })
+            .collect();
+        ctx.insert("documents", &docs);
+        Ok(ctx)
+    }
+
+    /// The open data page.
+    pub fn data(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let mut ctx = self.titled(at, "", "data_title");
+        ctx.insert("data_base", &format!("{}{}", self.common.base, at.path));
+        ctx.insert(
+            "paragraphs",
+            &self
+                .site
+                .replies
+                .iter()
+                .map(|r| r.page.doc.paragraph_count())
+                .sum::<u32>(),
+        );
+        Ok(ctx)
+    }
+
+    /// The search page (its results are made in the browser).
+    pub fn search(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        Ok(self.titled(at, "", "search_title"))
+    }
+
+    /// A plain page of `content/pages/`.
+    pub fn plain_page(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let p = &self.site.pages[at.index];
+        let mut ctx = self.common.context(
+            at.kind,
+            &p.page.meta.slug.value,
+            at.path,
+            &p.page.meta.title,
+            "",
+        );
+        ctx.insert(
+            "body_html",
+            &body::document_html(&p.page.doc, self.markdown_ctx()),
+        );
+        Ok(ctx)
+    }
+
+    /// The 404 page, with the redirects and the pages it may suggest for its script.
+    pub fn not_found(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let (site, base) = (self.site, &self.common.base);
+        let mut ctx = self.titled(at, "", "not_found_title");
+        let redirects: BTreeMap<String, String> = site
+            .redirects
+            .iter()
+            .map(|(from, to)| (format!("{base}{from}"), format!("{base}{to}")))
+            .collect();
+        ctx.insert("redirects_json", &json_for_script(&redirects));
+        ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
+        Ok(ctx)
+    }
+
+    /// The page left at an alias, sending the reader to the page it names.
+    pub fn redirect(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let site = self.site;
+        let to = site.redirects.get(at.path).map_or("", String::as_str);
+        let mut ctx = self.titled(at, "", "redirect_title");
+        ctx.insert("target", &format!("{}{to}", self.common.base));
+        ctx.insert(
+            "target_permalink",
+            &format!("{}{to}", site.config.site.base_url),
+        );
+        Ok(ctx)
+    }
 }
 
 /// Concepts in display order: each top-level concept followed by its children.
@@ -1194,41 +1115,98 @@ fn resolve_wording_from<'a>(site: &'a Site, reference: &str) -> Option<WordingFr
     })
 }
 
-fn reply_jsonld(site: &Site, ri: usize) -> Value {
+/// A reply page's schema.org description (JSON-LD). Fields are in alphabetical order, the
+/// order its keys had as a `serde_json` map, so the pages' bytes stay as published.
+#[derive(Serialize)]
+struct ReplyJsonLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternativeHeadline")]
+    alternative_headline: String,
+    author: JsonLdAuthor<'a>,
+    #[serde(rename = "dateReceived")]
+    date_received: &'a str,
+    headline: String,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: JsonLdReport<'a>,
+    name: String,
+    url: String,
+}
+
+/// The State (a `Country`, with its ISO 3166-1 alpha-3 code) or organization that replied.
+#[derive(Serialize)]
+struct JsonLdAuthor<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: &'a str,
+    /// `null` for a State without a code; absent for an organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Option<&'a str>>,
+    name: &'a str,
+}
+
+/// The report a reply is part of.
+#[derive(Serialize)]
+struct JsonLdReport<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "alternateName")]
+    alternate_name: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: &'a str,
+    name: &'a str,
+    publisher: JsonLdAuthor<'a>,
+    #[serde(rename = "reportNumber")]
+    report_number: &'a str,
+    url: Option<&'a str>,
+}
+
+fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
     let r = &site.replies[ri];
     let c = &site.config;
     let m = &r.page.meta;
-    let author = if m.entity == crate::content::Entity::State {
-        json!({"@type": "Country", "name": m.title, "alternateName": m.title_en, "identifier": m.iso3})
-    } else {
-        json!({"@type": "Organization", "name": m.title, "alternateName": m.title_en})
-    };
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "headline": fill_placeholders(
-            c.string("reply_headline"),
-            &[("entity", &m.title), ("report", &c.report.title)],
-        ),
-        "alternativeHeadline": fill_placeholders(
+    let state = m.entity == crate::content::Entity::State;
+    ReplyJsonLd {
+        context: "https://schema.org",
+        kind: "Article",
+        alternative_headline: fill_placeholders(
             c.string("reply_headline_en"),
             &[("entity", &m.title_en), ("report", &c.report.title_en)],
         ),
-        "name": fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
-        "inLanguage": c.site.language,
-        "author": author,
-        "dateReceived": m.received.value,
-        "url": format!("{}{}", c.site.base_url, r.url),
-        "isPartOf": {
-            "@type": "Report",
-            "name": c.report.title,
-            "alternateName": c.report.title_en,
-            "reportNumber": c.report.symbol,
-            "datePublished": c.report.published,
-            "publisher": {"@type": "Organization", "name": c.report.publisher, "alternateName": c.report.publisher_en},
-            "url": c.report.url,
+        author: JsonLdAuthor {
+            kind: if state { "Country" } else { "Organization" },
+            alternate_name: &m.title_en,
+            identifier: state.then_some(m.iso3.as_deref()),
+            name: &m.title,
         },
-    })
+        date_received: &m.received.value,
+        headline: fill_placeholders(
+            c.string("reply_headline"),
+            &[("entity", &m.title), ("report", &c.report.title)],
+        ),
+        in_language: &c.site.language,
+        is_part_of: JsonLdReport {
+            kind: "Report",
+            alternate_name: &c.report.title_en,
+            date_published: &c.report.published,
+            name: &c.report.title,
+            publisher: JsonLdAuthor {
+                kind: "Organization",
+                alternate_name: &c.report.publisher_en,
+                identifier: None,
+                name: &c.report.publisher,
+            },
+            report_number: &c.report.symbol,
+            url: c.report.url.as_deref(),
+        },
+        name: fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
+        url: format!("{}{}", c.site.base_url, r.url),
+    }
 }
 
 /// The home page's pictures: the map and the charts, made at build time, with the data

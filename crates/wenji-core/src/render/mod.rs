@@ -7,6 +7,7 @@ pub mod body;
 pub mod charts;
 pub mod context;
 pub mod html;
+pub mod kinds;
 pub mod minify;
 pub mod templates;
 
@@ -35,30 +36,22 @@ pub fn render_each<T: Send>(
     each: impl Fn(String, Vec<u8>) -> Result<T, Diagnostic> + Sync,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let pages = context::Pages::new(site, assets);
-    let expected = context::page_count(site);
-    let render = |job: &PageJob| -> Result<T, Diagnostic> {
+    let render = |&(kind, i): &(&kinds::PageKind, usize)| -> Result<T, Diagnostic> {
+        let job = kind.job(&pages, site, i)?;
         let html = templates
             .render(job.template, &job.context)
             .map_err(|mut d| {
                 d.message = format!("{} (rendering /{})", d.message, job.path);
                 d
             })?;
-        each(job.path.clone(), html)
+        // The context (for a concept page, tens of MB at 10,000 replies) goes before `each`.
+        drop(job.context);
+        each(job.path, html)
     };
-    // Each part's contexts are made and rendered on the same thread, then dropped.
-    let results: Vec<Result<T, Diagnostic>> = pages
-        .parts()
-        .into_par_iter()
-        .flat_map_iter(|part| match pages.other(part) {
-            Ok(jobs) => jobs.iter().map(render).collect::<Vec<_>>(),
-            Err(d) => vec![Err(d)],
-        })
-        .chain(
-            (0..pages.reply_count())
-                .into_par_iter()
-                .map(|ri| render(&pages.reply(ri))),
-        )
-        .collect();
+    let all = kinds::all_pages(site);
+    // One task per page: the large pages stand together at the front, and in longer runs one
+    // thread would be left rendering them one after another.
+    let results: Vec<Result<T, Diagnostic>> = all.par_iter().with_max_len(1).map(render).collect();
     let mut done = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -68,11 +61,6 @@ pub fn render_each<T: Send>(
         }
     }
     if errors.is_empty() {
-        debug_assert_eq!(
-            done.len(),
-            expected,
-            "page_count is out of step with the parts"
-        );
         Ok(done)
     } else {
         Err(errors)

@@ -14,23 +14,6 @@ use crate::error::Diagnostic;
 
 pub const TEMPLATES_DIR: &str = "templates";
 
-/// The templates every site must have: one per kind of page, plus the shared layout.
-pub const REQUIRED: &[&str] = &[
-    "base.html",
-    "home.html",
-    "replies.html",
-    "reply.html",
-    "concepts.html",
-    "concept.html",
-    "matrix.html",
-    "documents.html",
-    "data.html",
-    "search.html",
-    "page.html",
-    "404.html",
-    "redirect.html",
-];
-
 /// Room a page's bytes start with: a reply page is ~30 kB.
 const PAGE_CAPACITY: usize = 64 * 1024;
 
@@ -101,7 +84,7 @@ pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
         }
     }
     errors.extend(inside.into_errors());
-    for required in REQUIRED {
+    for required in super::kinds::required_templates() {
         if !sources.iter().any(|(n, _)| n == required) {
             errors.push(
                 Diagnostic::new(
