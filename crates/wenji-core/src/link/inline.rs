@@ -9,7 +9,7 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
-use super::symbols;
+use super::symbols::{self, SymbolForms};
 use crate::content::{BlockKind, Corpus, Document, Events};
 use crate::error::{Diagnostic, Diagnostics};
 
@@ -68,7 +68,11 @@ impl<'a> LinkTarget<'a> {
 pub(super) type Citations = BTreeMap<String, Vec<(usize, u32)>>;
 
 /// Links the UN document symbols in every body; gathers the citations of replies only.
-pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citations {
+pub(super) fn link_bodies(
+    corpus: &mut Corpus,
+    forms: SymbolForms,
+    diags: &mut Diagnostics,
+) -> Citations {
     let mut citations: Citations = BTreeMap::new();
     // Each reply on its own thread; what each finds is merged in reply order, as a loop would.
     let found: Vec<(Diagnostics, Vec<(String, u32)>)> = corpus
@@ -76,7 +80,7 @@ pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citat
         .par_iter_mut()
         .map(|reply| {
             let mut diags = Diagnostics::default();
-            let cited = link_reply(&mut reply.doc, &reply.file, &mut diags);
+            let cited = link_reply(&mut reply.doc, &reply.file, forms, &mut diags);
             (diags, cited)
         })
         .collect();
@@ -98,7 +102,7 @@ pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citat
     {
         let file = page.0.clone();
         for_each_passage_mut(page.1, |_, line, events| {
-            link_symbols(events, &file, line, diags);
+            link_symbols(events, &file, line, forms, diags);
         });
     }
     citations
@@ -109,11 +113,12 @@ pub(super) fn link_bodies(corpus: &mut Corpus, diags: &mut Diagnostics) -> Citat
 pub(super) fn link_reply(
     doc: &mut Document,
     file: &Path,
+    forms: SymbolForms,
     diags: &mut Diagnostics,
 ) -> Vec<(String, u32)> {
     let mut cited = Vec::new();
     for_each_passage_mut(doc, |number, line, events| {
-        for sym in link_symbols(events, file, line, diags) {
+        for sym in link_symbols(events, file, line, forms, diags) {
             cited.push((sym, number));
         }
     });
@@ -162,6 +167,7 @@ fn link_symbols(
     events: &mut Events,
     file: &Path,
     line: usize,
+    forms: SymbolForms,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     // Concatenate the text outside links, remembering where each event starts.
@@ -190,7 +196,7 @@ fn link_symbols(
     if text.is_empty() {
         return Vec::new();
     }
-    let (found, problems) = symbols::find_symbols(&text);
+    let (found, problems) = symbols::find_symbols(&text, forms);
     for p in problems {
         diags.push(
             Diagnostic::new(

@@ -91,7 +91,8 @@ impl Site {
 pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let sections = &config.sections;
-    let citations = inline::link_bodies(&mut corpus, &mut diags);
+    let forms = symbols::SymbolForms::for_language(&config.site.language);
+    let citations = inline::link_bodies(&mut corpus, forms, &mut diags);
     let page_urls = PageUrls::of(&corpus, sections);
     let mut claims = claims::Claims::of_builtin_pages(sections);
     check_front_matter(config, &corpus, &page_urls, &mut claims, &mut diags);
@@ -335,7 +336,8 @@ pub fn replace_reply(
         ));
         return Err(diags);
     }
-    inline::link_reply(&mut page.doc, &page.file.clone(), &mut diags);
+    let forms = symbols::SymbolForms::for_language(&site.config.site.language);
+    inline::link_reply(&mut page.doc, &page.file.clone(), forms, &mut diags);
     if let Some(region) = &page.meta.region
         && !site.config.regions.contains_key(&region.value)
     {

@@ -115,11 +115,32 @@ enum Organ {
     Other,
 }
 
-/// Find the UN document symbols in one paragraph of text.
+/// The forms of reference to UN documents that a site's language writes, chosen by
+/// `site.language`: symbols in Latin letters are written alike in every language; Chinese text
+/// also cites resolutions as `第 70/237 号决议`, which only the Chinese rules read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolForms {
+    Latin,
+    LatinAndChinese,
+}
+
+impl SymbolForms {
+    /// The forms of a site language (BCP 47): Chinese rules for `zh`, `zh-Hans`, ….
+    pub fn for_language(site_language: &str) -> SymbolForms {
+        let primary = site_language.split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("zh") {
+            SymbolForms::LatinAndChinese
+        } else {
+            SymbolForms::Latin
+        }
+    }
+}
+
+/// Find the UN document symbols in one paragraph of text, in the forms `forms` reads.
 ///
 /// Returns the references to link and the look-alikes that could not be
 /// resolved, each sorted by `start`; references never overlap.
-pub fn find_symbols(text: &str) -> (Vec<SymbolRef>, Vec<SymbolProblem>) {
+pub fn find_symbols(text: &str, forms: SymbolForms) -> (Vec<SymbolRef>, Vec<SymbolProblem>) {
     let urls: Vec<(usize, usize)> = URL.find_iter(text).map(|m| (m.start(), m.end())).collect();
     let in_url = |s: usize, e: usize| urls.iter().any(|&(us, ue)| s < ue && us < e);
 
@@ -150,7 +171,8 @@ pub fn find_symbols(text: &str) -> (Vec<SymbolRef>, Vec<SymbolProblem>) {
     }
 
     // 2. Chinese resolution lists `第 N/M 号决议`.
-    for m in RES_LIST.find_iter(text) {
+    let chinese = forms == SymbolForms::LatinAndChinese;
+    for m in RES_LIST.find_iter(text).filter(|_| chinese) {
         let list = m.as_str();
         if !list.starts_with('第') && !latin_boundary_before(text, m.start()) {
             continue;
@@ -483,26 +505,50 @@ fn resolve_session_item(item: &str, a: &str, b: &str, organ: Organ) -> Resolved 
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_chinese_forms_are_read_only_on_a_chinese_site() {
+        let text = "大会第 70/237 号决议和 A/RES/73/27";
+        assert_eq!(
+            SymbolForms::for_language("zh-Hans"),
+            SymbolForms::LatinAndChinese
+        );
+        assert_eq!(
+            SymbolForms::for_language("ZH"),
+            SymbolForms::LatinAndChinese
+        );
+        assert_eq!(SymbolForms::for_language("en"), SymbolForms::Latin);
+        assert_eq!(SymbolForms::for_language("fr-CA"), SymbolForms::Latin);
+        let found = |forms| {
+            let (refs, _) = find_symbols(text, forms);
+            refs.into_iter().map(|r| r.symbol).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found(SymbolForms::LatinAndChinese),
+            ["A/RES/70/237", "A/RES/73/27"]
+        );
+        assert_eq!(found(SymbolForms::Latin), ["A/RES/73/27"]);
+    }
+
     /// Symbols found, in order.
     fn syms(text: &str) -> Vec<String> {
-        let (refs, _) = find_symbols(text);
+        let (refs, _) = find_symbols(text, SymbolForms::LatinAndChinese);
         check_invariants(text);
         refs.into_iter().map(|r| r.symbol).collect()
     }
 
     /// Linked substrings, in order.
     fn spans(text: &str) -> Vec<&str> {
-        let (refs, _) = find_symbols(text);
+        let (refs, _) = find_symbols(text, SymbolForms::LatinAndChinese);
         refs.iter().map(|r| &text[r.start..r.end]).collect()
     }
 
     fn problems(text: &str) -> Vec<String> {
-        let (_, probs) = find_symbols(text);
+        let (_, probs) = find_symbols(text, SymbolForms::LatinAndChinese);
         probs.into_iter().map(|p| p.text).collect()
     }
 
     fn check_invariants(text: &str) {
-        let (refs, probs) = find_symbols(text);
+        let (refs, probs) = find_symbols(text, SymbolForms::LatinAndChinese);
         for w in refs.windows(2) {
             assert!(w[0].start <= w[1].start, "refs not sorted in {text}");
             assert!(w[0].end <= w[1].start, "refs overlap in {text}");
@@ -522,7 +568,7 @@ mod tests {
     }
 
     fn none(text: &str) {
-        let (refs, probs) = find_symbols(text);
+        let (refs, probs) = find_symbols(text, SymbolForms::LatinAndChinese);
         assert!(refs.is_empty(), "unexpected refs {refs:?} in {text}");
         assert!(probs.is_empty(), "unexpected problems {probs:?} in {text}");
     }
@@ -877,7 +923,7 @@ mod tests {
     #[test]
     fn byte_ranges_and_offsets() {
         let t = "（大会第 74/28 号决议；A/75/123）";
-        let (refs, probs) = find_symbols(t);
+        let (refs, probs) = find_symbols(t, SymbolForms::LatinAndChinese);
         assert!(probs.is_empty());
         assert_eq!(refs.len(), 2);
         assert_eq!(&t[refs[0].start..refs[0].end], "74/28");
@@ -930,7 +976,7 @@ mod tests {
         let paragraphs = join_seed(&raw);
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
         for p in &paragraphs {
-            let (refs, probs) = find_symbols(p);
+            let (refs, probs) = find_symbols(p, SymbolForms::LatinAndChinese);
             for r in &refs {
                 *counts.entry(r.symbol.clone()).or_default() += 1;
                 let a = p[..r.start]
