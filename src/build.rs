@@ -59,6 +59,8 @@ pub struct BuildReport {
     pub new_urls: usize,
     /// The base URL has no host, so the citation files and metadata have none either.
     pub citations_without_host: bool,
+    /// Bytes, files and largest file, for the deploy check against the free hosts.
+    pub size: output::deploy::SiteSize,
 }
 
 impl BuildReport {
@@ -80,6 +82,7 @@ impl BuildReport {
                 String::new()
             }
         ) + &citation_host_note(self.citations_without_host)
+            + &output::deploy::warnings(&self.size)
     }
 }
 
@@ -274,6 +277,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         timings,
         new_urls,
         citations_without_host: !site.config.site.base_url.contains("://"),
+        size: output::deploy::SiteSize::of(&summary.files),
     };
     // Freeing the site model (millions of small allocations) takes half a second at 10,000
     // replies; the command that called us usually exits at once, and the system frees it all

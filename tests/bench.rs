@@ -48,6 +48,7 @@ fn bench_prints_the_floor_the_build_and_the_output_floor() {
         "| site | runs | input MB | floor ms",
         "| site | wall ms | load |",
         "| site | files | output MB | output floor ms",
+        "| site | output MB | files | largest file | GitHub Pages",
     ] {
         let table: Vec<&str> = stdout
             .split("\n\n")
@@ -64,6 +65,29 @@ fn bench_prints_the_floor_the_build_and_the_output_floor() {
             "{table:?}"
         );
     }
+    // The deploy check: the median build's own figures, and a small site fits every host.
+    let deploy = &build["deploy"];
+    assert_eq!(deploy["files"], build["files"]);
+    assert_eq!(deploy["bytes"], build["bytes"]);
+    assert!(deploy["largest_file"]["bytes"].as_u64().unwrap() > 0);
+    for h in deploy["hosts"].as_array().unwrap() {
+        assert_eq!(h["fits"], true, "{h}");
+    }
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| 4 replies | ") && l.contains("| fits | fits | fits |"))
+        .unwrap_or_else(|| panic!("no deploy row in\n{stdout}"));
+    assert!(row.contains(&format!("| {} |", build["files"])), "{row}");
+    // Where the bytes go: the kinds add up to the site.
+    let kinds = build["breakdown"].as_array().unwrap();
+    let sum: u64 = kinds.iter().map(|k| k["bytes"].as_u64().unwrap()).sum();
+    let files: u64 = kinds.iter().map(|k| k["files"].as_u64().unwrap()).sum();
+    assert_eq!(sum, build["bytes"].as_u64().unwrap());
+    assert_eq!(files, build["files"].as_u64().unwrap());
+    assert!(
+        kinds.iter().any(|k| k["kind"] == "states/ .html"),
+        "{kinds:?}"
+    );
     let row = stdout
         .lines()
         .find(|l| l.starts_with("| 4 replies | ") && l.matches('|').count() == 7)

@@ -397,3 +397,23 @@ fn minified_templates_make_the_pages_a_minify_pass_would() {
         "{minified_bytes} {plain_bytes}"
     );
 }
+
+#[test]
+fn a_site_over_a_host_s_limit_is_warned_of_once_naming_the_host_and_the_limit() {
+    let root = fixture();
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("does not fit"), "{}", stderr(&out));
+    // A 26 MiB asset: over Cloudflare Pages' 25 MiB a file, within the other hosts' limits.
+    write_file(root.path(), "assets/big.bin", vec![b'x'; 26 * 1024 * 1024]);
+    let out = wenji(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    assert!(
+        err.contains("warning: this site does not fit Cloudflare Pages (free), which takes files of at most 26.2 MB: it has 27.3 MB (assets/big"),
+        "{err}"
+    );
+    assert!(err.contains("\n  help: "), "{err}");
+    assert!(!err.contains("GitHub Pages"), "{err}");
+}

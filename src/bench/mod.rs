@@ -240,7 +240,7 @@ fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
         "build" => {
             let r = build(&BuildOptions {
                 root: site,
-                output: out,
+                output: out.clone(),
                 base_url: None,
                 write: true,
             })
@@ -259,6 +259,8 @@ fn run_child(step: &str, args: &BenchArgs) -> Result<(), String> {
                     "minify": ms(t.minify), "write": ms(t.write_threads),
                     "scan": ms(t.scan_threads),
                 },
+                "deploy": r.size.to_json(),
+                "breakdown": breakdown_json(&out),
             })
         }
         "floor" => floor::run(&site, &out)
@@ -450,6 +452,103 @@ fn output_floor_table(all: &[(String, usize, u64, &SiteRuns)]) -> String {
     s
 }
 
+/// Where a built site's bytes and files go, by kind: the first folder of the path (or
+/// `(root)`) and the file's extension, largest first.
+pub fn breakdown(site: &Path) -> Vec<(String, u64, u64)> {
+    let mut kinds: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for e in walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = e.path().strip_prefix(site) else {
+            continue;
+        };
+        let mut parts = rel.components();
+        let first = parts.next();
+        let folder = match (first, parts.next()) {
+            (Some(f), Some(_)) => format!("{}/", f.as_os_str().to_string_lossy()),
+            _ => "(root)".to_string(),
+        };
+        let ext = rel
+            .extension()
+            .map_or("(none)".into(), |x| format!(".{}", x.to_string_lossy()));
+        let k = kinds.entry(format!("{folder} {ext}")).or_default();
+        k.0 += 1;
+        k.1 += e.metadata().map_or(0, |m| m.len());
+    }
+    let mut v: Vec<(String, u64, u64)> = kinds.into_iter().map(|(k, (f, b))| (k, f, b)).collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+fn breakdown_json(site: &Path) -> Value {
+    breakdown(site)
+        .into_iter()
+        .map(|(k, files, bytes)| json!({"kind": k, "files": files, "bytes": bytes}))
+        .collect()
+}
+
+/// The deploy check of each site (its median build) and where its bytes and files go.
+fn deploy_table(all: &[(String, usize, u64, &SiteRuns)]) -> String {
+    let mut s = String::from(
+        "\nDeploy check (median build): the site against GitHub Pages (1 GB a site, 100 MB a file), GitLab Pages (1 GB, 200,000 files) and Cloudflare Pages' free plan (20,000 files, 25 MiB a file); sources in docs/bench.md:\n\n| site | output MB | files | largest file | GitHub Pages | GitLab Pages | Cloudflare Pages (free) |\n|---|---:|---:|---|---|---|---|\n",
+    );
+    let mut kinds = String::new();
+    for (label, _, _, r) in all {
+        let Some(b) = median(&r.build) else { continue };
+        let j = b.json();
+        let d = &j["deploy"];
+        let fit = |i: usize| {
+            let h = &d["hosts"][i];
+            if h["fits"].as_bool().unwrap_or(false) {
+                "fits".to_string()
+            } else {
+                let what: Vec<&str> = h["exceeded"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e["what"].as_str())
+                    .collect();
+                format!("**no** ({})", what.join(", "))
+            }
+        };
+        let _ = writeln!(
+            s,
+            "| {label} | {:.1} | {} | {} ({:.1} MB) | {} | {} | {} |",
+            mb(d["bytes"].as_f64().unwrap_or(0.0)),
+            d["files"],
+            d["largest_file"]["path"].as_str().unwrap_or("–"),
+            mb(d["largest_file"]["bytes"].as_f64().unwrap_or(0.0)),
+            fit(0),
+            fit(1),
+            fit(2),
+        );
+        if let Some(rows) = j["breakdown"].as_array() {
+            let _ = write!(kinds, "\n{label}:");
+            for k in rows.iter().take(12) {
+                let _ = write!(
+                    kinds,
+                    " {} {} files {:.1} MB;",
+                    k["kind"].as_str().unwrap_or(""),
+                    k["files"],
+                    mb(k["bytes"].as_f64().unwrap_or(0.0))
+                );
+            }
+            kinds.push('\n');
+        }
+    }
+    if !kinds.is_empty() {
+        s.push_str(
+            "\nWhere the bytes and files go (median build; folder and extension, largest first):\n",
+        );
+        s.push_str(&kinds);
+    }
+    s
+}
+
 /// The tables.
 fn report(
     real: Option<&SiteRuns>,
@@ -545,6 +644,7 @@ fn report(
             j["within"]["scan"].as_f64().unwrap_or(0.0),
         );
     }
+    s.push_str(&deploy_table(&all));
     s.push_str(&output_floor_table(&all));
     s.push_str("\nThe floor's own split (median run; ms): read + render Markdown | write\n\n");
     for (label, _, _, r) in &all {

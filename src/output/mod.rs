@@ -2,6 +2,7 @@
 //! swapped in only when every file is written, so a failed build leaves the previous site
 //! exactly as it was. Every path is checked to stay inside the output folder.
 
+pub mod deploy;
 pub mod extras;
 
 use std::fs;
