@@ -61,6 +61,8 @@ pub struct BuildReport {
     pub citations_without_host: bool,
     /// Bytes, files and largest file, for the deploy check against the free hosts.
     pub size: output::deploy::SiteSize,
+    /// The site was written in its large-site form (`site.large_site_from`).
+    pub large: bool,
 }
 
 impl BuildReport {
@@ -82,7 +84,7 @@ impl BuildReport {
                 String::new()
             }
         ) + &citation_host_note(self.citations_without_host)
-            + &output::deploy::warnings(&self.size)
+            + &output::deploy::warnings(&self.size, self.large)
     }
 }
 
@@ -235,13 +237,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         let f = search::facets_file(&search_facets(&site, &search_docs));
         OutputFile::new(f.path, f.bytes)
     })?;
+    let large = site.is_large();
+    let index_options = if large {
+        search::IndexOptions::large()
+    } else {
+        search::IndexOptions::default()
+    };
     let replies = std::mem::take(&mut site.replies);
     std::thread::spawn(move || drop(replies));
-    let index = search::build_index_each(
-        search_docs,
-        &search::IndexOptions::default(),
-        |f: search::SearchFile| sink.put(&OutputFile::new(f.path, f.bytes)),
-    )?;
+    let index = search::build_index_each(search_docs, &index_options, |f: search::SearchFile| {
+        sink.put(&OutputFile::new(f.path, f.bytes))
+    })?;
     let search_bytes = index.bytes;
     timings.index = t.elapsed();
 
@@ -278,6 +284,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         new_urls,
         citations_without_host: !site.config.site.base_url.contains("://"),
         size: output::deploy::SiteSize::of(&summary.files),
+        large,
     };
     // Freeing the site model (millions of small allocations) takes half a second at 10,000
     // replies; the command that called us usually exits at once, and the system frees it all

@@ -52,6 +52,12 @@ pub struct SiteConfig {
     /// thousands of replies) it links to each passage instead, so the page stays readable.
     #[serde(default = "default_quote_limit")]
     pub concept_quote_limit: usize,
+    /// From this many replies on, the site is written in its large-site form, made to fit the
+    /// free static hosts (README, "Large sites"): each reply's citation downloads inside its
+    /// page instead of three files, the search index in fewer, larger files, the open data as
+    /// CSV in parts. Set it above the number of replies to keep the small-site form.
+    #[serde(default = "default_large_site_from")]
+    pub large_site_from: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -153,6 +159,10 @@ fn default_language() -> String {
 }
 
 fn default_quote_limit() -> usize {
+    2000
+}
+
+fn default_large_site_from() -> usize {
     2000
 }
 

@@ -414,6 +414,158 @@ fn a_site_over_a_host_s_limit_is_warned_of_once_naming_the_host_and_the_limit() 
         err.contains("warning: this site does not fit Cloudflare Pages (free), which takes files of at most 26.2 MB: it has 27.3 MB (assets/big"),
         "{err}"
     );
-    assert!(err.contains("\n  help: "), "{err}");
+    assert!(err.contains("\n  help: set site.large_site_from"), "{err}");
     assert!(!err.contains("GitHub Pages"), "{err}");
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut n, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        n = (n << 6) | A.iter().position(|&a| a == c).expect("base64") as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((n >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// The large-site form (`site.large_site_from`): no citation files, each reply's downloads in
+/// its page as data: URLs holding exactly the files a small build writes; the open data as
+/// CSV parts holding exactly the small build's CSV rows; the search index in fewer files that
+/// hold the same documents; every link checked.
+#[test]
+fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_files() {
+    let small = fixture();
+    let out = wenji(small.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (s, l) = (small.path().join("site"), large.path().join("site"));
+    for slug in ["arcadia", "borduria"] {
+        assert!(s.join(format!("states/{slug}/cite.bib")).is_file());
+        assert!(!l.join(format!("states/{slug}/cite.bib")).exists());
+        let page = read(&l.join(format!("states/{slug}/index.html")));
+        let small_page = read(&s.join(format!("states/{slug}/index.html")));
+        assert!(small_page.contains("rel=alternate") || small_page.contains("rel=\"alternate\""));
+        assert!(!page.contains("rel=alternate") && !page.contains("rel=\"alternate\""));
+        for (ext, mime) in [
+            ("json", "application/vnd.citationstyles.csl+json"),
+            ("bib", "application/x-bibtex"),
+            ("ris", "application/x-research-info-systems"),
+        ] {
+            let a = html_tags(&page)
+                .into_iter()
+                .find(|t| {
+                    t.attr("href")
+                        .is_some_and(|h| h.starts_with(&format!("data:{mime};")))
+                })
+                .unwrap_or_else(|| panic!("no {ext} download in {slug}"));
+            assert_eq!(a.attr("download"), Some(format!("cite.{ext}").as_str()));
+            let href = a.attr("href").unwrap();
+            let b64 = href.split_once(";base64,").unwrap().1;
+            assert_eq!(
+                base64_decode(b64),
+                std::fs::read(s.join(format!("states/{slug}/cite.{ext}"))).unwrap(),
+                "{slug} cite.{ext}"
+            );
+        }
+    }
+    // The open data: one part here (two replies), the small build's CSV byte for byte.
+    assert!(!l.join("data/paragraphs.json").exists());
+    assert!(!l.join("data/paragraphs.csv").exists());
+    assert_eq!(
+        std::fs::read(l.join("data/paragraphs-001.csv")).unwrap(),
+        std::fs::read(s.join("data/paragraphs.csv")).unwrap()
+    );
+    let data = read(&l.join("data/index.html"));
+    assert!(data.contains("paragraphs-001.csv") && !data.contains("paragraphs.json"));
+    // The search index: the same documents (the doc store's text), in no more files.
+    let files = |d: &std::path::Path| {
+        walkdir::WalkDir::new(d.join("search"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    assert!(files(&l) <= files(&s), "{} > {}", files(&l), files(&s));
+    let meta = |d: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&read(&d.join("search/meta.json"))).unwrap()
+    };
+    assert_eq!(meta(&l)["n"], meta(&s)["n"]);
+    assert_eq!(meta(&l)["blk"], 8192);
+}
+
+/// The large-site form's search index answers every query as the small-site form's does
+/// (read by the Rust reader that answers as `assets/search.js`), on a 100-reply bench corpus,
+/// where frequent tokens are blocked in one layout and inline in the other.
+#[test]
+fn the_large_site_search_index_answers_as_the_small_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = wenji(
+        &repo(),
+        &[
+            "bench",
+            "--generate-only",
+            "--sizes",
+            "100",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let corpus = dir.path().join("corpus-100");
+    let build = |large: bool, out: &str| {
+        if large {
+            edit_file(&corpus, "wenji.toml", |t| {
+                t.replace("[site]\n", "[site]\nlarge_site_from = 1\n")
+            });
+        }
+        let out = dir.path().join(out);
+        let o = wenji(&corpus, &["build", "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let small = build(false, "small");
+    let large = build(true, "large");
+    let reader = |site: std::path::PathBuf| {
+        wenji::search::reader::Reader::new(move |p: &str| std::fs::read(site.join(p)).ok())
+    };
+    let (mut s, mut l) = (reader(small), reader(large));
+    let (mut compared, mut hits) = (0, 0);
+    for q in [
+        "国际法",
+        "网络安全",
+        "建立信任措施",
+        "A/70/174",
+        "5G",
+        "关键基础设施",
+        "人权",
+        "联合国宪章",
+        "能力建设",
+        "量子计算",
+        "第 70/237 号决议",
+        "信息和通信技术",
+    ] {
+        let (rs, rl) = (s.search(q, 50, 0), l.search(q, 50, 0));
+        if rs.more {
+            continue; // windows of blocks differ with the block size by design
+        }
+        assert_eq!(rs.hits, rl.hits, "{q}");
+        assert_eq!(rs.total, rl.total, "{q}");
+        for h in &rs.hits {
+            assert_eq!(s.doc(h.doc), l.doc(h.doc), "{q} doc {}", h.doc);
+        }
+        compared += 1;
+        hits += rs.hits.len();
+    }
+    assert!(compared >= 8, "only {compared} queries compared");
+    assert!(hits >= 200, "only {hits} hits compared");
 }

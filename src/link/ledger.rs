@@ -179,7 +179,12 @@ pub fn reply_words(r: &Reply) -> BTreeMap<String, Words> {
 pub fn produced(site: &Site) -> FxHashSet<String> {
     // ~40 URLs per reply (its page, anchors and citation files): made per reply in parallel,
     // then put in one set (at 10,000 replies this was 0.3 s on one core).
-    let per_reply: Vec<Vec<String>> = site.replies.par_iter().map(reply_urls).collect();
+    let large = site.is_large();
+    let per_reply: Vec<Vec<String>> = site
+        .replies
+        .par_iter()
+        .map(|r| reply_urls(r, large))
+        .collect();
     let mut set = FxHashSet::default();
     set.reserve(per_reply.iter().map(Vec::len).sum::<usize>() + site.concepts.len() + 16);
     set.extend(per_reply.into_iter().flatten());
@@ -187,11 +192,14 @@ pub fn produced(site: &Site) -> FxHashSet<String> {
     set
 }
 
-/// A reply's page, its anchors and its citation files.
-fn reply_urls(r: &Reply) -> Vec<String> {
+/// A reply's page, its anchors and its citation files (a large site has none: its citations
+/// are inside the page).
+fn reply_urls(r: &Reply, large: bool) -> Vec<String> {
     let mut urls = vec![format!("/{}", r.url)];
     urls.extend(reply_anchors(r).iter().map(|a| format!("/{}#{a}", r.url)));
-    urls.extend(["json", "bib", "ris"].map(|ext| format!("/{}cite.{ext}", r.url)));
+    if !large {
+        urls.extend(["json", "bib", "ris"].map(|ext| format!("/{}cite.{ext}", r.url)));
+    }
     urls
 }
 
@@ -218,8 +226,9 @@ fn other_urls(site: &Site) -> Vec<String> {
         }));
     }
     out.extend(site.pages.iter().map(|p| format!("/{}", p.url)));
-    out.push(format!("/{}paragraphs.json", urls::data(s)));
-    out.push(format!("/{}paragraphs.csv", urls::data(s)));
+    for name in crate::output::extras::open_data_names(site) {
+        out.push(format!("/{}{name}", urls::data(s)));
+    }
     out
 }
 

@@ -76,6 +76,11 @@ pub struct CitedDocument {
 }
 
 impl Site {
+    /// Whether the site is written in its large-site form (`site.large_site_from`).
+    pub fn is_large(&self) -> bool {
+        self.replies.len() >= self.config.site.large_site_from
+    }
+
     pub fn concept_index(&self, slug: &str) -> Option<usize> {
         self.concepts
             .iter()

@@ -33,12 +33,66 @@ pub fn write_all(site: &Site, page_paths: &[&str], sink: &Sink) -> Result<(), Di
     for f in &files {
         sink.put(f)?;
     }
-    (0..site.replies.len()).into_par_iter().try_for_each(|ri| {
-        citation_files(site, ri)
-            .iter()
-            .try_for_each(|f| sink.put(f))
-    })?;
+    // A large site carries its citation downloads inside the reply pages
+    // ([`citation_data_urls`]): three files a reply are 30,000 files at 10,000 replies.
+    if !site.is_large() {
+        (0..site.replies.len()).into_par_iter().try_for_each(|ri| {
+            citation_files(site, ri)
+                .iter()
+                .try_for_each(|f| sink.put(f))
+        })?;
+    }
     write_open_data(site, sink)
+}
+
+/// Replies per part of a large site's open data (`paragraphs-001.csv`, …): ~15 MB of CSV at
+/// the bench corpus's 10.6 kB of text a reply, under Cloudflare Pages' 25 MiB a file.
+pub const OPEN_DATA_PART_REPLIES: usize = 1000;
+
+/// The open data's files, relative to the data folder: `paragraphs.json` and
+/// `paragraphs.csv`, or on a large site the CSV in parts of [`OPEN_DATA_PART_REPLIES`]
+/// replies (the JSON, the same rows a second time, is left out).
+pub fn open_data_names(site: &Site) -> Vec<String> {
+    if site.is_large() {
+        (1..=site.replies.len().div_ceil(OPEN_DATA_PART_REPLIES).max(1))
+            .map(|i| format!("paragraphs-{i:03}.csv"))
+            .collect()
+    } else {
+        vec!["paragraphs.json".into(), "paragraphs.csv".into()]
+    }
+}
+
+/// A reply's CSL-JSON, BibTeX and RIS as `data:` URLs (base64), for a large site's pages.
+pub fn citation_data_urls(site: &Site, ri: usize) -> [String; 3] {
+    let cite = Citation::of(site, ri);
+    [
+        ("application/vnd.citationstyles.csl+json", cite.csl_json()),
+        ("application/x-bibtex", cite.bibtex().into_bytes()),
+        (
+            "application/x-research-info-systems",
+            cite.ris().into_bytes(),
+        ),
+    ]
+    .map(|(mime, bytes)| format!("data:{mime};charset=utf-8;base64,{}", base64(&bytes)))
+}
+
+/// Standard base64 with padding (RFC 4648 §4).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn sitemap(site: &Site, page_paths: &[&str]) -> OutputFile {
@@ -526,14 +580,16 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     let doc = serde_json::to_string(&doc).unwrap_or_default();
     let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
     let (head, tail) = doc.split_once(&placeholder).unwrap_or((&doc, ""));
+    const CSV_HEAD: &str =
+        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url,footnotes\r\n";
+    if site.is_large() {
+        return write_open_data_parts(site, sink, &dir, CSV_HEAD);
+    }
     let mut json = sink.open(&format!("{dir}paragraphs.json"))?;
     let mut csv = sink.open(&format!("{dir}paragraphs.csv"))?;
     json.write(head.as_bytes())?;
     json.write(b"[")?;
-    csv.write(
-        "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url,footnotes\r\n"
-            .as_bytes(),
-    )?;
+    csv.write(CSV_HEAD.as_bytes())?;
     // One batch is written while the next is made.
     let make = |batch: &[crate::link::Reply]| -> Vec<(Vec<u8>, String)> {
         batch
@@ -584,6 +640,38 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
     sink.close(csv)
 }
 
+/// A large site's open data: the CSV in parts of [`OPEN_DATA_PART_REPLIES`] replies, each
+/// with its header, made in parallel part by part.
+fn write_open_data_parts(
+    site: &Site,
+    sink: &Sink,
+    dir: &str,
+    head: &str,
+) -> Result<(), Diagnostic> {
+    let names = open_data_names(site);
+    for (part, name) in site.replies.chunks(OPEN_DATA_PART_REPLIES).zip(&names) {
+        let mut file = sink.open(&format!("{dir}{name}"))?;
+        file.write(head.as_bytes())?;
+        for batch in part.chunks(OPEN_DATA_BATCH * 4) {
+            let rows: Vec<String> = batch
+                .par_iter()
+                .map(|r| {
+                    let mut csv = String::new();
+                    for row in &reply_rows(site, r) {
+                        csv_row(row, &mut csv);
+                    }
+                    csv
+                })
+                .collect();
+            for c in rows {
+                file.write(c.as_bytes())?;
+            }
+        }
+        sink.close(file)?;
+    }
+    Ok(())
+}
+
 fn csv_row(r: &Row, csv: &mut String) {
     let paragraph = r.paragraph.to_string();
     let concepts = r.concepts.join(";");
@@ -612,6 +700,24 @@ fn csv_row(r: &Row, csv: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        // RFC 4648 §10's test vectors, and UTF-8 text.
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+            ("法国", "5rOV5Zu9"),
+        ] {
+            assert_eq!(base64(i.as_bytes()), o, "{i}");
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");
+    }
 
     #[test]
     fn csv_quotes_when_needed() {

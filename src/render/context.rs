@@ -455,10 +455,17 @@ impl<'a> Pages<'a> {
         );
         ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
         let (zh, en) = citations(site, ri);
+        // A large site's citation downloads are data: URLs in the page (no files).
+        let [cite_json, cite_bib, cite_ris] = if site.is_large() {
+            crate::output::extras::citation_data_urls(site, ri)
+        } else {
+            ["json", "bib", "ris"].map(|x| format!("{base}{}cite.{x}", r.url))
+        };
         ctx.insert(
             "cite",
             &json!({
-                "zh": zh, "en": en, "files": format!("{base}{}cite", r.url),
+                "zh": zh, "en": en, "inline": site.is_large(),
+                "json": cite_json, "bib": cite_bib, "ris": cite_ris,
                 "url": format!("{}{}", site.config.site.base_url, r.url),
                 "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
                 "howto": how_to_cite_url(site),
@@ -723,6 +730,13 @@ impl<'a> Pages<'a> {
                 let path = urls::data(sections);
                 let mut ctx = common.context("data", "", &path, &t("data_title"), "");
                 ctx.insert("data_base", &format!("{base}{path}"));
+                // A large site's open data: the CSV in parts.
+                let parts = if site.is_large() {
+                    crate::output::extras::open_data_names(site)
+                } else {
+                    Vec::new()
+                };
+                ctx.insert("data_parts", &parts);
                 ctx.insert(
                     "paragraphs",
                     &site
