@@ -478,15 +478,20 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
             );
         }
     }
-    // The open data: one part here (two replies), the small build's CSV byte for byte.
+    // The open data: one part here (two replies), gzipped, the small build's CSV byte for byte.
     assert!(!l.join("data/paragraphs.json").exists());
     assert!(!l.join("data/paragraphs.csv").exists());
-    assert_eq!(
-        std::fs::read(l.join("data/paragraphs-001.csv")).unwrap(),
-        std::fs::read(s.join("data/paragraphs.csv")).unwrap()
-    );
+    let mut csv = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(
+            std::fs::File::open(l.join("data/paragraphs-001.csv.gz")).unwrap(),
+        ),
+        &mut csv,
+    )
+    .unwrap();
+    assert_eq!(csv, std::fs::read(s.join("data/paragraphs.csv")).unwrap());
     let data = read(&l.join("data/index.html"));
-    assert!(data.contains("paragraphs-001.csv") && !data.contains("paragraphs.json"));
+    assert!(data.contains("paragraphs-001.csv.gz") && !data.contains("paragraphs.json"));
     // The search index: the same documents (the doc store's text), in no more files.
     let files = |d: &std::path::Path| {
         walkdir::WalkDir::new(d.join("search"))
