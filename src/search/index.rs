@@ -54,8 +54,8 @@ impl Default for IndexOptions {
 
 impl IndexOptions {
     /// A large site's layout (`site.large_site_from`): blocks, shards and doc-store files 8
-    /// times larger, for ~8 times fewer files (64,528 → see docs/search.md at 10,000
-    /// replies); a first search downloads more.
+    /// times larger, for ~8 times fewer files (64,528 → 7,512 at 10,000 replies, see
+    /// docs/bench.md); a first search downloads more.
     pub fn large() -> Self {
         IndexOptions {
             block: 8 * 1024,
