@@ -865,6 +865,15 @@
       });
     }
 
+    /** The line that announces a search's outcome to screen readers as it changes. */
+    function liveStatus() {
+      const status = doc.createElement('p');
+      status.className = 'search-status';
+      status.setAttribute('role', 'status');
+      status.setAttribute('aria-live', 'polite');
+      return status;
+    }
+
     /** The header box: a combobox whose options are the best groups' best paragraphs. */
     function setupBox(box, input, results) {
       const id = 'wenji-search-' + (++uid);
@@ -873,10 +882,7 @@
       let active = -1;
       let options = [];
       let lastQuery = null;
-      const status = doc.createElement('p');
-      status.className = 'search-status';
-      status.setAttribute('role', 'status');
-      status.setAttribute('aria-live', 'polite');
+      const status = liveStatus();
       const list = doc.createElement('ul');
       list.id = id + '-list';
       list.className = 'search-list';
@@ -1027,10 +1033,7 @@
       let partialLimit = PAGE_PARTIAL;
       let page = 0;
       let lastQuery = null;
-      const status = doc.createElement('p');
-      status.className = 'search-status';
-      status.setAttribute('role', 'status');
-      status.setAttribute('aria-live', 'polite');
+      const status = liveStatus();
       const filters = doc.createElement('div');
       filters.className = 'search-filters';
       const body = doc.createElement('div');

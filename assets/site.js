@@ -93,33 +93,98 @@
     dialog.addEventListener('close', function () { if (opener) opener.focus(); });
   }
 
-  // ---- Reply page: the table of contents marks the section being read ---------------------
-  var toc = document.querySelector('nav.toc');
-  if (toc && 'IntersectionObserver' in window) {
-    var links = {};
-    Array.prototype.forEach.call(toc.querySelectorAll('a[href^="#"]'), function (a) {
-      links[decodeURIComponent(a.getAttribute('href').slice(1))] = a;
-    });
-    var heads = Array.prototype.filter.call(document.querySelectorAll('.body [id]'), function (h) {
-      return links[h.id] !== undefined;
-    });
-    var current = null;
-    var mark = function () {
-      // The last heading above the upper third of the window.
-      var line = window.innerHeight / 3, found = null;
-      for (var i = 0; i < heads.length; i++) {
-        if (heads[i].getBoundingClientRect().top <= line) found = heads[i]; else break;
-      }
-      var a = found ? links[found.id] : null;
-      if (a === current) return;
-      if (current) current.removeAttribute('aria-current');
-      if (a) a.setAttribute('aria-current', 'location');
-      current = a;
-    };
-    var io = new IntersectionObserver(mark, { rootMargin: '0px 0px -66% 0px' });
-    heads.forEach(function (h) { io.observe(h); });
-    mark();
+  // ---- Clean copies: the clipboard gets the UN's words, not the site's additions ------------
+  // Paragraph numbers, cite buttons, concept tags, heading anchors, back links and hidden
+  // labels are left out; footnote references are written [N]; blocks are separated by a
+  // blank line. "Copy with citation" (the cite dialog) stays a separate action.
+  var SITE_ADDITIONS = 'a.pn, button, .tags, .visually-hidden, a.anchor, a.back, .passage > footer, ' +
+    '.count, [aria-hidden="true"], script, style, summary, [data-copy-skip]';
+  var BLOCKS = /^(P|LI|H[1-6]|BLOCKQUOTE|DIV|SECTION|ARTICLE|ASIDE|HEADER|FOOTER|NAV|OL|UL|DL|DT|DD|TABLE|TR|FIGURE|FIGCAPTION|DETAILS|MAIN|PRE)$/;
+
+  // The marker a list item shows (1. or •), unless the item carries its own, as `(a)` does.
+  function listNumber(li) {
+    var list = li.parentElement;
+    if (!list || list.classList.contains('marked')) return '';
+    if (list.tagName === 'UL') return '• ';
+    if (list.closest('.footnotes')) return '[' + (li.getAttribute('value') || '') + '] ';
+    var n = list.hasAttribute('start') ? parseInt(list.getAttribute('start'), 10) || 1 : 1;
+    for (var el = list.firstElementChild; el && el !== li; el = el.nextElementSibling) n++;
+    return n + '. ';
   }
+
+  // True when the range holds the element's first character of text (not a number or a tag).
+  function startsInside(range, el) {
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        return n.data.trim() && !n.parentElement.closest(SITE_ADDITIONS) ? 1 : 3;
+      },
+    });
+    var first = walker.nextNode();
+    if (!first) return false;
+    var lead = first.data.length - first.data.replace(/^\s+/, '').length;
+    return range.comparePoint(first, lead) === 0;
+  }
+
+  function rangeText(range) {
+    var blocks = [], line = '';
+    function flush() {
+      var t = line.replace(/[ \t\r\n]+/g, ' ').trim();
+      if (t) blocks.push(t);
+      line = '';
+    }
+    function walk(node) {
+      if (node.nodeType === 3) {
+        var text = node.data;
+        var end = node === range.endContainer ? range.endOffset : text.length;
+        var start = node === range.startContainer ? range.startOffset : 0;
+        line += text.slice(start, end);
+        return;
+      }
+      if (node.nodeType !== 1) return;
+      if (node.matches(SITE_ADDITIONS)) return;
+      var display = getComputedStyle(node).display;
+      if (display === 'none') return;
+      var block = BLOCKS.test(node.tagName) || display === 'block';
+      if (block) flush();
+      if (node.matches('sup.fnref')) { line += '[' + node.textContent.trim() + ']'; return; }
+      if (node.tagName === 'LI' && startsInside(range, node)) line += listNumber(node);
+      if (node.tagName === 'TD' || node.tagName === 'TH') line += line ? '\t' : '';
+      for (var c = node.firstChild; c; c = c.nextSibling) {
+        if (range.intersectsNode(c)) walk(c);
+      }
+      if (block) flush();
+    }
+    var root = range.commonAncestorContainer;
+    if (root.nodeType === 3) {
+      // Inside one text node: only a skipped ancestor (a number, a tag) changes anything.
+      if (root.parentElement && root.parentElement.closest(SITE_ADDITIONS)) return '';
+      walk(root);
+    } else {
+      for (var c = root.firstChild; c; c = c.nextSibling) if (range.intersectsNode(c)) walk(c);
+    }
+    flush();
+    return blocks.join('\n\n');
+  }
+
+  document.addEventListener('copy', function (ev) {
+    var sel = window.getSelection();
+    if (!sel || sel.isCollapsed || !sel.rangeCount || !ev.clipboardData) return;
+    var anchor = sel.getRangeAt(0).commonAncestorContainer;
+    var el = anchor.nodeType === 1 ? anchor : anchor.parentElement;
+    // Text fields and the cite dialog copy what they show.
+    if (!el || el.closest('input, textarea, dialog, [contenteditable]')) return;
+    var parts = [];
+    for (var i = 0; i < sel.rangeCount; i++) parts.push(rangeText(sel.getRangeAt(i)));
+    var text = parts.filter(Boolean).join('\n\n');
+    if (!text) return;
+    ev.clipboardData.setData('text/plain', text);
+    ev.preventDefault();
+  });
+
+  // ---- Print: the page's address in full, also on a site built without its base URL ---------
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print-url]'), function (el) {
+    if (el.textContent.charAt(0) === '/') el.textContent = location.origin + el.textContent;
+  });
 
   // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
   var compare = document.querySelector('[data-compare]');
@@ -130,6 +195,17 @@
     var apply = function (push) {
       var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       groups.forEach(function (g) { g.hidden = chosen.length > 0 && chosen.indexOf(g.getAttribute('data-reply')) < 0; });
+      // Two or three chosen replies stand side by side (on wide screens; the CSS stacks them on phones).
+      var shown = groups.filter(function (g) { return !g.hidden; }).length;
+      var side = chosen.length >= 2 && shown >= 2 && shown <= 3;
+      var holder = document.querySelector('[data-groups]');
+      if (holder) {
+        holder.classList.toggle('side-by-side', side);
+        holder.classList.toggle('cols-2', side && shown === 2);
+        holder.classList.toggle('cols-3', side && shown === 3);
+      }
+      var page = compare.closest('.concept');
+      if (page) page.classList.toggle('comparing', side);
       if (push) {
         var u = new URL(location.href);
         if (chosen.length) u.searchParams.set('r', chosen.join(',')); else u.searchParams.delete('r');
@@ -147,6 +223,12 @@
     });
     apply(false);
   }
+
+  // ---- Home: a map wider than a phone opens on its middle (Europe, Africa, the Gulf) -------------
+  Array.prototype.forEach.call(document.querySelectorAll('.map-frame'), function (frame) {
+    var spare = frame.scrollWidth - frame.clientWidth;
+    if (spare > 0) frame.scrollLeft = spare / 2;
+  });
 
   // ---- Sortable, filterable tables -----------------------------------------------------------
   Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), function (table) {
@@ -216,4 +298,5 @@
       if (target) location.replace(target + location.search + location.hash);
     } catch (e) { /* stay on the 404 page */ }
   }
+
 })();

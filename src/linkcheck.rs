@@ -2,7 +2,7 @@
 //! the build writes and an id that file has. Each page is read as it is rendered
 //! ([`scan`]); the links are resolved once every file is known ([`resolve`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -227,16 +227,45 @@ pub fn resolve<'a>(
             own.chain(outgoing)
         })
         .collect();
-    errors
+    // A link broken on many pages was written by a template: one error, naming the first
+    // page and how many more, instead of one per page.
+    let mut by_link: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (page, link, problem) in &errors {
+        let pages = by_link.entry((link, problem.as_str())).or_default();
+        if pages.is_empty() {
+            order.push((*link, problem.as_str()));
+        }
+        pages.push(page);
+    }
+    order
         .into_iter()
-        .map(|(page, link, problem)| {
+        .map(|key| {
+            let pages = &by_link[&key];
+            let (link, problem) = key;
+            let also = match pages.len() {
+                1 => String::new(),
+                n => format!(
+                    " (on {} more pages too: {}{})",
+                    n - 1,
+                    pages[1..pages.len().min(4)]
+                        .iter()
+                        .map(|p| format!("site/{p}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if n > 4 { ", …" } else { "" }
+                ),
+            };
+            let help = if pages.len() > 1 {
+                "a link on many pages comes from a template (templates/base.html or the page's own): correct it there, or restore its target"
+            } else {
+                "correct the link in the content or template that wrote it, or restore its target"
+            };
             Diagnostic::new(
-                format!("site/{page}"),
-                format!("broken link `{link}`: {problem}"),
+                format!("site/{}", pages[0]),
+                format!("broken link `{link}`: {problem}{also}"),
             )
-            .help(
-                "correct the link in the content or template that wrote it, or restore its target",
-            )
+            .help(help)
         })
         .collect()
 }
@@ -330,6 +359,26 @@ mod tests {
 
     fn f(p: &str, s: &str) -> OutputFile {
         OutputFile::new(p, s)
+    }
+
+    #[test]
+    fn a_link_broken_on_many_pages_is_one_error() {
+        let mut files: Vec<OutputFile> = (0..6)
+            .map(|i| f(&format!("p{i}/index.html"), "<a href=\"/gone/\">x</a>"))
+            .collect();
+        files.push(f("q/index.html", "<a href=\"/q/#nope\">y</a>"));
+        let errors = check(&files, "/");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text[0].contains("site/p0/index.html")
+                && text[0].contains("broken link `/gone/`")
+                && text[0].contains("on 5 more pages too: site/p1/index.html, site/p2/index.html, site/p3/index.html, …")
+                && text[0].contains("comes from a template"),
+            "{}",
+            text[0]
+        );
+        assert!(text[1].contains("site/q/index.html") && !text[1].contains("more pages"));
     }
 
     #[test]

@@ -276,6 +276,9 @@ pub struct PageMeta {
     pub slug: Spanned<String>,
     #[serde(default)]
     pub order: u32,
+    /// Listed in the navigation bar (after the site's own sections, in page order).
+    #[serde(default)]
+    pub nav: bool,
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
 }

@@ -324,7 +324,14 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 /// Ids the templates give elements; a heading id written in Markdown may not take them
 /// (a test holds this list to the templates).
-const TEMPLATE_IDS: &[&str] = &["main", "wenji-strings", "wenji-redirects"];
+const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "by-reply",
+    "nf-q",
+    "wenji-strings",
+    "wenji-redirects",
+    "wenji-pages",
+];
 
 /// What a heading id written in Markdown would be mistaken for, if anything: the site's own
 /// anchors (paragraphs `pN`, numbered headings `sN`, footnotes, a reply's passages on a concept

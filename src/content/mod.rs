@@ -72,17 +72,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         return Err(diags);
     }
     let mut files = Vec::new();
-    let links_out = std::cell::RefCell::new(Vec::new());
     let inside = RootGuard::new(root);
     // Hidden files and folders are skipped: editors keep their lock and swap files there
     // (Emacs's `.#reply.md` is a symbolic link to nothing), and a build must not trip on them.
     // A link out of the site root is reported and not followed.
-    for entry in WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| (e.depth() == 0 || !is_hidden(e.path())) && inside.admits(e, &links_out))
-    {
+    for entry in inside.walk(&content, |e| e.depth() == 0 || !is_hidden(e.path())) {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
@@ -121,7 +115,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
         }
     }
 
-    diags.extend(links_out.into_inner());
+    diags.extend(inside.into_errors());
 
     let results: Vec<(u64, Result<Loaded, Vec<Diagnostic>>)> = files
         .par_iter()
@@ -183,6 +177,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Corpus, Diagnostics> {
 pub struct RootGuard {
     root: PathBuf,
     canonical: PathBuf,
+    /// The links refused so far, one error each.
+    links_out: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl RootGuard {
@@ -190,22 +186,38 @@ impl RootGuard {
         RootGuard {
             root: root.to_path_buf(),
             canonical: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            links_out: Default::default(),
         }
     }
 
-    /// Whether the walk may use `entry`: false, with an error pushed to `errors`, for a link
-    /// whose target is outside the root. A dangling link is left to the walk to report.
-    pub fn admits(
-        &self,
-        entry: &walkdir::DirEntry,
-        errors: &std::cell::RefCell<Vec<Diagnostic>>,
-    ) -> bool {
+    /// Walks `dir` in file-name order, following symbolic links that stay inside the root and
+    /// leaving out what `keep` refuses; a link out of the root is recorded, not followed.
+    pub fn walk<'a>(
+        &'a self,
+        dir: &Path,
+        mut keep: impl FnMut(&walkdir::DirEntry) -> bool + 'a,
+    ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'a {
+        WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(move |e| keep(e) && self.admits(e))
+    }
+
+    /// The errors for the links out of the root that the walks met.
+    pub fn into_errors(self) -> Vec<Diagnostic> {
+        self.links_out.into_inner()
+    }
+
+    /// Whether the walk may use `entry`: false, with an error recorded, for a link whose
+    /// target is outside the root. A dangling link is left to the walk to report.
+    fn admits(&self, entry: &walkdir::DirEntry) -> bool {
         if !entry.path_is_symlink() {
             return true;
         }
         match std::fs::canonicalize(entry.path()) {
             Ok(target) if !target.starts_with(&self.canonical) => {
-                errors.borrow_mut().push(
+                self.links_out.borrow_mut().push(
                     Diagnostic::new(
                         relative(&self.root, entry.path()),
                         format!(

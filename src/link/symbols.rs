@@ -174,9 +174,27 @@ pub fn find_symbols(text: &str) -> (Vec<SymbolRef>, Vec<SymbolProblem>) {
     (refs, problems)
 }
 
-/// The undocs.org address of a symbol, in the Chinese edition.
-pub fn undocs_url(symbol: &str) -> String {
-    format!("https://undocs.org/ch/{}", symbol.replace(' ', "%20"))
+/// The undocs.org address of a symbol, in the edition of the site's language (BCP 47).
+pub fn undocs_url(symbol: &str, site_language: &str) -> String {
+    let edition = undocs_language(site_language);
+    format!(
+        "https://undocs.org/{edition}/{}",
+        symbol.replace(' ', "%20")
+    )
+}
+
+/// The language segment of undocs.org for a site language: one of the UN's six official
+/// languages (Chinese is `ch`), English for any other.
+fn undocs_language(site_language: &str) -> &'static str {
+    let primary = site_language.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_str() {
+        "zh" => "ch",
+        "ar" => "ar",
+        "es" => "es",
+        "fr" => "fr",
+        "ru" => "ru",
+        _ => "en",
+    }
 }
 
 /// The organ and kind of a symbol, as a key: the documents page shows the config's string
@@ -873,16 +891,24 @@ mod tests {
     #[test]
     fn urls_and_descriptions() {
         assert_eq!(
-            undocs_url("A/RES/70/237"),
+            undocs_url("A/RES/70/237", "zh-Hans"),
             "https://undocs.org/ch/A/RES/70/237"
         );
         assert_eq!(
-            undocs_url("A/HRC/RES/20/8"),
+            undocs_url("A/HRC/RES/20/8", "zh"),
             "https://undocs.org/ch/A/HRC/RES/20/8"
         );
         assert_eq!(
-            undocs_url("S/RES/2341(2017)"),
+            undocs_url("S/RES/2341(2017)", "zh-CN"),
             "https://undocs.org/ch/S/RES/2341(2017)"
+        );
+        assert_eq!(
+            undocs_url("A/75/123", "fr-FR"),
+            "https://undocs.org/fr/A/75/123"
+        );
+        assert_eq!(
+            undocs_url("A/75/123", "de"),
+            "https://undocs.org/en/A/75/123"
         );
         assert_eq!(describe("A/RES/70/237"), "ga-resolution");
         assert_eq!(describe("A/HRC/RES/20/8"), "hrc-resolution");

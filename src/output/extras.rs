@@ -350,6 +350,7 @@ fn passage_footnotes(site: &Site, r: &crate::link::Reply, events: &[Event]) -> V
             seen.push(label.as_ref());
         }
     }
+    let base = site.config.base_path();
     seen.into_iter()
         .filter_map(|label| {
             let note = r.page.doc.footnotes.iter().find(|n| n.label == label)?;
@@ -357,7 +358,11 @@ fn passage_footnotes(site: &Site, r: &crate::link::Reply, events: &[Event]) -> V
                 .events
                 .iter()
                 .filter_map(|e| match e {
-                    Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                    Event::Start(Tag::Link { dest_url, .. }) => Some(
+                        crate::link::LinkTarget::of(dest_url)
+                            .href(&base, &site.config.site.language)
+                            .into_owned(),
+                    ),
                     _ => None,
                 })
                 .collect();

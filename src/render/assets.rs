@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
@@ -32,14 +31,8 @@ pub fn load(root: &Path) -> Result<AssetMap, Vec<Diagnostic>> {
     if !dir.exists() {
         return Ok(map);
     }
-    let links_out = std::cell::RefCell::new(Vec::new());
     let inside = crate::content::RootGuard::new(root);
-    for entry in WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| inside.admits(e, &links_out))
-    {
+    for entry in inside.walk(&dir, |_| true) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -87,7 +80,7 @@ pub fn load(root: &Path) -> Result<AssetMap, Vec<Diagnostic>> {
             bytes,
         });
     }
-    errors.extend(links_out.into_inner());
+    errors.extend(inside.into_errors());
     if errors.is_empty() {
         Ok(map)
     } else {

@@ -1,5 +1,7 @@
 //! The Tera context of every page. Templates see plain data: strings, numbers, lists and
 //! pre-rendered HTML fragments marked with a `_html` suffix (to be printed with `| safe`).
+//! The parts templates read are serde structs, so a misspelt key is a compile error; data
+//! handed on as JSON (the JSON-LD, the 404 page's suggestions) is built with `json!`.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -65,7 +67,7 @@ struct Common<'a> {
     urls: tera::Value,
     search_url: tera::Value,
     /// The navigation with each of its items marked current, and with none (key "").
-    navs: Vec<(&'static str, tera::Value)>,
+    navs: Vec<(&'a str, tera::Value)>,
 }
 
 impl<'a> Common<'a> {
@@ -90,33 +92,42 @@ impl<'a> Common<'a> {
         let b = &base;
         let mut common = Common {
             site,
-            site_json: tera::Value::from_serializable(&json!({
-                "title": c.site.title, "title_en": c.site.title_en, "description": c.site.description,
-                "language": c.site.language, "base_url": c.site.base_url,
-            })),
+            site_json: tera::Value::from_serializable(&SiteNames {
+                title: &c.site.title,
+                title_en: &c.site.title_en,
+                description: &c.site.description,
+                language: &c.site.language,
+                base_url: &c.site.base_url,
+            }),
             report: tera::Value::from_serializable(&c.report),
             strings: tera::Value::from_serializable(&c.strings),
             strings_json: tera::Value::from_serializable(&json_for_script(&Value::Object(
                 script_strings,
             ))),
             assets: tera::Value::from_serializable(&Value::Object(asset_urls)),
-            urls: tera::Value::from_serializable(&json!({
-                "home": b, "replies": format!("{b}{}", urls::replies(s)), "concepts": format!("{b}{}", urls::concepts(s)),
-                "matrix": format!("{b}{}", urls::matrix(s)), "documents": format!("{b}{}", urls::documents(s)),
-                "data": format!("{b}{}", urls::data(s)), "search": format!("{b}{}", urls::search(s)),
-            })),
+            urls: tera::Value::from_serializable(&SectionUrls {
+                home: b.clone(),
+                replies: format!("{b}{}", urls::replies(s)),
+                concepts: format!("{b}{}", urls::concepts(s)),
+                matrix: format!("{b}{}", urls::matrix(s)),
+                documents: format!("{b}{}", urls::documents(s)),
+                data: format!("{b}{}", urls::data(s)),
+                search: format!("{b}{}", urls::search(s)),
+            }),
             search_url: tera::Value::from_serializable(&format!("{b}{}", urls::search(s))),
             navs: Vec::new(),
             base,
         };
-        common.navs = ["", "replies", "concepts", "matrix", "documents", "about"]
+        let nav_keys = ["", "replies", "concepts", "matrix", "documents"]
             .into_iter()
+            .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
+        common.navs = nav_keys
             .map(|k| (k, tera::Value::from_serializable(&common.nav(k))))
             .collect();
         common
     }
 
-    fn nav(&self, current: &str) -> Value {
+    fn nav(&self, current: &str) -> Vec<NavItem<'_>> {
         let s = &self.site.config.sections;
         let t = |k| self.site.config.string(k).to_string();
         let mut items = vec![
@@ -125,20 +136,19 @@ impl<'a> Common<'a> {
             ("matrix", t("nav_matrix"), urls::matrix(s)),
             ("documents", t("nav_documents"), urls::documents(s)),
         ];
-        if let Some(about) = self
-            .site
-            .pages
-            .iter()
-            .find(|p| p.page.meta.slug.value == "about")
-        {
-            items.push(("about", about.page.meta.title.clone(), about.url.clone()));
+        for page in nav_pages(self.site) {
+            let key = page.page.meta.slug.value.as_str();
+            items.push((key, page.page.meta.title.clone(), page.url.clone()));
         }
-        Value::Array(
-            items
-                .into_iter()
-                .map(|(key, label, url)| json!({"key": key, "label": label, "url": format!("{}{url}", self.base), "current": key == current}))
-                .collect(),
-        )
+        items
+            .into_iter()
+            .map(|(key, label, url)| NavItem {
+                key,
+                label,
+                url: format!("{}{url}", self.base),
+                current: key == current,
+            })
+            .collect()
     }
 
     fn context(
@@ -165,11 +175,14 @@ impl<'a> Common<'a> {
         ctx.insert_value("urls", self.urls.clone());
         ctx.insert(
             "page",
-            &json!({
-                "kind": kind, "title": title, "path": path, "url": format!("{}{path}", self.base),
-                "permalink": format!("{}{path}", self.site.config.site.base_url),
-                "description": description,
-            }),
+            &PageInfo {
+                kind,
+                title,
+                path,
+                url: format!("{}{path}", self.base),
+                permalink: format!("{}{path}", self.site.config.site.base_url),
+                description,
+            },
         );
         if let Some(aliases) = self.site.fragment_aliases.get(path) {
             ctx.insert(
@@ -179,6 +192,56 @@ impl<'a> Common<'a> {
         }
         ctx
     }
+}
+
+/// `site`: the site's names, as every template sees them.
+#[derive(Serialize)]
+struct SiteNames<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+}
+
+/// `urls`: the addresses of the site's own sections.
+#[derive(Serialize)]
+struct SectionUrls {
+    home: String,
+    replies: String,
+    concepts: String,
+    matrix: String,
+    documents: String,
+    data: String,
+    search: String,
+}
+
+/// One item of `nav`, the navigation bar.
+#[derive(Serialize)]
+struct NavItem<'a> {
+    key: &'a str,
+    label: String,
+    url: String,
+    /// The page shown is this item's (or one of its section).
+    current: bool,
+}
+
+/// `page`: what every template knows of the page it renders.
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    kind: &'a str,
+    title: &'a str,
+    /// The path under the base path (`states/france/`).
+    path: &'a str,
+    url: String,
+    /// The address with the base URL's host, for metadata and citations.
+    permalink: String,
+    description: &'a str,
+}
+
+/// The plain pages whose front matter puts them in the navigation bar, in page order.
+fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
+    site.pages.iter().filter(|p| p.page.meta.nav)
 }
 
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
@@ -249,18 +312,116 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
     )
 }
 
-fn reply_row(site: &Site, ri: usize) -> Value {
+/// A reply as the lists, the matrix and its own page (with its neighbours) show it.
+#[derive(Serialize)]
+struct ReplyRow<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    slug: &'a str,
+    url: String,
+    entity: &'a crate::content::Entity,
+    iso2: Option<&'a str>,
+    iso3: Option<&'a str>,
+    region: Option<&'a str>,
+    region_name: String,
+    original_language: &'a str,
+    received: &'a str,
+    received_as_printed: &'a str,
+    report_section: &'a str,
+    order: u32,
+    report_section_name: String,
+    concept_count: usize,
+    paragraphs: u32,
+}
+
+fn reply_row(site: &Site, ri: usize) -> ReplyRow<'_> {
     let r = &site.replies[ri];
     let m = &r.page.meta;
     let base = site.config.base_path();
-    json!({
-        "title": m.title, "title_en": m.title_en, "slug": m.slug.value, "url": format!("{base}{}", r.url),
-        "entity": m.entity, "iso2": m.iso2, "iso3": m.iso3,
-        "region": m.region.as_ref().map(|r| r.value.clone()), "region_name": region_name(site, m.region.as_ref().map(|r| r.value.as_str())),
-        "original_language": m.original_language, "received": m.received.value, "received_as_printed": m.received_as_printed,
-        "report_section": m.report_section, "order": m.order,
-        "concept_count": r.concepts.len(), "paragraphs": r.page.doc.paragraph_count(),
-    })
+    let region = m.region.as_ref().map(|r| r.value.as_str());
+    ReplyRow {
+        title: &m.title,
+        title_en: &m.title_en,
+        slug: &m.slug.value,
+        url: format!("{base}{}", r.url),
+        entity: &m.entity,
+        iso2: m.iso2.as_deref(),
+        iso3: m.iso3.as_deref(),
+        region,
+        region_name: region_name(site, region),
+        original_language: &m.original_language,
+        received: &m.received.value,
+        received_as_printed: &m.received_as_printed,
+        report_section: &m.report_section,
+        order: m.order,
+        report_section_name: section_name(site, &m.report_section),
+        concept_count: r.concepts.len(),
+        paragraphs: r.page.doc.paragraph_count(),
+    }
+}
+
+/// A heading in a reply's table of contents.
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    id: &'a str,
+    level: u8,
+    text: String,
+}
+
+/// A concept a reply addresses, linking to the reply's passages on the concept's page.
+#[derive(Serialize)]
+struct ReplyConcept<'a> {
+    title: &'a str,
+    short: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// `cite`: the citation texts and files of a reply, for its cite dialog; a large site's
+/// downloads are data: URLs (`inline`).
+#[derive(Serialize)]
+struct CiteInfo<'a> {
+    zh: String,
+    en: String,
+    inline: bool,
+    json: String,
+    bib: String,
+    ris: String,
+    url: String,
+    para_zh: &'a str,
+    para_en: &'a str,
+    howto: Option<String>,
+}
+
+/// The report section a reply is printed in, named by the string `report_section_<section>`
+/// (e.g. "第二节：从各国政府收到的答复"); the bare section when the config has no name for it.
+fn section_name(site: &Site, section: &str) -> String {
+    site.config
+        .strings
+        .get(&format!("report_section_{section}"))
+        .cloned()
+        .unwrap_or_else(|| section.to_string())
+}
+
+/// The replies and concepts the 404 page may suggest: `[url, slug, name, English name]` each,
+/// compared in the browser with the path that was not found.
+fn suggestable_pages(site: &Site) -> Value {
+    let base = site.config.base_path();
+    let replies = site.replies.iter().map(|r| {
+        let m = &r.page.meta;
+        json!([
+            format!("{base}{}", r.url),
+            m.slug.value,
+            m.title,
+            m.title_en
+        ])
+    });
+    let concepts = site.concepts.iter().map(|c| {
+        let m = &c.page.meta;
+        let name = m.short.as_deref().unwrap_or(&m.title);
+        json!([format!("{base}{}", c.url), m.slug.value, name, m.title_en])
+    });
+    Value::Array(replies.chain(concepts).collect())
 }
 
 /// What a page needs to name and link a reply.
@@ -353,17 +514,124 @@ struct QuotedPassage<'a> {
     html: String,
 }
 
-fn concept_summary(site: &Site, ci: usize) -> Value {
+/// A concept as the concept list, its parent's page and its own page show it.
+#[derive(Serialize)]
+struct ConceptSummary<'a> {
+    title: &'a str,
+    title_en: &'a str,
+    short: Option<&'a str>,
+    slug: &'a str,
+    url: String,
+    source: &'a str,
+    reply_count: usize,
+    passage_count: usize,
+    children: Vec<ConceptSummary<'a>>,
+}
+
+fn concept_summary(site: &Site, ci: usize) -> ConceptSummary<'_> {
     let c = &site.concepts[ci];
     let m = &c.page.meta;
     let base = site.config.base_path();
-    json!({
-        "title": m.title, "title_en": m.title_en, "short": m.short, "slug": m.slug.value,
-        "url": format!("{base}{}", c.url), "source": m.source,
-        "reply_count": c.passages.len(),
-        "passage_count": c.passages.iter().map(|(_, ps)| ps.len()).sum::<usize>(),
-        "children": c.children.iter().map(|&ch| concept_summary(site, ch)).collect::<Vec<_>>(),
-    })
+    ConceptSummary {
+        title: &m.title,
+        title_en: &m.title_en,
+        short: m.short.as_deref(),
+        slug: &m.slug.value,
+        url: format!("{base}{}", c.url),
+        source: &m.source,
+        reply_count: c.passages.len(),
+        passage_count: c.passages.iter().map(|(_, ps)| ps.len()).sum(),
+        children: c
+            .children
+            .iter()
+            .map(|&ch| concept_summary(site, ch))
+            .collect(),
+    }
+}
+
+/// `stats`: the home page's counts.
+#[derive(Serialize)]
+struct HomeStats {
+    replies: usize,
+    states: usize,
+    paragraphs: u32,
+    documents: usize,
+}
+
+impl HomeStats {
+    fn of(site: &Site) -> HomeStats {
+        let is_state =
+            |r: &&crate::link::Reply| r.page.meta.entity == crate::content::Entity::State;
+        HomeStats {
+            replies: site.replies.len(),
+            states: site.replies.iter().filter(is_state).count(),
+            paragraphs: site
+                .replies
+                .iter()
+                .map(|r| r.page.doc.paragraph_count())
+                .sum(),
+            documents: site.documents.len(),
+        }
+    }
+}
+
+/// A region group, for the list of replies.
+#[derive(Serialize)]
+struct RegionEntry<'a> {
+    key: &'a str,
+    name: &'a str,
+    order: u32,
+}
+
+/// A concept's column of the coverage matrix.
+#[derive(Serialize)]
+struct MatrixColumn<'a> {
+    short: &'a str,
+    head: &'a str,
+    title: &'a str,
+    url: String,
+    is_child: bool,
+}
+
+/// A cited UN document and the replies citing it, for the documents page.
+#[derive(Serialize)]
+struct DocumentEntry<'a> {
+    symbol: &'a str,
+    url: &'a str,
+    description: String,
+    count: usize,
+    replies: Vec<CitingReply<'a>>,
+}
+
+#[derive(Serialize)]
+struct CitingReply<'a> {
+    title: &'a str,
+    paragraphs: Vec<CitingParagraph>,
+}
+
+#[derive(Serialize)]
+struct CitingParagraph {
+    n: u32,
+    href: String,
+}
+
+/// `concept`: the concept a concept page is about.
+#[derive(Serialize)]
+struct ConceptInfo<'a> {
+    #[serde(flatten)]
+    summary: ConceptSummary<'a>,
+    description_html: String,
+    wording: Option<&'a str>,
+    wording_from: Option<WordingFrom<'a>>,
+    parent: Option<ConceptSummary<'a>>,
+}
+
+/// The reply paragraph a concept's wording is quoted from.
+#[derive(Serialize)]
+struct WordingFrom<'a> {
+    /// The reply's name.
+    title: &'a str,
+    url: String,
 }
 
 /// The passages of reply `ri` on concept `c`. `Concept::passages` is in reply order, so a
@@ -384,14 +652,14 @@ pub struct Pages<'a> {
     common: Common<'a>,
     words: Words<'a>,
     /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
-    rows: Vec<Value>,
+    rows: Vec<ReplyRow<'a>>,
     /// The same rows as Tera values, for the reply pages (their own row, prev and next).
     row_values: Vec<tera::Value>,
 }
 
 impl<'a> Pages<'a> {
     pub fn new(site: &'a Site, assets: &AssetMap) -> Self {
-        let rows: Vec<Value> = (0..site.replies.len())
+        let rows: Vec<ReplyRow> = (0..site.replies.len())
             .map(|i| reply_row(site, i))
             .collect();
         Pages {
@@ -425,26 +693,33 @@ impl<'a> Pages<'a> {
             "body_html",
             tera::Value::from(body::reply_body(site, r, words)),
         );
-        let toc: Vec<Value> = r
+        let toc: Vec<TocEntry> = r
             .page
             .doc
             .blocks
             .iter()
             .filter_map(|b| match &b.kind {
-                crate::content::BlockKind::Heading { level, id, events } => {
-                    Some(json!({"id": id, "level": level, "text": crate::content::markdown::plain_text(events)}))
-                }
+                crate::content::BlockKind::Heading { level, id, events } => Some(TocEntry {
+                    id,
+                    level: *level,
+                    text: crate::content::markdown::plain_text(events),
+                }),
                 _ => None,
             })
             .collect();
         ctx.insert("toc", &toc);
-        let concepts: Vec<Value> = r
+        let concepts: Vec<ReplyConcept> = r
             .concepts
             .iter()
             .map(|&ci| {
                 let c = &site.concepts[ci];
                 let n = passages_of(c, ri).map_or(0, <[u32]>::len);
-                json!({"title": c.page.meta.title, "short": concept_label(site, ci), "url": format!("{base}{}#r-{}", c.url, m.slug.value), "count": n})
+                ReplyConcept {
+                    title: &c.page.meta.title,
+                    short: concept_label(site, ci),
+                    url: format!("{base}{}#r-{}", c.url, m.slug.value),
+                    count: n,
+                }
             })
             .collect();
         ctx.insert("concepts", &concepts);
@@ -463,13 +738,18 @@ impl<'a> Pages<'a> {
         };
         ctx.insert(
             "cite",
-            &json!({
-                "zh": zh, "en": en, "inline": site.is_large(),
-                "json": cite_json, "bib": cite_bib, "ris": cite_ris,
-                "url": format!("{}{}", site.config.site.base_url, r.url),
-                "para_zh": site.config.string("cite_para_zh"), "para_en": site.config.string("cite_para_en"),
-                "howto": how_to_cite_url(site),
-            }),
+            &CiteInfo {
+                zh,
+                en,
+                inline: site.is_large(),
+                json: cite_json,
+                bib: cite_bib,
+                ris: cite_ris,
+                url: format!("{}{}", site.config.site.base_url, r.url),
+                para_zh: site.config.string("cite_para_zh"),
+                para_en: site.config.string("cite_para_en"),
+                howto: how_to_cite_url(site),
+            },
         );
         ctx.insert("jsonld", &json_for_script(&reply_jsonld(site, ri)));
         PageJob {
@@ -507,6 +787,8 @@ impl<'a> Pages<'a> {
         let mut jobs = Vec::new();
         let allow_html = site.config.site.allow_raw_html;
         let md_ctx = crate::render::html::Ctx {
+            base_path: base,
+            site_language: &site.config.site.language,
             footnote_base: "",
             footnote_backrefs: true,
             allow_raw_html: allow_html,
@@ -522,7 +804,7 @@ impl<'a> Pages<'a> {
                 let intro = site
                     .home
                     .as_ref()
-                    .map(|h| doc_html(&h.doc, md_ctx))
+                    .map(|h| body::document_html(&h.doc, md_ctx))
                     .unwrap_or_default();
                 ctx.insert("intro_html", &intro);
                 ctx.insert(
@@ -531,12 +813,7 @@ impl<'a> Pages<'a> {
                 );
                 ctx.insert("replies", &rows);
                 ctx.insert("concepts", &top_concepts(site));
-                ctx.insert("stats", &json!({
-            "replies": site.replies.len(),
-            "states": site.replies.iter().filter(|r| r.page.meta.entity == crate::content::Entity::State).count(),
-            "paragraphs": site.replies.iter().map(|r| r.page.doc.paragraph_count()).sum::<u32>(),
-            "documents": site.documents.len(),
-        }));
+                ctx.insert("stats", &HomeStats::of(site));
                 ctx.insert("pictures", &pictures(site)?);
                 jobs.push(PageJob {
                     path: urls::file_of(&urls::home()),
@@ -549,13 +826,17 @@ impl<'a> Pages<'a> {
                 let path = urls::replies(sections);
                 let mut ctx = common.context("replies", "replies", &path, &t("replies_title"), "");
                 ctx.insert("replies", &rows);
-                let mut regions: Vec<_> = site
+                let mut regions: Vec<RegionEntry> = site
                     .config
                     .regions
                     .iter()
-                    .map(|(k, r)| json!({"key": k, "name": r.name, "order": r.order}))
+                    .map(|(key, r)| RegionEntry {
+                        key,
+                        name: &r.name,
+                        order: r.order,
+                    })
                     .collect();
-                regions.sort_by_key(|r| r["order"].as_u64());
+                regions.sort_by_key(|r| r.order);
                 ctx.insert("regions", &regions);
                 jobs.push(PageJob {
                     path: urls::file_of(&path),
@@ -579,16 +860,17 @@ impl<'a> Pages<'a> {
                 let c = &site.concepts[ci];
                 let m = &c.page.meta;
                 let mut ctx = common.context("concept", "concepts", &c.url, &m.title, &m.title_en);
-                let mut summary = concept_summary(site, ci);
-                summary["description_html"] = Value::String(doc_html(&c.page.doc, md_ctx));
-                summary["wording"] = json!(m.wording);
-                summary["wording_from"] = json!(
-                    m.wording_from
+                let concept = ConceptInfo {
+                    summary: concept_summary(site, ci),
+                    description_html: body::document_html(&c.page.doc, md_ctx),
+                    wording: m.wording.as_deref(),
+                    wording_from: m
+                        .wording_from
                         .as_ref()
-                        .and_then(|w| resolve_wording_from(site, &w.value))
-                );
-                summary["parent"] = json!(c.parent.map(|p| concept_summary(site, p)));
-                ctx.insert("concept", &summary);
+                        .and_then(|w| resolve_wording_from(site, &w.value)),
+                    parent: c.parent.map(|p| concept_summary(site, p)),
+                };
+                ctx.insert("concept", &concept);
                 let total: usize = c.passages.iter().map(|(_, ns)| ns.len()).sum();
                 let quote = total <= site.config.site.concept_quote_limit;
                 ctx.insert("quoted", &quote);
@@ -652,10 +934,17 @@ impl<'a> Pages<'a> {
                     .max()
                     .unwrap_or(0)
                     .max(1);
-                ctx.insert("columns", &columns.iter().map(|&ci| json!({
-            "short": concept_label(site, ci), "title": site.concepts[ci].page.meta.title,
-            "url": format!("{base}{}", site.concepts[ci].url), "is_child": site.concepts[ci].parent.is_some(),
-        })).collect::<Vec<_>>());
+                let column_heads: Vec<MatrixColumn> = columns
+                    .iter()
+                    .map(|&ci| MatrixColumn {
+                        short: concept_label(site, ci),
+                        head: column_head(site, ci),
+                        title: &site.concepts[ci].page.meta.title,
+                        url: format!("{base}{}", site.concepts[ci].url),
+                        is_child: site.concepts[ci].parent.is_some(),
+                    })
+                    .collect();
+                ctx.insert("columns", &column_heads);
                 // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
                 let rows: Vec<MatrixRow> = (0..site.replies.len())
                     .into_par_iter()
@@ -697,27 +986,45 @@ impl<'a> Pages<'a> {
                 let path = urls::documents(sections);
                 let mut ctx =
                     common.context("documents", "documents", &path, &t("documents_title"), "");
-                let docs: Vec<Value> = site
-            .documents
-            .iter()
-            .map(|d| {
-                let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
-                for &(ri, n) in &d.citations {
-                    match by_reply.last_mut() {
-                        Some((r, ns)) if *r == ri => ns.push(n),
-                        _ => by_reply.push((ri, vec![n])),
-                    }
-                }
-                json!({
-                    "symbol": d.symbol, "url": d.url, "description": site.config.string(&format!("doc_kind_{}", d.description)),
-                    "count": d.citations.len(),
-                    "replies": by_reply.iter().map(|(ri, ns)| json!({
-                        "title": site.replies[*ri].page.meta.title,
-                        "paragraphs": ns.iter().map(|n| json!({"n": n, "href": format!("{base}{}#p{n}", site.replies[*ri].url)})).collect::<Vec<_>>(),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+                let docs: Vec<DocumentEntry> = site
+                    .documents
+                    .iter()
+                    .map(|d| {
+                        let mut by_reply: Vec<(usize, Vec<u32>)> = Vec::new();
+                        for &(ri, n) in &d.citations {
+                            match by_reply.last_mut() {
+                                Some((r, ns)) if *r == ri => ns.push(n),
+                                _ => by_reply.push((ri, vec![n])),
+                            }
+                        }
+                        let replies = by_reply
+                            .iter()
+                            .map(|(ri, ns)| {
+                                let r = &site.replies[*ri];
+                                CitingReply {
+                                    title: &r.page.meta.title,
+                                    paragraphs: ns
+                                        .iter()
+                                        .map(|&n| CitingParagraph {
+                                            n,
+                                            href: format!("{base}{}#p{n}", r.url),
+                                        })
+                                        .collect(),
+                                }
+                            })
+                            .collect();
+                        DocumentEntry {
+                            symbol: &d.symbol,
+                            url: &d.url,
+                            description: site
+                                .config
+                                .string(&format!("doc_kind_{}", d.description))
+                                .to_string(),
+                            count: d.citations.len(),
+                            replies,
+                        }
+                    })
+                    .collect();
                 ctx.insert("documents", &docs);
                 jobs.push(PageJob {
                     path: urls::file_of(&path),
@@ -767,7 +1074,7 @@ impl<'a> Pages<'a> {
                         &p.page.meta.title,
                         "",
                     );
-                    ctx.insert("body_html", &doc_html(&p.page.doc, md_ctx));
+                    ctx.insert("body_html", &body::document_html(&p.page.doc, md_ctx));
                     jobs.push(PageJob {
                         path: urls::file_of(&p.url),
                         template: "page.html",
@@ -791,6 +1098,7 @@ impl<'a> Pages<'a> {
                     "redirects_json",
                     &json_for_script(&Value::Object(redirects)),
                 );
+                ctx.insert("pages_json", &json_for_script(&suggestable_pages(site)));
                 jobs.push(PageJob {
                     path: "404.html".into(),
                     template: "404.html",
@@ -840,6 +1148,18 @@ pub enum Part {
 }
 
 /// Concepts in display order: each top-level concept followed by its children.
+/// A matrix column's heading: a part's short name without its parent's ("(a)" for "规范(a)"
+/// under "规范"), so that the letter that tells the norms apart can be set horizontally.
+fn column_head(site: &Site, ci: usize) -> &str {
+    let short = concept_label(site, ci);
+    site.concepts[ci]
+        .parent
+        .and_then(|p| short.strip_prefix(concept_label(site, p)))
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(short)
+}
+
 pub fn ordered_concepts(site: &Site) -> Vec<usize> {
     let mut out = Vec::new();
     for (ci, c) in site.concepts.iter().enumerate() {
@@ -851,7 +1171,7 @@ pub fn ordered_concepts(site: &Site) -> Vec<usize> {
     out
 }
 
-fn top_concepts(site: &Site) -> Vec<Value> {
+fn top_concepts(site: &Site) -> Vec<ConceptSummary<'_>> {
     site.concepts
         .iter()
         .enumerate()
@@ -860,63 +1180,17 @@ fn top_concepts(site: &Site) -> Vec<Value> {
         .collect()
 }
 
-fn doc_html(doc: &crate::content::Document, ctx: crate::render::html::Ctx) -> String {
-    let mut out = String::new();
-    for b in &doc.blocks {
-        match &b.kind {
-            crate::content::BlockKind::Heading { level, id, events } => {
-                out.push_str(&format!("<h{level} id=\"{id}\">"));
-                crate::render::html::push_events(&mut out, events, ctx);
-                out.push_str(&format!("</h{level}>"));
-            }
-            crate::content::BlockKind::Paragraph { events, .. } => {
-                out.push_str("<p>");
-                crate::render::html::push_events(&mut out, events, ctx);
-                out.push_str("</p>");
-            }
-            crate::content::BlockKind::List { start, items } => {
-                match start {
-                    Some(1) => out.push_str("<ol>"),
-                    Some(s) => out.push_str(&format!("<ol start=\"{s}\">")),
-                    None => out.push_str("<ul>"),
-                }
-                for it in items {
-                    out.push_str("<li>");
-                    crate::render::html::push_events(&mut out, &it.events, ctx);
-                    out.push_str("</li>");
-                }
-                out.push_str(if start.is_some() { "</ol>" } else { "</ul>" });
-            }
-            crate::content::BlockKind::Other { events } => {
-                crate::render::html::push_events(&mut out, events, ctx)
-            }
-        }
-    }
-    if !doc.footnotes.is_empty() {
-        out.push_str("<section class=\"footnotes\"><ol>");
-        for n in &doc.footnotes {
-            out.push_str(&format!(
-                "<li id=\"{}\">",
-                crate::render::html::footnote_id(&n.label)
-            ));
-            crate::render::html::push_events(&mut out, &n.events, ctx);
-            out.push_str("</li>");
-        }
-        out.push_str("</ol></section>");
-    }
-    out
-}
-
 /// `france#p23` → the paragraph's URL and the reply's name.
-fn resolve_wording_from(site: &Site, reference: &str) -> Option<Value> {
+fn resolve_wording_from<'a>(site: &'a Site, reference: &str) -> Option<WordingFrom<'a>> {
     let (slug, anchor) = reference.split_once('#')?;
     let r = site
         .replies
         .iter()
         .find(|r| r.page.meta.slug.value == slug)?;
-    Some(
-        json!({"title": r.page.meta.title, "url": format!("{}{}#{anchor}", site.config.base_path(), r.url)}),
-    )
+    Some(WordingFrom {
+        title: &r.page.meta.title,
+        url: format!("{}{}#{anchor}", site.config.base_path(), r.url),
+    })
 }
 
 fn reply_jsonld(site: &Site, ri: usize) -> Value {
@@ -931,9 +1205,15 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
     json!({
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": format!("{}的答复：{}", m.title, c.report.title),
-        "alternativeHeadline": format!("Reply of {}: {}", m.title_en, c.report.title_en),
-        "name": format!("{}的答复", m.title),
+        "headline": fill_placeholders(
+            c.string("reply_headline"),
+            &[("entity", &m.title), ("report", &c.report.title)],
+        ),
+        "alternativeHeadline": fill_placeholders(
+            c.string("reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+        ),
+        "name": fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
         "inLanguage": c.site.language,
         "author": author,
         "dateReceived": m.received.value,
@@ -952,7 +1232,27 @@ fn reply_jsonld(site: &Site, ri: usize) -> Value {
 
 /// The home page's pictures: the map and the charts, made at build time, with the data
 /// behind each so the page can give a text equivalent.
-fn pictures(site: &Site) -> Result<Value, Diagnostic> {
+/// `pictures`: the home page's map and charts, each chart with its data as a table.
+#[derive(Serialize)]
+struct Pictures {
+    map_html: String,
+    charts: Vec<Chart>,
+}
+
+#[derive(Serialize)]
+struct Chart {
+    title: String,
+    svg_html: String,
+    rows: Vec<ChartRow>,
+}
+
+#[derive(Serialize)]
+struct ChartRow {
+    label: String,
+    value: u32,
+}
+
+fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
     use crate::render::charts::{Bar, MapHighlight, bar_chart_svg, world_map_svg};
     let base = site.config.base_path();
     let t = |k| site.config.string(k).to_string();
@@ -1042,15 +1342,22 @@ fn pictures(site: &Site) -> Result<Value, Diagnostic> {
             }
         })
         .collect();
-    let chart = |id: &str, title: String, bars: &[Bar]| {
-        json!({
-            "title": title,
-            "svg_html": bar_chart_svg(id, &title, bars),
-            "rows": bars.iter().map(|b| json!({"label": b.label, "value": b.value})).collect::<Vec<_>>(),
-        })
+    let chart = |id: &str, title: String, bars: &[Bar]| Chart {
+        svg_html: bar_chart_svg(id, &title, bars),
+        title,
+        rows: bars
+            .iter()
+            .map(|b| ChartRow {
+                label: b.label.clone(),
+                value: b.value,
+            })
+            .collect(),
     };
-    Ok(json!({
-        "map_html": map,
-        "charts": [chart("by-region", t("home_by_region"), &by_region), chart("by-month", t("home_by_month"), &by_month)],
-    }))
+    Ok(Pictures {
+        map_html: map,
+        charts: vec![
+            chart("by-region", t("home_by_region"), &by_region),
+            chart("by-month", t("home_by_month"), &by_month),
+        ],
+    })
 }

@@ -4,6 +4,8 @@
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
+use crate::link::LinkTarget;
+
 /// Escapes text for an HTML text node or a quoted attribute value (also valid XML, for SVG):
 /// control characters that neither allows are dropped.
 pub fn escape(s: &str, out: &mut String) {
@@ -82,6 +84,10 @@ pub fn footnote_id(label: &str) -> String {
 /// (a concept page quoting a passage) to the reply page's footnote.
 #[derive(Clone, Copy)]
 pub struct Ctx<'a> {
+    /// The site's base path (`/` or `/repo/`), which links to its pages get.
+    pub base_path: &'a str,
+    /// The site's language (BCP 47), which selects the edition of a linked UN document.
+    pub site_language: &'a str,
     /// Prefix for footnote links (`""` on the page itself, `/states/x/` elsewhere).
     pub footnote_base: &'a str,
     /// Give the first reference to each footnote an id so the footnote can link back.
@@ -95,7 +101,14 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
     let mut in_head = false;
     let mut cell = 0usize;
     let mut image_alt: Option<String> = None;
+    // The last character of text written, and whether a footnote mark follows text that is
+    // not ASCII: the PDF's superscript left a space after it (`，[^2] 证明`) that is no part of
+    // the UN's words between Chinese characters, as the open data has it too.
+    let mut last_char: Option<char> = None;
+    let mut mark_after_non_ascii = false;
     for e in events {
+        // Only the text right after the mark loses its space.
+        let after_mark = std::mem::take(&mut mark_after_non_ascii);
         if let Some(alt) = image_alt.as_mut() {
             match e {
                 Event::End(TagEnd::Image) => {
@@ -158,18 +171,18 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Strikethrough => out.push_str("<del>"),
                 Tag::Link {
-                    dest_url,
-                    title,
-                    id,
-                    ..
+                    dest_url, title, ..
                 } => {
+                    let target = LinkTarget::of(dest_url);
                     out.push_str("<a href=\"");
-                    escape(safe_url(dest_url), out);
+                    escape(
+                        safe_url(&target.href(ctx.base_path, ctx.site_language)),
+                        out,
+                    );
                     out.push('"');
-                    if id.as_ref() == "un-symbol" {
+                    if let LinkTarget::UnDocument(_) = target {
                         out.push_str(" class=\"un\"");
-                    }
-                    if !title.is_empty() && id.as_ref() != "un-symbol" {
+                    } else if !title.is_empty() {
                         out.push_str(" title=\"");
                         escape(title, out);
                         out.push('"');
@@ -209,7 +222,15 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
                 TagEnd::Link => out.push_str("</a>"),
                 _ => {}
             },
-            Event::Text(t) => escape(t, out),
+            Event::Text(t) => {
+                let mut t: &str = t;
+                let rest = t.trim_start_matches(' ');
+                if after_mark && rest.chars().next().is_some_and(|c| !c.is_ascii()) {
+                    t = rest;
+                }
+                last_char = t.chars().next_back().or(last_char);
+                escape(t, out)
+            }
             Event::Code(t) => {
                 out.push_str("<code>");
                 escape(t, out);
@@ -226,6 +247,7 @@ pub fn push_events(out: &mut String, events: &[Event], ctx: Ctx) {
             Event::HardBreak => out.push_str("<br>"),
             Event::Rule => out.push_str("<hr>"),
             Event::FootnoteReference(label) => {
+                mark_after_non_ascii = last_char.is_some_and(|c| !c.is_ascii());
                 let id = footnote_id(label);
                 out.push_str("<sup class=\"fnref\"><a href=\"");
                 escape(ctx.footnote_base, out);
@@ -264,6 +286,8 @@ mod tests {
     use std::path::Path;
 
     const CTX: Ctx = Ctx {
+        base_path: "/",
+        site_language: "zh-Hans",
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: false,
@@ -280,6 +304,25 @@ mod tests {
             }
         }
         s
+    }
+
+    #[test]
+    fn no_space_after_a_footnote_mark_between_chinese_characters() {
+        let sup = "<sup class=\"fnref\"><a href=\"#fn-2\" id=\"ref-fn-2\">2</a></sup>";
+        assert_eq!(
+            html("《巴黎呼吁》，[^2] 证明\n\n[^2]: 注。\n"),
+            format!("《巴黎呼吁》，{sup}证明")
+        );
+        // Between Latin words, or before a link, the space stays.
+        assert_eq!(
+            html("the Call[^2] was\n\n[^2]: n\n"),
+            format!("the Call{sup} was")
+        );
+        assert_eq!(
+            html("呼吁[^2] the Call\n\n[^2]: n\n"),
+            format!("呼吁{sup} the Call")
+        );
+        assert!(html("呼吁[^2] [链接](https://a.org/) 证明\n\n[^2]: n\n").contains("</sup> <a "));
     }
 
     #[test]

@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use tera::{ErrorKind, Tera};
-use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
 
@@ -68,14 +67,8 @@ pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
     let dir = root.join(TEMPLATES_DIR);
     let mut sources = Vec::new();
     let mut errors = Vec::new();
-    let links_out = std::cell::RefCell::new(Vec::new());
     let inside = crate::content::RootGuard::new(root);
-    for entry in WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| inside.admits(e, &links_out))
-    {
+    for entry in inside.walk(&dir, |_| true) {
         match entry {
             Ok(e)
                 if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") =>
@@ -107,7 +100,7 @@ pub fn load(root: &Path, minify: bool) -> Result<Templates, Vec<Diagnostic>> {
             ),
         }
     }
-    errors.extend(links_out.into_inner());
+    errors.extend(inside.into_errors());
     for required in REQUIRED {
         if !sources.iter().any(|(n, _)| n == required) {
             errors.push(

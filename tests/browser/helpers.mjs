@@ -18,6 +18,18 @@ export const AXE_SOURCE = readFileSync(join(REPO, 'node_modules', 'axe-core', 'a
 /** The weight budget: gzip bytes of HTML, CSS, JS and SVG a page loads before any search. */
 export const BUDGET = 60 * 1024;
 
+/**
+ * What a page weighs beyond the UN's words it quotes: the gzip bytes it loaded, less the gzip
+ * size of the text of the passages a concept page quotes in full. The budget holds what the
+ * site adds (markup, styles, scripts); a concept page's quotations grow with the compilation and
+ * are bounded by `site.concept_quote_limit` instead.
+ */
+export async function siteWeight(page, log) {
+  const quoted = await page.evaluate(() =>
+    [...document.querySelectorAll('.passage .quote')].map((q) => q.textContent).join('\n'));
+  return log.weight - (quoted ? gzipSync(Buffer.from(quoted)).length : 0);
+}
+
 const temporary = [];
 process.on('exit', () => { for (const d of temporary) rmSync(d, { recursive: true, force: true }); });
 function tempDir(prefix) {

@@ -92,8 +92,7 @@ pub struct Run {
 }
 
 /// Runs `wenji --root ROOT ARGS` and kills it after `limit`; measures its peak memory.
-/// The child is reaped by `wait4` (which gives its resource usage), not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
+/// On Unix the child is reaped by `wait4` (which gives its resource usage), not by `Child::wait`.
 pub fn wenji_bounded(
     root: &Path,
     args: &[&str],
@@ -121,6 +120,34 @@ pub fn wenji_bounded(
         let _ = err.read_to_end(&mut v);
         v
     });
+    let (exit, max_rss_kb, timed_out) = reap_bounded(child, start, limit);
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    Run {
+        code: exit.code,
+        signal: exit.signal,
+        stderr,
+        elapsed,
+        max_rss_kb,
+        timed_out,
+    }
+}
+
+/// How a child process ended.
+struct Exit {
+    code: Option<i32>,
+    signal: Option<i32>,
+}
+
+/// Waits for `child`, killing it after `limit`; with `wait4`, which gives its peak memory in
+/// kB (`ru_maxrss`, which macOS gives in bytes).
+#[cfg(unix)]
+#[allow(clippy::zombie_processes)]
+fn reap_bounded(
+    mut child: std::process::Child,
+    start: std::time::Instant,
+    limit: std::time::Duration,
+) -> (Exit, u64, bool) {
     let pid = child.id() as libc::pid_t;
     let mut timed_out = false;
     let (status, usage) = loop {
@@ -138,17 +165,39 @@ pub fn wenji_bounded(
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     };
-    let elapsed = start.elapsed();
-    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
     let exited = libc::WIFEXITED(status);
-    Run {
+    let exit = Exit {
         code: exited.then(|| libc::WEXITSTATUS(status)),
         signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
-        stderr,
-        elapsed,
-        max_rss_kb: usage.ru_maxrss as u64,
-        timed_out,
-    }
+    };
+    let unit = if cfg!(target_os = "macos") { 1024 } else { 1 };
+    (exit, usage.ru_maxrss.max(0) as u64 / unit, timed_out)
+}
+
+/// Waits for `child`, killing it after `limit`. Without `wait4` there is no peak memory to
+/// read: 0, which every memory bound accepts.
+#[cfg(not(unix))]
+fn reap_bounded(
+    mut child: std::process::Child,
+    start: std::time::Instant,
+    limit: std::time::Duration,
+) -> (Exit, u64, bool) {
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if !timed_out && start.elapsed() > limit {
+            timed_out = true;
+            let _ = child.kill();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let exit = Exit {
+        code: status.code(),
+        signal: None,
+    };
+    (exit, 0, timed_out)
 }
 
 /// Time and memory every build of a small broken site must stay within.

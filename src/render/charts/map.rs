@@ -24,11 +24,22 @@ const U: f64 = WIDTH / 1000.0;
 const PAD: f64 = 2.0 * U;
 /// Douglas–Peucker tolerance for simplifying arcs, in viewBox units.
 const TOLERANCE: f64 = 0.3 * U;
-/// A highlighted country whose shape is smaller than this (width and height,
-/// in viewBox units) also gets a marker circle.
-const SMALL: f64 = 8.0 * U;
-/// Radius of a marker circle, in viewBox units.
-const DOT_RADIUS: f64 = 4.0 * U;
+/// The narrowest the map is drawn, in CSS px: the site's stylesheet gives the SVG this
+/// `min-width` (scrolling sideways in its frame on phones), so that the sizes below hold.
+pub const MAP_MIN_PX: f64 = 640.0;
+/// A highlighted country whose shape is smaller than 24 CSS px (width or height, at the
+/// narrowest map) gets a marker: a 24 × 24 px target (WCAG 2.5.8) it is reached by.
+const SMALL: f64 = 24.0 * WIDTH / MAP_MIN_PX;
+/// Radius of a marker circle: 12 CSS px at the narrowest map, so the target is 24 px across.
+const DOT_RADIUS: f64 = 12.0 * WIDTH / MAP_MIN_PX + 1.0;
+/// Markers whose countries lie closer than this are set out in a column beside them, each
+/// with a line to its country, so that no marker covers another.
+const CROWD: f64 = 2.8 * DOT_RADIUS;
+/// Crowds closer than this share one column.
+const NEIGHBOURING_CROWDS: f64 = 10.0 * DOT_RADIUS;
+/// Space between markers in a column, and from the column to the westmost of its countries.
+const MARKER_GAP: f64 = 0.4 * DOT_RADIUS;
+const COLUMN_OFFSET: f64 = 3.0 * DOT_RADIUS;
 /// ISO 3166-1 numeric code of Antarctica, left off the map.
 const ANTARCTICA: &str = "010";
 
@@ -141,7 +152,23 @@ pub fn world_map_svg_with(
     if !chosen.is_empty() {
         svg.push_str("<g class=\"map-hits\">");
     }
-    for (h, numeric) in &chosen {
+    // Where each small country's marker goes: on the country, or in a column beside a crowd.
+    let anchors: Vec<Option<[f64; 2]>> = chosen
+        .iter()
+        .map(|(_, numeric)| {
+            let shape = map.by_id.get(*numeric).map(|&i| &map.countries[i]);
+            match shape {
+                Some(c) if !c.d.is_empty() && c.extent >= SMALL => None,
+                _ => points
+                    .get(*numeric)
+                    .copied()
+                    .or(shape.map(|c| c.centroid))
+                    .or_else(|| map.fallback.get(*numeric).copied()),
+            }
+        })
+        .collect();
+    let markers = place_markers(&anchors, map.height as f64);
+    for (i, (h, numeric)) in chosen.iter().enumerate() {
         let label = escape(&h.label);
         let _ = write!(
             svg,
@@ -152,22 +179,8 @@ pub fn world_map_svg_with(
         if let Some(c) = shape.filter(|c| !c.d.is_empty()) {
             let _ = write!(svg, "<path fill-rule=\"evenodd\" d=\"{}\"/>", c.d);
         }
-        let dot = match shape {
-            Some(c) if !c.d.is_empty() && c.extent >= SMALL => None,
-            _ => points
-                .get(*numeric)
-                .copied()
-                .or(shape.map(|c| c.centroid))
-                .or_else(|| map.fallback.get(*numeric).copied()),
-        };
-        if let Some([x, y]) = dot {
-            let _ = write!(
-                svg,
-                "<circle class=\"map-dot\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>",
-                num(x),
-                num(y),
-                num(DOT_RADIUS)
-            );
+        if let (Some(anchor), Some(marker)) = (anchors[i], markers[i]) {
+            write_marker(&mut svg, anchor, marker, &label);
         }
         svg.push_str("</a>");
     }
@@ -176,6 +189,115 @@ pub fn world_map_svg_with(
     }
     svg.push_str("</svg>");
     Ok(svg)
+}
+
+/// A marker: a line from the country when the marker stands apart, the circle, and the
+/// country's name beside it (shown by the stylesheet on hover and focus).
+fn write_marker(svg: &mut String, [ax, ay]: [f64; 2], [mx, my]: [f64; 2], label: &str) {
+    let (dx, dy) = (ax - mx, ay - my);
+    let len = dx.hypot(dy);
+    if len > DOT_RADIUS {
+        let _ = write!(
+            svg,
+            "<line class=\"map-leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            num(mx + dx / len * DOT_RADIUS),
+            num(my + dy / len * DOT_RADIUS),
+            num(ax),
+            num(ay)
+        );
+    }
+    let _ = write!(
+        svg,
+        "<circle class=\"map-dot\" cx=\"{}\" cy=\"{}\" r=\"{}\"/>\
+         <text class=\"map-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" aria-hidden=\"true\">{label}</text>",
+        num(mx),
+        num(my),
+        num(DOT_RADIUS),
+        num(mx - DOT_RADIUS - MARKER_GAP),
+        num(my + DOT_RADIUS * 0.35),
+    );
+}
+
+/// Marker positions for the countries that need one (`anchors[i]` is where the country is).
+/// Countries closer together than [`CROWD`] form a group; a group of one keeps its marker on
+/// the country, a larger group gets a column of markers west of its westmost country, in the
+/// countries' north–south order, so that no two markers overlap.
+fn place_markers(anchors: &[Option<[f64; 2]>], height: f64) -> Vec<Option<[f64; 2]>> {
+    let small: Vec<usize> = (0..anchors.len())
+        .filter(|&i| anchors[i].is_some())
+        .collect();
+    let at = |i: usize| anchors[i].unwrap_or_default();
+    // Groups: linked by any pair closer than CROWD (a union–find over the few small ones).
+    let mut group: Vec<usize> = (0..anchors.len()).collect();
+    fn root(g: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while g[r] != r {
+            r = g[r];
+        }
+        g[i] = r;
+        r
+    }
+    for (k, &i) in small.iter().enumerate() {
+        for &j in &small[k + 1..] {
+            let ([x1, y1], [x2, y2]) = (at(i), at(j));
+            if (x1 - x2).hypot(y1 - y2) < CROWD {
+                let (a, b) = (root(&mut group, i), root(&mut group, j));
+                group[a] = b;
+            }
+        }
+    }
+    // Crowds near each other share one column, so that no column stands on another crowd's
+    // countries (the Caucasus beside the Balkans); a lone country keeps its marker in place.
+    let sizes = |g: &mut Vec<usize>| {
+        let mut n: BTreeMap<usize, usize> = BTreeMap::new();
+        for &i in &small {
+            *n.entry(root(g, i)).or_default() += 1;
+        }
+        n
+    };
+    let crowd_size = sizes(&mut group);
+    let crowded: Vec<usize> = small
+        .iter()
+        .copied()
+        .filter(|&i| crowd_size[&root(&mut group, i)] > 1)
+        .collect();
+    for (k, &i) in crowded.iter().enumerate() {
+        for &j in &crowded[k + 1..] {
+            let ([x1, y1], [x2, y2]) = (at(i), at(j));
+            if (x1 - x2).hypot(y1 - y2) < NEIGHBOURING_CROWDS {
+                let (a, b) = (root(&mut group, i), root(&mut group, j));
+                group[a] = b;
+            }
+        }
+    }
+    let mut out = vec![None; anchors.len()];
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &i in &small {
+        let r = root(&mut group, i);
+        groups.entry(r).or_default().push(i);
+    }
+    for members in groups.values() {
+        if let [only] = members[..] {
+            out[only] = Some(at(only));
+            continue;
+        }
+        let mut members = members.clone();
+        members.sort_by(|&a, &b| at(a)[1].total_cmp(&at(b)[1]));
+        let x = members
+            .iter()
+            .map(|&i| at(i)[0])
+            .fold(f64::INFINITY, f64::min)
+            - COLUMN_OFFSET;
+        let step = 2.0 * DOT_RADIUS + MARKER_GAP;
+        let mean = members.iter().map(|&i| at(i)[1]).sum::<f64>() / members.len() as f64;
+        let span = step * (members.len() - 1) as f64;
+        let top =
+            (mean - span / 2.0).clamp(DOT_RADIUS, (height - DOT_RADIUS - span).max(DOT_RADIUS));
+        for (k, &i) in members.iter().enumerate() {
+            out[i] = Some([x.max(DOT_RADIUS), top + step * k as f64]);
+        }
+    }
+    out
 }
 
 /// The ISO 3166-1 numeric code (as in world-atlas, e.g. `"051"`) of an
