@@ -233,16 +233,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     progress.stage("index", 0);
     let t = Instant::now();
     let search_docs = search_docs(&site);
+    let large = site.is_large();
+    let index_options = search::IndexOptions {
+        gzip: site.search_gzip(),
+        ..match site.search_layout() {
+            crate::config::SearchLayout::Large => search::IndexOptions::large(),
+            crate::config::SearchLayout::Small => search::IndexOptions::default(),
+        }
+    };
     sink.put(&{
-        let f = search::facets_file(&search_facets(&site, &search_docs));
+        let mut f = search::facets_file(&search_facets(&site, &search_docs));
+        if index_options.gzip {
+            f = search::gzipped(f).map_err(Diagnostic::from)?;
+        }
         OutputFile::new(f.path, f.bytes)
     })?;
-    let large = site.is_large();
-    let index_options = if large {
-        search::IndexOptions::large()
-    } else {
-        search::IndexOptions::default()
-    };
     let replies = std::mem::take(&mut site.replies);
     std::thread::spawn(move || drop(replies));
     let index = search::build_index_each(search_docs, &index_options, |f: search::SearchFile| {

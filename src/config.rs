@@ -58,6 +58,22 @@ pub struct SiteConfig {
     /// CSV in parts. Set it above the number of replies to keep the small-site form.
     #[serde(default = "default_large_site_from")]
     pub large_site_from: usize,
+    /// The search index's layout, `"small"` or `"large"` (fewer, larger files); by default
+    /// `"large"` from `large_site_from` replies on.
+    #[serde(default)]
+    pub search_layout: Option<SearchLayout>,
+    /// Whether the search index's files are written gzipped and decompressed in the browser;
+    /// by default from `large_site_from` replies on.
+    #[serde(default)]
+    pub search_gzip: Option<bool>,
+}
+
+/// `site.search_layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchLayout {
+    Small,
+    Large,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -492,7 +492,8 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
     assert_eq!(csv, std::fs::read(s.join("data/paragraphs.csv")).unwrap());
     let data = read(&l.join("data/index.html"));
     assert!(data.contains("paragraphs-001.csv.gz") && !data.contains("paragraphs.json"));
-    // The search index: the same documents (the doc store's text), in no more files.
+    // The search index: the same documents (the doc store's text), in no more files,
+    // gzipped (`site.search_gzip`, by default as large_site_from).
     let files = |d: &std::path::Path| {
         walkdir::WalkDir::new(d.join("search"))
             .into_iter()
@@ -505,7 +506,68 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
         serde_json::from_str(&read(&d.join("search/meta.json"))).unwrap()
     };
     assert_eq!(meta(&l)["n"], meta(&s)["n"]);
-    assert_eq!(meta(&l)["blk"], 8192);
+    assert_eq!(meta(&l)["blk"], 32768);
+    assert_eq!(meta(&l)["gz"], 1);
+    assert!(s.join("search/g.json").is_file() && !s.join("search/g.json.gz").exists());
+    assert!(l.join("search/g.json.gz").is_file() && !l.join("search/g.json").exists());
+    assert!(l.join("search/f.json.gz").is_file() && l.join("search/d/0.json.gz").is_file());
+}
+
+/// The index's layout and gzip are settings of their own (`site.search_layout`,
+/// `site.search_gzip`): a small site can have a large site's index, and the other way round.
+#[test]
+fn the_search_index_layout_and_gzip_are_chosen_apart_from_the_size() {
+    let site = fixture();
+    edit_file(site.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nsearch_layout = \"large\"\nsearch_gzip = true\n",
+        )
+    });
+    let out = wenji(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = site.path().join("site");
+    let meta = read(&s.join("search/meta.json"));
+    assert!(
+        meta.contains("\"blk\":32768") && meta.ends_with(",\"gz\":1}"),
+        "{meta}"
+    );
+    assert!(s.join("search/g.json.gz").is_file());
+    assert!(
+        s.join("states/arcadia/cite.bib").is_file(),
+        "still the small-site form"
+    );
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nlarge_site_from = 1\nsearch_layout = \"small\"\nsearch_gzip = false\n",
+        )
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let l = large.path().join("site");
+    let meta = read(&l.join("search/meta.json"));
+    assert!(
+        meta.contains("\"blk\":1024") && !meta.contains("gz"),
+        "{meta}"
+    );
+    assert!(
+        !l.join("states/arcadia/cite.bib").exists(),
+        "the large-site form"
+    );
+    let bad = fixture();
+    edit_file(bad.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nsearch_layout = \"huge\"\n")
+    });
+    let out = wenji(bad.path(), &["build"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("wenji.toml:4:17: unknown variant `huge`, expected `small` or `large`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The large-site form's search index answers every query as the small-site form's does

@@ -84,6 +84,25 @@ impl Site {
         self.replies.len() >= self.config.site.large_site_from
     }
 
+    /// The search index's layout: `site.search_layout`, by default by size.
+    pub fn search_layout(&self) -> crate::config::SearchLayout {
+        use crate::config::SearchLayout;
+        let by_size = if self.is_large() {
+            SearchLayout::Large
+        } else {
+            SearchLayout::Small
+        };
+        self.config.site.search_layout.unwrap_or(by_size)
+    }
+
+    /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
+    pub fn search_gzip(&self) -> bool {
+        self.config
+            .site
+            .search_gzip
+            .unwrap_or_else(|| self.is_large())
+    }
+
     pub fn concept_index(&self, slug: &str) -> Option<usize> {
         self.concepts
             .iter()
