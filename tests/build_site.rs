@@ -321,6 +321,14 @@ fn a_concept_page_over_the_quote_limit_links_its_passages() {
         "{law}"
     );
     assert!(law.contains("/states/arcadia/#p3") && law.contains("/states/arcadia/#p5"));
+    // the three are in one section, named once after them
+    assert_eq!(law.matches("<span class=section>").count(), 1, "{law}");
+    assert!(
+        law.contains(
+            "<li><a href=\"/states/arcadia/#p3\">本站第 3 段</a>、<a href=\"/states/arcadia/#p4\">"
+        ),
+        "{law}"
+    );
     // norm-a has two: still quoted.
     let norm = read(&root.path().join("site/concepts/norm-a/index.html"));
     assert!(
