@@ -15,6 +15,26 @@
     if (wide.addEventListener) wide.addEventListener('change', unfold);
   }
 
+  // ---- Reply page: cite buttons ---------------------------------------------------------------
+  // A large site writes its passages without their cite buttons (site.cite_buttons_in_html),
+  // which only work with scripts: each passage gets the button a small site writes, as its
+  // last child ("引用", labelled "引用 本站第 n 段" from the passage's number).
+  var cite = document.getElementById('wenji-strings');
+  var citeWord = '引用';
+  try { citeWord = JSON.parse(cite.textContent).cite || citeWord; } catch (e) { /* keep it */ }
+  Array.prototype.forEach.call(document.querySelectorAll('article .para[id^="p"]'), function (p) {
+    var last = p.lastElementChild;
+    if (last && last.matches('button.cite')) return;
+    var pn = p.querySelector('a.pn');
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'cite';
+    b.setAttribute('data-p', p.id.slice(1));
+    b.setAttribute('aria-label', citeWord + ' ' + (pn ? pn.getAttribute('aria-label') : p.id.slice(1)));
+    b.textContent = citeWord;
+    p.appendChild(b);
+  });
+
   // ---- Reply page: the table of contents marks the section being read ---------------------
   // Measured on every scroll (one frame at a time), so the mark follows any jump: a link, a
   // footnote, Home/End, a changed #fragment.

@@ -66,6 +66,11 @@ pub struct SiteConfig {
     /// by default from `large_site_from` replies on.
     #[serde(default)]
     pub search_gzip: Option<bool>,
+    /// Whether each passage's cite button is written in the reply page (`true`) or added by
+    /// `assets/reply.js` (`false`; ~100 bytes a passage, 31 MB at 10,000 replies); by default
+    /// `false` from `large_site_from` replies on. The button works only with scripts either way.
+    #[serde(default)]
+    pub cite_buttons_in_html: Option<bool>,
 }
 
 /// `site.search_layout`.

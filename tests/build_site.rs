@@ -464,6 +464,10 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
         let small_page = read(&s.join(format!("states/{slug}/index.html")));
         assert!(small_page.contains("rel=alternate") || small_page.contains("rel=\"alternate\""));
         assert!(!page.contains("rel=alternate") && !page.contains("rel=\"alternate\""));
+        // the passages' cite buttons: in the small page, added by reply.js to the large one
+        // (tests/browser/large.test.mjs)
+        assert!(small_page.contains("class=\"cite\" data-p=\"1\""));
+        assert!(!page.contains("class=\"cite\" data-p="));
         for (ext, mime) in [
             ("json", "application/vnd.citationstyles.csl+json"),
             ("bib", "application/x-bibtex"),

@@ -95,6 +95,15 @@ impl Site {
         self.config.site.search_layout.unwrap_or(by_size)
     }
 
+    /// Whether each passage's cite button is in the page's HTML: `site.cite_buttons_in_html`,
+    /// by default below `large_site_from` (a large site's reply.js adds them).
+    pub fn cite_buttons_in_html(&self) -> bool {
+        self.config
+            .site
+            .cite_buttons_in_html
+            .unwrap_or_else(|| !self.is_large())
+    }
+
     /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
     pub fn search_gzip(&self) -> bool {
         self.config

@@ -662,7 +662,7 @@ fn write_open_data_parts(
         .into_par_iter()
         .try_for_each(|(part, name)| {
             let path = format!("{dir}{name}");
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
             let mut csv = String::from(head);
             for r in part {
                 for row in &reply_rows(site, r) {

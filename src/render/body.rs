@@ -16,6 +16,9 @@ pub struct Words<'a> {
     pub concepts_here: &'a str,
     pub footnotes: &'a str,
     pub back_to_text: &'a str,
+    /// Each passage's cite button is in the HTML (`site.cite_buttons_in_html`); otherwise
+    /// `assets/reply.js` adds it.
+    pub cite_buttons: bool,
 }
 
 impl<'a> Words<'a> {
@@ -27,6 +30,7 @@ impl<'a> Words<'a> {
             concepts_here: s("concepts_here"),
             footnotes: s("footnotes"),
             back_to_text: s("back_to_text"),
+            cite_buttons: site.cite_buttons_in_html(),
         }
     }
 }
@@ -95,6 +99,12 @@ fn passage_open(out: &mut String, tag: &str, n: u32, words: &Words) {
 }
 
 fn passage_close(out: &mut String, tag: &str, n: u32, words: &Words) {
+    if !words.cite_buttons {
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
+        return;
+    }
     out.push_str(&format!(
         "<button type=\"button\" class=\"cite\" data-p=\"{n}\" aria-label=\""
     ));
