@@ -1,7 +1,8 @@
 // The large-site form in Chromium (README, "Large sites"): the fixture built small and with
 // site.large_site_from = 2. A reply page's passages get the cite buttons the small site writes
 // (reply.js adds them), and they cite the same; the header search box reads the gzipped index
-// (DecompressionStream) and offers what the small site's plain index gives.
+// (DecompressionStream) and offers what the small site's plain index gives; a concept page
+// over the quote limit (set to 2) makes its compare options as a quoting page writes them.
 // Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ before(async () => {
   const sdir = buildSite({ root: fixtureRoot() });
   const root = fixtureRoot();
   const toml = join(root, 'wenji.toml');
-  writeFileSync(toml, readFileSync(toml, 'utf8').replace('[site]\n', '[site]\nlarge_site_from = 2\n'));
+  writeFileSync(toml, readFileSync(toml, 'utf8').replace('[site]\n', '[site]\nlarge_site_from = 2\nconcept_quote_limit = 2\n'));
   const ldir = buildSite({ root });
   assert.ok(existsSync(join(ldir, 'search', 'g.json.gz')) && !existsSync(join(ldir, 'search', 'g.json')));
   small = { dir: sdir, server: await serve(sdir) };
@@ -46,6 +47,23 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
   assert.equal(body.large, body.small);
   assert.deepEqual(cited.large.map((t) => t.replaceAll(large.server.url(''), small.server.url(''))), cited.small);
   assert.ok(cited.small[0].includes('第 3 段'), cited.small[0]);
+  await ctx.close();
+});
+
+test('a concept page over the quote limit makes the compare options a quoting page writes', async () => {
+  const html = readFileSync(join(large.dir, 'concepts', 'international-law', 'index.html'), 'utf8');
+  assert.ok(html.includes('passage-links') && !html.includes('data-compare-option'));
+  const ctx = await browser.newContext();
+  const options = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('concepts/international-law/'));
+    options[name] = await page.evaluate(() => [...document.querySelectorAll('[data-compare] label')]
+      .map((l) => [l.querySelector('input').value, l.textContent]));
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(options.small.length > 0);
+  assert.deepEqual(options.large, options.small);
   await ctx.close();
 });
 
