@@ -426,23 +426,20 @@ fn a_site_over_a_host_s_limit_is_warned_of_once_naming_the_host_and_the_limit() 
     assert!(!err.contains("GitHub Pages"), "{err}");
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// A gzipped file of the site, unpacked.
+fn gunzip_file(path: &std::path::Path) -> Vec<u8> {
     let mut out = Vec::new();
-    let (mut n, mut bits) = (0u32, 0);
-    for c in s.bytes().filter(|&c| c != b'=') {
-        n = (n << 6) | A.iter().position(|&a| a == c).expect("base64") as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((n >> bits) as u8);
-        }
-    }
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut out,
+    )
+    .unwrap();
     out
 }
 
-/// The large-site form (`site.large_site_from`): no citation files, each reply's downloads in
-/// its page as data: URLs holding exactly the files a small build writes; the open data as
+/// The large-site form (`site.large_site_from`): no citation files, each reply's downloads
+/// linked to a gzipped part holding exactly the files a small build writes (reply.js saves
+/// them: tests/browser/large.test.mjs); the open data as
 /// CSV parts holding exactly the small build's CSV rows; the search index in fewer files that
 /// hold the same documents; every link checked.
 #[test]
@@ -468,23 +465,17 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
         // (tests/browser/large.test.mjs)
         assert!(small_page.contains("class=\"cite\" data-p=\"1\""));
         assert!(!page.contains("class=\"cite\" data-p="));
-        for (ext, mime) in [
-            ("json", "application/vnd.citationstyles.csl+json"),
-            ("bib", "application/x-bibtex"),
-            ("ris", "application/x-research-info-systems"),
-        ] {
+        let part: serde_json::Value =
+            serde_json::from_slice(&gunzip_file(&l.join("cite/001.json.gz"))).unwrap();
+        for (i, ext) in ["json", "bib", "ris"].into_iter().enumerate() {
             let a = html_tags(&page)
                 .into_iter()
-                .find(|t| {
-                    t.attr("href")
-                        .is_some_and(|h| h.starts_with(&format!("data:{mime};")))
-                })
+                .find(|t| t.attr("data-cite-download") == Some(ext))
                 .unwrap_or_else(|| panic!("no {ext} download in {slug}"));
-            assert_eq!(a.attr("download"), Some(format!("cite.{ext}").as_str()));
-            let href = a.attr("href").unwrap();
-            let b64 = href.split_once(";base64,").unwrap().1;
+            assert_eq!(a.attr("href"), Some("/cite/001.json.gz"));
+            assert_eq!(a.attr("data-slug"), Some(slug));
             assert_eq!(
-                base64_decode(b64),
+                part[slug][i].as_str().unwrap().as_bytes(),
                 std::fs::read(s.join(format!("states/{slug}/cite.{ext}"))).unwrap(),
                 "{slug} cite.{ext}"
             );
@@ -493,14 +484,7 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
     // The open data: one part here (two replies), gzipped, the small build's CSV byte for byte.
     assert!(!l.join("data/paragraphs.json").exists());
     assert!(!l.join("data/paragraphs.csv").exists());
-    let mut csv = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(
-            std::fs::File::open(l.join("data/paragraphs-001.csv.gz")).unwrap(),
-        ),
-        &mut csv,
-    )
-    .unwrap();
+    let csv = gunzip_file(&l.join("data/paragraphs-001.csv.gz"));
     assert_eq!(csv, std::fs::read(s.join("data/paragraphs.csv")).unwrap());
     let data = read(&l.join("data/index.html"));
     assert!(data.contains("paragraphs-001.csv.gz") && !data.contains("paragraphs.json"));

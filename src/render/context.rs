@@ -378,7 +378,7 @@ struct ReplyConcept<'a> {
 }
 
 /// `cite`: the citation texts and files of a reply, for its cite dialog; a large site's
-/// downloads are data: URLs (`inline`).
+/// downloads are each the part of 1,000 replies that holds them (`inline`).
 #[derive(Serialize)]
 struct CiteInfo<'a> {
     zh: String,
@@ -739,9 +739,11 @@ impl<'a> Pages<'a> {
         );
         ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
         let (zh, en) = citations(site, ri);
-        // A large site's citation downloads are data: URLs in the page (no files).
+        // A large site's citation downloads are in parts of 1,000 replies, which reply.js
+        // fetches (no files of the reply's own).
         let [cite_json, cite_bib, cite_ris] = if site.is_large() {
-            crate::output::extras::citation_data_urls(site, ri)
+            let part = format!("{base}{}", crate::output::extras::citation_part(ri));
+            [part.clone(), part.clone(), part]
         } else {
             ["json", "bib", "ris"].map(|x| format!("{base}{}cite.{x}", r.url))
         };

@@ -1,6 +1,7 @@
 // The large-site form in Chromium (README, "Large sites"): the fixture built small and with
 // site.large_site_from = 2. A reply page's passages get the cite buttons the small site writes
-// (reply.js adds them), and they cite the same; the header search box reads the gzipped index
+// (reply.js adds them), and they cite the same; its citation downloads, kept in a gzipped part,
+// save the small site's files; the header search box reads the gzipped index
 // (DecompressionStream) and offers what the small site's plain index gives; a concept page
 // over the quote limit (set to 2) makes its compare options as a quoting page writes them.
 // Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
@@ -47,6 +48,22 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
   assert.equal(body.large, body.small);
   assert.deepEqual(cited.large.map((t) => t.replaceAll(large.server.url(''), small.server.url(''))), cited.small);
   assert.ok(cited.small[0].includes('第 3 段'), cited.small[0]);
+  await ctx.close();
+});
+
+test('a large site\'s citation downloads save the small site\'s files', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const { page, log } = await openPage(ctx, large.server.url('states/borduria/'));
+  for (const ext of ['json', 'bib', 'ris']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`a[data-cite-download="${ext}"]`),
+    ]);
+    assert.equal(download.suggestedFilename(), `cite.${ext}`);
+    const saved = readFileSync(await download.path());
+    assert.deepEqual(saved, readFileSync(join(small.dir, 'states', 'borduria', `cite.${ext}`)), ext);
+  }
+  assert.deepEqual(log.consoleErrors, []);
   await ctx.close();
 });
 
