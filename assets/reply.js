@@ -15,6 +15,63 @@
     if (wide.addEventListener) wide.addEventListener('change', unfold);
   }
 
+  // ---- Reply page: cite buttons ---------------------------------------------------------------
+  // A large site writes its passages without their cite buttons (site.cite_buttons_in_html),
+  // which only work with scripts: each passage gets the button a small site writes, as its
+  // last child ("引用", labelled "引用 本站第 n 段" from the passage's number).
+  var cite = document.getElementById('wenji-strings');
+  var citeWord = '引用';
+  try { citeWord = JSON.parse(cite.textContent).cite || citeWord; } catch (e) { /* keep it */ }
+  Array.prototype.forEach.call(document.querySelectorAll('article .para[id^="p"]'), function (p) {
+    var last = p.lastElementChild;
+    if (last && last.matches('button.cite')) return;
+    var pn = p.querySelector('a.pn');
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'cite';
+    b.setAttribute('data-p', p.id.slice(1));
+    b.setAttribute('aria-label', citeWord + ' ' + (pn ? pn.getAttribute('aria-label') : p.id.slice(1)));
+    b.textContent = citeWord;
+    p.appendChild(b);
+  });
+
+  // ---- Reply page: a large site's citation downloads -----------------------------------------
+  // A large site keeps each reply's CSL-JSON, BibTeX and RIS in a gzipped part of 1,000
+  // replies (cite/001.json.gz: {slug: [CSL-JSON, BibTeX, RIS]}) instead of three files a
+  // reply; a download link fetches the part and saves the reply's file, the small site's bytes.
+  var FORMATS = {
+    json: ['application/vnd.citationstyles.csl+json', 0],
+    bib: ['application/x-bibtex', 1],
+    ris: ['application/x-research-info-systems', 2],
+  };
+  function gunzip(bytes) {
+    // a host that sent it with Content-Encoding: gzip has had it decoded already
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(bytes);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+  document.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('a[data-cite-download]');
+    if (!a) return;
+    ev.preventDefault();
+    var format = a.getAttribute('data-cite-download');
+    fetch(a.href, { credentials: 'same-origin' })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.arrayBuffer(); })
+      .then(function (b) { return gunzip(new Uint8Array(b)); })
+      .then(function (b) {
+        var text = JSON.parse(new TextDecoder().decode(b))[a.getAttribute('data-slug')][FORMATS[format][1]];
+        var url = URL.createObjectURL(new Blob([text], { type: FORMATS[format][0] + ';charset=utf-8' }));
+        var save = document.createElement('a');
+        save.href = url;
+        save.download = 'cite.' + format;
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+      })
+      .catch(function () { window.location.href = a.href; });
+  });
+
   // ---- Reply page: the table of contents marks the section being read ---------------------
   // Measured on every scroll (one frame at a time), so the mark follows any jump: a link, a
   // footnote, Home/End, a changed #fragment.

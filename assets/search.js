@@ -266,6 +266,20 @@
     return Math.max(0, lo - 1);
   }
 
+  const META = 'search/meta.json';
+
+  /**
+   * The bytes of a gzipped index file, decompressed. Bytes that do not start with gzip's
+   * magic number (1f 8b) are returned as they are: a host that sent the file with
+   * `Content-Encoding: gzip` has had the browser decode it already. No index file starts so
+   * decoded: JSON starts with `{` or `[`, a block with a doc id and an impact below 128.
+   */
+  async function gunzip(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
   /**
    * A search engine over the index files. `fetchJson(path)` returns a promise of the parsed
    * JSON of `path` (relative to the site root, e.g. "search/meta.json"), or null if absent;
@@ -274,14 +288,23 @@
    */
   function createEngine(fetchJson, fetchBytes) {
     const cache = new Map();
+    // A file of the index: as written, or, when meta.json says "gz" (a large site's index),
+    // its gzipped copy `path + '.gz'`, decompressed here.
+    const load = function (path, bin) {
+      if (path === META) return fetchJson(path);
+      return get(META).then(function (m) {
+        if (!m || !m.gz) return bin ? (fetchBytes ? fetchBytes(path) : null) : fetchJson(path);
+        if (!fetchBytes) return null;
+        return fetchBytes(path + '.gz').then(function (b) { return b && gunzip(b); }).then(function (b) {
+          return !b || bin ? b : JSON.parse(new TextDecoder().decode(b));
+        });
+      });
+    };
     const get = function (path) {
       if (!cache.has(path)) {
         const bin = /\.bin$/.test(path);
         const p = Promise.resolve()
-          .then(function () {
-            if (!bin) return fetchJson(path);
-            return fetchBytes ? fetchBytes(path) : null;
-          })
+          .then(function () { return load(path, bin); })
           .then(function (v) { return bin && v ? decodeVarints(v) : v; })
           .catch(function () { return null; });
         cache.set(path, p);
@@ -482,15 +505,17 @@
      * the number of docs that contain the whole query; `partial` [{doc, matched, score}] docs
      * with only some tokens or parts (never counted), best first, at most `partialLimit`;
      * `checked` false when some all-token docs were left unchecked (over `maxFiles` doc
-     * files): the counts are then lower bounds.
+     * files, or the files of about `maxDocs` docs: at least 4, whatever their size; by
+     * default 48 files of the real site's 23 docs): the counts are then lower bounds.
      */
     async function grouped(query, opts) {
       opts = opts || {};
-      const maxFiles = opts.maxFiles || 48;
       const partialLimit = opts.partialLimit || 20;
       const out = { groups: [], hits: 0, partial: [], checked: true, more: false, tokens: queryTokens(query) };
       const [c, g, m] = await Promise.all([collect(query, opts.page || 0), groups(), meta()]);
       if (!c) return out;
+      // a large site's doc files are larger: as many docs are checked in fewer of them
+      const maxFiles = opts.maxFiles || Math.max(4, Math.floor((opts.maxDocs || 48 * 23) / m.dpf));
       out.more = c.more;
       // a window of a very frequent token's docs: the counts are of this window only
       if (c.more || (opts.page || 0) > 0) out.checked = false;
@@ -684,6 +709,8 @@
   };
 
   const BOX_GROUPS = 6;
+  // The header box checks the doc files of about this many docs: 24 files of the real site's 23.
+  const BOX_CHECK_DOCS = 24 * 23;
   const PAGE_PARTIAL = 20;
   const DEBOUNCE_MS = 120;
   const LANDING_KEY = 'wenji-search-landing';
@@ -978,7 +1005,7 @@
         box.classList.add('search-busy');
         if (!options.length) { status.textContent = strings.search_loading; open(); }
         try {
-          const res = await getEngine().grouped(q, { partialLimit: BOX_GROUPS, maxFiles: 24 });
+          const res = await getEngine().grouped(q, { partialLimit: BOX_GROUPS, maxDocs: BOX_CHECK_DOCS });
           if (my !== seq) return;
           await render(q, res, my);
         } catch (e) {

@@ -189,6 +189,21 @@
   // ---- Concept page: narrow to chosen replies (?r=a,b) ------------------------------------
   var compare = document.querySelector('[data-compare]');
   if (compare) {
+    // A concept page over the quote limit (thousands of replies) leaves its options to be
+    // made here, one per group, as a quoting page writes them.
+    var optionsBox = compare.querySelector('.compare-options');
+    if (optionsBox && !optionsBox.querySelector('[data-compare-option]')) {
+      Array.prototype.forEach.call(document.querySelectorAll('.groups > [data-reply]'), function (g) {
+        var label = document.createElement('label');
+        var input = document.createElement('input');
+        input.type = 'checkbox';
+        input.value = g.getAttribute('data-reply');
+        input.setAttribute('data-compare-option', '');
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(' ' + g.querySelector('h3 a').textContent));
+        optionsBox.appendChild(label);
+      });
+    }
     var boxes = Array.prototype.slice.call(compare.querySelectorAll('[data-compare-option]'));
     var groups = Array.prototype.slice.call(document.querySelectorAll('section.group[data-reply]'));
     compare.hidden = false;

@@ -321,6 +321,14 @@ fn a_concept_page_over_the_quote_limit_links_its_passages() {
         "{law}"
     );
     assert!(law.contains("/states/arcadia/#p3") && law.contains("/states/arcadia/#p5"));
+    // the three are in one section, named once after them
+    assert_eq!(law.matches("<span class=section>").count(), 1, "{law}");
+    assert!(
+        law.contains(
+            "<li><a href=\"/states/arcadia/#p3\">本站第 3 段</a>、<a href=\"/states/arcadia/#p4\">"
+        ),
+        "{law}"
+    );
     // norm-a has two: still quoted.
     let norm = read(&root.path().join("site/concepts/norm-a/index.html"));
     assert!(
@@ -414,6 +422,213 @@ fn a_site_over_a_host_s_limit_is_warned_of_once_naming_the_host_and_the_limit() 
         err.contains("warning: this site does not fit Cloudflare Pages (free), which takes files of at most 26.2 MB: it has 27.3 MB (assets/big"),
         "{err}"
     );
-    assert!(err.contains("\n  help: "), "{err}");
+    assert!(err.contains("\n  help: set site.large_site_from"), "{err}");
     assert!(!err.contains("GitHub Pages"), "{err}");
+}
+
+/// A gzipped file of the site, unpacked.
+fn gunzip_file(path: &std::path::Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut out,
+    )
+    .unwrap();
+    out
+}
+
+/// The large-site form (`site.large_site_from`): no citation files, each reply's downloads
+/// linked to a gzipped part holding exactly the files a small build writes (reply.js saves
+/// them: tests/browser/large.test.mjs); the open data as
+/// CSV parts holding exactly the small build's CSV rows; the search index in fewer files that
+/// hold the same documents; every link checked.
+#[test]
+fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_files() {
+    let small = fixture();
+    let out = wenji(small.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (s, l) = (small.path().join("site"), large.path().join("site"));
+    for slug in ["arcadia", "borduria"] {
+        assert!(s.join(format!("states/{slug}/cite.bib")).is_file());
+        assert!(!l.join(format!("states/{slug}/cite.bib")).exists());
+        let page = read(&l.join(format!("states/{slug}/index.html")));
+        let small_page = read(&s.join(format!("states/{slug}/index.html")));
+        assert!(small_page.contains("rel=alternate") || small_page.contains("rel=\"alternate\""));
+        assert!(!page.contains("rel=alternate") && !page.contains("rel=\"alternate\""));
+        // the passages' cite buttons: in the small page, added by reply.js to the large one
+        // (tests/browser/large.test.mjs)
+        assert!(small_page.contains("class=\"cite\" data-p=\"1\""));
+        assert!(!page.contains("class=\"cite\" data-p="));
+        let part: serde_json::Value =
+            serde_json::from_slice(&gunzip_file(&l.join("cite/001.json.gz"))).unwrap();
+        for (i, ext) in ["json", "bib", "ris"].into_iter().enumerate() {
+            let a = html_tags(&page)
+                .into_iter()
+                .find(|t| t.attr("data-cite-download") == Some(ext))
+                .unwrap_or_else(|| panic!("no {ext} download in {slug}"));
+            assert_eq!(a.attr("href"), Some("/cite/001.json.gz"));
+            assert_eq!(a.attr("data-slug"), Some(slug));
+            assert_eq!(
+                part[slug][i].as_str().unwrap().as_bytes(),
+                std::fs::read(s.join(format!("states/{slug}/cite.{ext}"))).unwrap(),
+                "{slug} cite.{ext}"
+            );
+        }
+    }
+    // The open data: one part here (two replies), gzipped, the small build's CSV byte for byte.
+    assert!(!l.join("data/paragraphs.json").exists());
+    assert!(!l.join("data/paragraphs.csv").exists());
+    let csv = gunzip_file(&l.join("data/paragraphs-001.csv.gz"));
+    assert_eq!(csv, std::fs::read(s.join("data/paragraphs.csv")).unwrap());
+    let data = read(&l.join("data/index.html"));
+    assert!(data.contains("paragraphs-001.csv.gz") && !data.contains("paragraphs.json"));
+    // The search index: the same documents (the doc store's text), in no more files,
+    // gzipped (`site.search_gzip`, by default as large_site_from).
+    let files = |d: &std::path::Path| {
+        walkdir::WalkDir::new(d.join("search"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    assert!(files(&l) <= files(&s), "{} > {}", files(&l), files(&s));
+    let meta = |d: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&read(&d.join("search/meta.json"))).unwrap()
+    };
+    assert_eq!(meta(&l)["n"], meta(&s)["n"]);
+    assert_eq!(meta(&l)["blk"], 32768);
+    assert_eq!(meta(&l)["gz"], 1);
+    assert!(s.join("search/g.json").is_file() && !s.join("search/g.json.gz").exists());
+    assert!(l.join("search/g.json.gz").is_file() && !l.join("search/g.json").exists());
+    assert!(l.join("search/f.json.gz").is_file() && l.join("search/d/0.json.gz").is_file());
+}
+
+/// The index's layout and gzip are settings of their own (`site.search_layout`,
+/// `site.search_gzip`): a small site can have a large site's index, and the other way round.
+#[test]
+fn the_search_index_layout_and_gzip_are_chosen_apart_from_the_size() {
+    let site = fixture();
+    edit_file(site.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nsearch_layout = \"large\"\nsearch_gzip = true\n",
+        )
+    });
+    let out = wenji(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = site.path().join("site");
+    let meta = read(&s.join("search/meta.json"));
+    assert!(
+        meta.contains("\"blk\":32768") && meta.ends_with(",\"gz\":1}"),
+        "{meta}"
+    );
+    assert!(s.join("search/g.json.gz").is_file());
+    assert!(
+        s.join("states/arcadia/cite.bib").is_file(),
+        "still the small-site form"
+    );
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nlarge_site_from = 1\nsearch_layout = \"small\"\nsearch_gzip = false\n",
+        )
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let l = large.path().join("site");
+    let meta = read(&l.join("search/meta.json"));
+    assert!(
+        meta.contains("\"blk\":1024") && !meta.contains("gz"),
+        "{meta}"
+    );
+    assert!(
+        !l.join("states/arcadia/cite.bib").exists(),
+        "the large-site form"
+    );
+    let bad = fixture();
+    edit_file(bad.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nsearch_layout = \"huge\"\n")
+    });
+    let out = wenji(bad.path(), &["build"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out)
+            .contains("wenji.toml:4:17: unknown variant `huge`, expected `small` or `large`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The large-site form's search index answers every query as the small-site form's does
+/// (read by the Rust reader that answers as `assets/search.js`), on a 100-reply bench corpus,
+/// where frequent tokens are blocked in one layout and inline in the other.
+#[test]
+fn the_large_site_search_index_answers_as_the_small_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = wenji(
+        &repo(),
+        &[
+            "bench",
+            "--generate-only",
+            "--sizes",
+            "100",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let corpus = dir.path().join("corpus-100");
+    let build = |large: bool, out: &str| {
+        if large {
+            edit_file(&corpus, "wenji.toml", |t| {
+                t.replace("[site]\n", "[site]\nlarge_site_from = 1\n")
+            });
+        }
+        let out = dir.path().join(out);
+        let o = wenji(&corpus, &["build", "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let small = build(false, "small");
+    let large = build(true, "large");
+    let reader = |site: std::path::PathBuf| {
+        wenji_core::search::reader::Reader::new(move |p: &str| std::fs::read(site.join(p)).ok())
+    };
+    let (mut s, mut l) = (reader(small), reader(large));
+    let (mut compared, mut hits) = (0, 0);
+    for q in [
+        "国际法",
+        "网络安全",
+        "建立信任措施",
+        "A/70/174",
+        "5G",
+        "关键基础设施",
+        "人权",
+        "联合国宪章",
+        "能力建设",
+        "量子计算",
+        "第 70/237 号决议",
+        "信息和通信技术",
+    ] {
+        let (rs, rl) = (s.search(q, 50, 0), l.search(q, 50, 0));
+        if rs.more {
+            continue; // windows of blocks differ with the block size by design
+        }
+        assert_eq!(rs.hits, rl.hits, "{q}");
+        assert_eq!(rs.total, rl.total, "{q}");
+        for h in &rs.hits {
+            assert_eq!(s.doc(h.doc), l.doc(h.doc), "{q} doc {}", h.doc);
+        }
+        compared += 1;
+        hits += rs.hits.len();
+    }
+    assert!(compared >= 8, "only {compared} queries compared");
+    assert!(hits >= 200, "only {hits} hits compared");
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 const search = require('../../assets/search.js');
@@ -80,5 +81,54 @@ for (const q of ['国际法', '国际 法', '5G', 'A/70/174', '第 70/237 号决
     // partial docs are never hits
     const hitIds = new Set([...want.values()].flat());
     assert.ok(res.partial.every((h) => !hitIds.has(h.doc)));
+  });
+}
+
+// A large site's gzipped index (meta.json says "gz"): every other file is fetched as
+// `path + '.gz'` and decompressed with DecompressionStream; the answers, and the files the
+// engine asks for, are those of the plain index. A host that decodes the gzip itself
+// (Content-Encoding: gzip) hands over the plain bytes, which are read as they are.
+function gzEngine(decodedByHost) {
+  const asked = [];
+  const read = (path) => {
+    if (path === 'search/meta.json') {
+      return Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(new URL(path, root), 'utf8')), gz: 1 }));
+    }
+    assert.ok(path.endsWith('.gz'), path);
+    const u = new URL(path.slice(0, -3), root);
+    if (!existsSync(u)) return null;
+    asked.push(path);
+    const plain = readFileSync(u);
+    return decodedByHost ? plain : gzipSync(plain);
+  };
+  const e = search.createEngine(async (path) => {
+    const b = read(path);
+    return b && JSON.parse(b.toString('utf8'));
+  }, async (path) => {
+    const b = read(path);
+    return b && new Uint8Array(b);
+  });
+  return { e, asked };
+}
+
+for (const decodedByHost of [false, true]) {
+  test(`a gzipped index answers as the plain one${decodedByHost ? ' (decoded by the host)' : ''}`, async () => {
+    let compared = 0;
+    for (const q of queries) {
+      const { e, asked } = gzEngine(decodedByHost);
+      const res = await e.search(q.q, q.limit, q.page);
+      const hits = [];
+      for (const h of res.hits) hits.push([(await e.doc(h.doc)).url, h.tier, h.score, h.matched]);
+      assert.deepEqual(hits, q.hits, q.q);
+      assert.equal(res.total, q.total);
+      const files = asked.map((p) => p.slice(0, -3));
+      assert.deepEqual(q.fetched.length ? ['search/meta.json', ...files].sort() : files, q.fetched, q.q);
+      compared += hits.length;
+    }
+    assert.ok(compared > 50, `only ${compared} hits compared`);
+    const { e } = gzEngine(decodedByHost);
+    const g = await e.grouped('国际法', { maxFiles: 1000 });
+    const plain = await engine().grouped('国际法', { maxFiles: 1000 });
+    assert.deepEqual(g, plain);
   });
 }

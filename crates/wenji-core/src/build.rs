@@ -62,6 +62,8 @@ pub struct BuildReport {
     pub citations_without_host: bool,
     /// Bytes, files and largest file, for the deploy check against the free hosts.
     pub size: output::deploy::SiteSize,
+    /// The site was written in its large-site form (`site.large_site_from`).
+    pub large: bool,
 }
 
 impl BuildReport {
@@ -83,7 +85,7 @@ impl BuildReport {
                 String::new()
             }
         ) + &citation_host_note(self.citations_without_host)
-            + &output::deploy::warnings(&self.size)
+            + &output::deploy::warnings(&self.size, self.large)
     }
 }
 
@@ -210,6 +212,7 @@ pub fn build_with(
     site.fragment_aliases = ledger::fragment_aliases(&site, &ledger_entries);
     let base_path = site.config.base_path();
     let citations_without_host = !site.config.site.base_url.contains("://");
+    let large = site.is_large();
 
     let staging = match lock {
         Some(lock) => Some(output::Staging::create(lock)?),
@@ -273,6 +276,7 @@ pub fn build_with(
         new_urls,
         citations_without_host,
         size: output::deploy::SiteSize::of(&summary.files),
+        large,
     };
     // Freeing the site model (millions of small allocations) takes half a second at 10,000
     // replies; the command that called us usually exits at once, and the system frees it all

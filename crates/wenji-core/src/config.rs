@@ -56,6 +56,33 @@ pub struct SiteConfig {
     /// reply's cite dialog; none when unset or when no page has it.
     #[serde(default)]
     pub how_to_cite: Option<String>,
+    /// From this many replies on, the site is written in its large-site form, made to fit the
+    /// free static hosts (README, "Large sites"): each reply's citation downloads inside its
+    /// page instead of three files, the search index in fewer, larger files, the open data as
+    /// CSV in parts. Set it above the number of replies to keep the small-site form.
+    #[serde(default = "default_large_site_from")]
+    pub large_site_from: usize,
+    /// The search index's layout, `"small"` or `"large"` (fewer, larger files); by default
+    /// `"large"` from `large_site_from` replies on.
+    #[serde(default)]
+    pub search_layout: Option<SearchLayout>,
+    /// Whether the search index's files are written gzipped and decompressed in the browser;
+    /// by default from `large_site_from` replies on.
+    #[serde(default)]
+    pub search_gzip: Option<bool>,
+    /// Whether each passage's cite button is written in the reply page (`true`) or added by
+    /// `assets/reply.js` (`false`; ~100 bytes a passage, 31 MB at 10,000 replies); by default
+    /// `false` from `large_site_from` replies on. The button works only with scripts either way.
+    #[serde(default)]
+    pub cite_buttons_in_html: Option<bool>,
+}
+
+/// `site.search_layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchLayout {
+    Small,
+    Large,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -157,6 +184,10 @@ fn default_language() -> String {
 }
 
 fn default_quote_limit() -> usize {
+    2000
+}
+
+fn default_large_site_from() -> usize {
     2000
 }
 

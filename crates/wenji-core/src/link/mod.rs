@@ -79,6 +79,39 @@ pub struct CitedDocument {
 }
 
 impl Site {
+    /// Whether the site is written in its large-site form (`site.large_site_from`).
+    pub fn is_large(&self) -> bool {
+        self.replies.len() >= self.config.site.large_site_from
+    }
+
+    /// The search index's layout: `site.search_layout`, by default by size.
+    pub fn search_layout(&self) -> crate::config::SearchLayout {
+        use crate::config::SearchLayout;
+        let by_size = if self.is_large() {
+            SearchLayout::Large
+        } else {
+            SearchLayout::Small
+        };
+        self.config.site.search_layout.unwrap_or(by_size)
+    }
+
+    /// Whether each passage's cite button is in the page's HTML: `site.cite_buttons_in_html`,
+    /// by default below `large_site_from` (a large site's reply.js adds them).
+    pub fn cite_buttons_in_html(&self) -> bool {
+        self.config
+            .site
+            .cite_buttons_in_html
+            .unwrap_or_else(|| !self.is_large())
+    }
+
+    /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
+    pub fn search_gzip(&self) -> bool {
+        self.config
+            .site
+            .search_gzip
+            .unwrap_or_else(|| self.is_large())
+    }
+
     pub fn concept_index(&self, slug: &str) -> Option<usize> {
         self.concepts
             .iter()

@@ -177,14 +177,19 @@ impl Exceeded {
         )
     }
 
-    /// The warning `wenji build` prints: the host, the limit, the figure, and what to do.
-    pub fn warning(&self) -> String {
+    /// The warning `wenji build` prints: the host, the limit, the figure, and what to do
+    /// (`large`: the site is in its large-site form).
+    pub fn warning(&self, large: bool) -> String {
         let limit = match self.what {
             "files" => format!("at most {}", amount("files", self.limit)),
             "bytes" => format!("sites of at most {}", amount("bytes", self.limit)),
             _ => format!("files of at most {}", amount("bytes", self.limit)),
         };
-        let help = LARGE_SITE_HELP;
+        let help = if large {
+            LARGE_SITE_HELP
+        } else {
+            SMALL_SITE_HELP
+        };
         let file = self
             .file
             .as_ref()
@@ -198,14 +203,15 @@ impl Exceeded {
     }
 }
 
-/// What to do about a site over a limit.
-const LARGE_SITE_HELP: &str = "`wenji bench` lists where a site's bytes and files go; publish on a host with higher limits, or with fewer replies";
+/// What to do about a site over a limit, in the small-site form and in the large one.
+const SMALL_SITE_HELP: &str = "set site.large_site_from in wenji.toml at or below this site's number of replies to write the large-site form, which fits the free hosts at 10,000 replies (README, \"Large sites\")";
+const LARGE_SITE_HELP: &str = "the site is in its large-site form already; `wenji bench` lists where a site's bytes and files go: publish on a host with higher limits, or fewer replies";
 
 /// The build's warnings, one per host and limit exceeded, or none.
-pub fn warnings(size: &SiteSize) -> String {
+pub fn warnings(size: &SiteSize, large: bool) -> String {
     size.exceeded_all()
         .iter()
-        .map(|e| format!("\n{}", e.warning()))
+        .map(|e| format!("\n{}", e.warning(large)))
         .collect()
 }
 
@@ -223,7 +229,7 @@ mod tests {
         assert_eq!(s.files, 300);
         assert_eq!(s.bytes, 9_000_000);
         assert!(s.exceeded_all().is_empty());
-        assert_eq!(warnings(&s), "");
+        assert_eq!(warnings(&s, false), "");
         assert!(s.report_lines().iter().all(|l| l.ends_with(": fits")));
     }
 
@@ -249,8 +255,10 @@ mod tests {
                 ("Cloudflare Pages (free)", "file size"),
             ]
         );
-        let w = warnings(&s);
+        let w = warnings(&s, false);
         assert_eq!(w.matches("warning:").count(), 5);
+        assert_eq!(w.matches("help: set site.large_site_from").count(), 5);
+        assert!(warnings(&s, true).contains("help: the site is in its large-site form already"));
         assert!(w.contains("does not fit Cloudflare Pages (free), which takes at most 20000 files: it has 104180 files"));
         assert!(w.contains("(data/paragraphs.json)"));
         assert!(w.contains("help: "));

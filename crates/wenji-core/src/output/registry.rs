@@ -250,18 +250,28 @@ impl Output for SearchIndex {
 
     fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
         let site = cx.site();
+        // A large site's index has a layout and compression of its own (docs/search.md).
+        let options = crate::search::IndexOptions {
+            gzip: site.search_gzip(),
+            ..match site.search_layout() {
+                crate::config::SearchLayout::Large => crate::search::IndexOptions::large(),
+                crate::config::SearchLayout::Small => crate::search::IndexOptions::default(),
+            }
+        };
         let docs = crate::build::search_docs(site);
-        let facets = crate::search::facets_file(&crate::build::search_facets(site, &docs));
+        let mut facets = crate::search::facets_file(&crate::build::search_facets(site, &docs));
+        if options.gzip {
+            facets = crate::search::gzipped(facets).map_err(|e| vec![Diagnostic::from(e)])?;
+        }
         sink.put(&OutputFile::new(facets.path, facets.bytes))
             .map_err(|d| vec![d])?;
         // The documents hold all the index needs of the replies.
         cx.done_with_reply_text();
-        let index = crate::search::build_index_each(
-            docs,
-            &crate::search::IndexOptions::default(),
-            |f: crate::search::SearchFile| sink.put(&OutputFile::new(f.path, f.bytes)),
-        )
-        .map_err(|d| vec![d])?;
+        let index =
+            crate::search::build_index_each(docs, &options, |f: crate::search::SearchFile| {
+                sink.put(&OutputFile::new(f.path, f.bytes))
+            })
+            .map_err(|d| vec![d])?;
         Ok(Produced {
             search_bytes: index.bytes,
             ..Produced::default()

@@ -18,6 +18,9 @@ pub struct Words<'a> {
     pub label_end: &'a str,
     pub footnotes: &'a str,
     pub back_to_text: &'a str,
+    /// Each passage's cite button is in the HTML (`site.cite_buttons_in_html`); otherwise
+    /// `assets/reply.js` adds it.
+    pub cite_buttons: bool,
 }
 
 impl<'a> Words<'a> {
@@ -30,6 +33,7 @@ impl<'a> Words<'a> {
             label_end: s("label_end"),
             footnotes: s("footnotes"),
             back_to_text: s("back_to_text"),
+            cite_buttons: site.cite_buttons_in_html(),
         }
     }
 }
@@ -99,6 +103,12 @@ fn passage_open(out: &mut String, tag: &str, n: u32, words: &Words) {
 }
 
 fn passage_close(out: &mut String, tag: &str, n: u32, words: &Words) {
+    if !words.cite_buttons {
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
+        return;
+    }
     out.push_str(&format!(
         "<button type=\"button\" class=\"cite\" data-p=\"{n}\" aria-label=\""
     ));

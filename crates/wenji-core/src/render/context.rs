@@ -374,12 +374,16 @@ struct ReplyConcept<'a> {
     count: usize,
 }
 
-/// `cite`: the citation texts and files of a reply, for its cite dialog.
+/// `cite`: the citation texts and files of a reply, for its cite dialog; a large site's
+/// downloads are each the part of 1,000 replies that holds them (`inline`).
 #[derive(Serialize)]
 struct CiteInfo<'a> {
     zh: String,
     en: String,
-    files: String,
+    inline: bool,
+    json: String,
+    bib: String,
+    ris: String,
     url: String,
     para_zh: &'a str,
     para_en: &'a str,
@@ -478,18 +482,27 @@ fn passage_link(base: &str, r: &crate::link::Reply, n: u32, paragraph_n: &str) -
 }
 
 /// The list of links to a reply's passages on a concept page (see [`Group::links_html`]).
+/// The passages of one section are one item, the section named once after them: at 10,000
+/// replies the name repeated after each passage was a third of the concept pages' bytes.
 fn passage_links(base: &str, r: &crate::link::Reply, numbers: &[u32], paragraph_n: &str) -> String {
     use crate::render::html::escape;
-    let mut out = String::with_capacity(numbers.len() * 96);
+    let section = |n: &u32| r.section_of.get(n).filter(|s| !s.is_empty());
+    let mut out = String::with_capacity(numbers.len() * 64);
     out.push_str("<ul class=passage-links>");
-    for &n in numbers {
-        let (href, label) = passage_link(base, r, n, paragraph_n);
-        out.push_str("<li><a href=\"");
-        escape(&href, &mut out);
-        out.push_str("\">");
-        escape(&label, &mut out);
-        out.push_str("</a>");
-        if let Some(section) = r.section_of.get(&n).filter(|s| !s.is_empty()) {
+    for run in numbers.chunk_by(|a, b| section(a) == section(b)) {
+        out.push_str("<li>");
+        for (i, &n) in run.iter().enumerate() {
+            if i > 0 {
+                out.push('、');
+            }
+            let (href, label) = passage_link(base, r, n, paragraph_n);
+            out.push_str("<a href=\"");
+            escape(&href, &mut out);
+            out.push_str("\">");
+            escape(&label, &mut out);
+            out.push_str("</a>");
+        }
+        if let Some(section) = section(&run[0]) {
             out.push_str(" <span class=section>");
             escape(section, &mut out);
             out.push_str("</span>");
@@ -743,12 +756,23 @@ impl<'a> Pages<'a> {
         );
         ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
         let (zh, en) = citations(site, ri);
+        // A large site's citation downloads are in parts of 1,000 replies, which reply.js
+        // fetches (no files of the reply's own).
+        let [cite_json, cite_bib, cite_ris] = if site.is_large() {
+            let part = format!("{base}{}", crate::output::extras::citation_part(ri));
+            [part.clone(), part.clone(), part]
+        } else {
+            ["json", "bib", "ris"].map(|x| format!("{base}{}cite.{x}", r.url))
+        };
         ctx.insert(
             "cite",
             &CiteInfo {
                 zh,
                 en,
-                files: format!("{base}{}cite", r.url),
+                inline: site.is_large(),
+                json: cite_json,
+                bib: cite_bib,
+                ris: cite_ris,
                 url: format!("{}{}", site.config.site.base_url, r.url),
                 para_zh: site.config.string("cite_para_zh"),
                 para_en: site.config.string("cite_para_en"),
@@ -1007,6 +1031,13 @@ impl<'a> Pages<'a> {
     pub fn data(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let mut ctx = self.titled(at, "", "data_title");
         ctx.insert("data_base", &format!("{}{}", self.common.base, at.path));
+        // A large site's open data: the CSV in parts.
+        let parts = if self.site.is_large() {
+            crate::output::extras::open_data_names(self.site)
+        } else {
+            Vec::new()
+        };
+        ctx.insert("data_parts", &parts);
         ctx.insert(
             "paragraphs",
             &self

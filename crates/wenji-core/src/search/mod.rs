@@ -18,14 +18,16 @@ mod bench;
 mod facets;
 mod fold_table;
 mod index;
-#[cfg(test)]
-mod reader;
+#[cfg(any(test, feature = "test-support"))]
+pub mod reader;
 #[cfg(test)]
 mod tests;
 pub mod tokenize;
 
 pub use facets::{Facets, facets_file};
-pub use index::{IndexOptions, IndexSummary, build_index, build_index_each, build_index_with};
+pub use index::{
+    IndexOptions, IndexSummary, build_index, build_index_each, build_index_with, gzipped,
+};
 pub use tokenize::{
     Token, WenjiLanguage, contains_parts, for_each_token, join_digit_groups, phrase_key,
     query_parts, query_tokens, tokenize,
@@ -61,6 +63,8 @@ pub enum SearchError {
     BadUrl { index: usize, url: String },
     /// Serializing a file failed.
     Json(serde_json::Error),
+    /// Gzipping a file failed.
+    Gzip(std::io::Error),
 }
 
 impl std::fmt::Display for SearchError {
@@ -73,11 +77,18 @@ impl std::fmt::Display for SearchError {
                  such as \"states/armenia/#p3\""
             ),
             SearchError::Json(e) => write!(f, "search index: {e}"),
+            SearchError::Gzip(e) => write!(f, "search index: gzipping a file: {e}"),
         }
     }
 }
 
 impl std::error::Error for SearchError {}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Gzip(e)
+    }
+}
 
 impl From<SearchError> for crate::error::Diagnostic {
     fn from(e: SearchError) -> Self {

@@ -103,6 +103,16 @@ fn decode_varints(bytes: &[u8]) -> Option<Value> {
     Some(Value::Array(out))
 }
 
+/// A gzipped index file's bytes, decompressed; `None` if they are not gzip.
+fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
 impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     pub fn new(fetch: F) -> Self {
         Reader {
@@ -114,9 +124,19 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
 
     fn get(&mut self, path: &str) -> Option<&Value> {
         if !self.cache.contains_key(path) {
+            // A gzipped index (`"gz"` in meta.json): every other file is `path + ".gz"`.
+            let gz = path != "search/meta.json"
+                && self
+                    .get("search/meta.json")
+                    .is_some_and(|m| m.get("gz").is_some_and(|g| g == 1));
             self.fetched.push(path.to_string());
             let bin = path.ends_with(".bin");
-            let v = (self.fetch)(path).and_then(|b| {
+            let bytes = if gz {
+                (self.fetch)(&format!("{path}.gz")).and_then(|b| gunzip(&b))
+            } else {
+                (self.fetch)(path)
+            };
+            let v = bytes.and_then(|b| {
                 if bin {
                     decode_varints(&b)
                 } else {

@@ -36,8 +36,10 @@ fn fixture_docs() -> Vec<SearchDoc> {
 fn fixture_options() -> IndexOptions {
     IndexOptions {
         block: 8,
+        inline: 8,
         shard_bytes: 4096,
         doc_bytes: 2000,
+        gzip: false,
     }
 }
 
@@ -290,6 +292,7 @@ fn deterministic_whatever_the_thread_count() {
     let docs = synthetic_docs(2500);
     let opts = IndexOptions {
         block: 300,
+        inline: 300,
         ..IndexOptions::default()
     };
     let one = rayon::ThreadPoolBuilder::new()
@@ -387,8 +390,10 @@ fn output_is_pinned() {
         fixture_options(),
         IndexOptions {
             block: 1,
+            inline: 1,
             shard_bytes: 1,
             doc_bytes: 1,
+            gzip: false,
         },
     ]
     .iter()
@@ -448,4 +453,56 @@ fn each_emits_the_same_files_and_stops_on_error() {
     })
     .unwrap_err();
     assert!(err.to_string().contains("document 0"), "{err}");
+}
+
+/// A gzipped index (`IndexOptions::gzip`): every file but meta.json gzipped under `….gz`, and
+/// the reader answers every fixture query as from the plain index, fetching the same files.
+#[test]
+fn a_gzipped_index_answers_as_the_plain_one() {
+    let plain = build_index_with(&fixture_docs(), &fixture_options()).unwrap();
+    let gz = build_index_with(
+        &fixture_docs(),
+        &IndexOptions {
+            gzip: true,
+            ..fixture_options()
+        },
+    )
+    .unwrap();
+    assert_eq!(plain.len(), gz.len());
+    for (p, g) in plain.iter().zip(&gz) {
+        if p.path == "search/meta.json" {
+            assert_eq!(g.path, p.path);
+            assert!(String::from_utf8_lossy(&g.bytes).ends_with(",\"gz\":1}"));
+            continue;
+        }
+        assert_eq!(g.path, format!("{}.gz", p.path));
+        assert_eq!(&g.bytes[..2], [0x1f, 0x8b], "{}", g.path);
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(g.bytes.as_slice()),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, p.bytes, "{}", g.path);
+    }
+    let queries: Value =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("queries.json")).unwrap())
+            .unwrap();
+    let mut compared = 0;
+    for q in queries.as_array().unwrap() {
+        let (text, page) = (
+            q["q"].as_str().unwrap(),
+            q["page"].as_u64().unwrap() as usize,
+        );
+        let limit = q["limit"].as_u64().unwrap() as usize;
+        let (mut a, mut b) = (reader(&plain), reader(&gz));
+        let (ra, rb) = (a.search(text, limit, page), b.search(text, limit, page));
+        assert_eq!(ra, rb, "{text}");
+        for h in &ra.hits {
+            assert_eq!(a.doc(h.doc), b.doc(h.doc), "{text}");
+        }
+        assert_eq!(a.fetched, b.fetched, "{text}");
+        compared += ra.hits.len();
+    }
+    assert!(compared > 50, "only {compared} hits compared");
 }

@@ -1,0 +1,104 @@
+// The large-site form in Chromium (README, "Large sites"): the fixture built small and with
+// site.large_site_from = 2. A reply page's passages get the cite buttons the small site writes
+// (reply.js adds them), and they cite the same; its citation downloads, kept in a gzipped part,
+// save the small site's files; the header search box reads the gzipped index
+// (DecompressionStream) and offers what the small site's plain index gives; a concept page
+// over the quote limit (set to 2) makes its compare options as a quoting page writes them.
+// Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSite, fixtureRoot, serve, launch, openPage } from './helpers.mjs';
+
+let browser, small, large;
+
+before(async () => {
+  const sdir = buildSite({ root: fixtureRoot() });
+  const root = fixtureRoot();
+  const toml = join(root, 'wenji.toml');
+  writeFileSync(toml, readFileSync(toml, 'utf8').replace('[site]\n', '[site]\nlarge_site_from = 2\nconcept_quote_limit = 2\n'));
+  const ldir = buildSite({ root });
+  assert.ok(existsSync(join(ldir, 'search', 'g.json.gz')) && !existsSync(join(ldir, 'search', 'g.json')));
+  small = { dir: sdir, server: await serve(sdir) };
+  large = { dir: ldir, server: await serve(ldir) };
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const s of [small, large]) await s?.server.close();
+});
+
+test('a large site writes no cite buttons; reply.js adds the small site\'s, which cite the same', async () => {
+  const html = readFileSync(join(large.dir, 'states', 'arcadia', 'index.html'), 'utf8');
+  assert.ok(!html.includes('class="cite" data-p="1"'), 'no button in the HTML');
+  const ctx = await browser.newContext();
+  const body = {};
+  const cited = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('states/arcadia/'));
+    body[name] = await page.evaluate(() => document.querySelector('article .body').innerHTML);
+    await page.click('button.cite[data-p="3"]');
+    cited[name] = await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent));
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(body.small.includes('class="cite" data-p="3"'));
+  assert.equal(body.large, body.small);
+  assert.deepEqual(cited.large.map((t) => t.replaceAll(large.server.url(''), small.server.url(''))), cited.small);
+  assert.ok(cited.small[0].includes('第 3 段'), cited.small[0]);
+  await ctx.close();
+});
+
+test('a large site\'s citation downloads save the small site\'s files', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const { page, log } = await openPage(ctx, large.server.url('states/borduria/'));
+  for (const ext of ['json', 'bib', 'ris']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`a[data-cite-download="${ext}"]`),
+    ]);
+    assert.equal(download.suggestedFilename(), `cite.${ext}`);
+    const saved = readFileSync(await download.path());
+    assert.deepEqual(saved, readFileSync(join(small.dir, 'states', 'borduria', `cite.${ext}`)), ext);
+  }
+  assert.deepEqual(log.consoleErrors, []);
+  await ctx.close();
+});
+
+test('a concept page over the quote limit makes the compare options a quoting page writes', async () => {
+  const html = readFileSync(join(large.dir, 'concepts', 'international-law', 'index.html'), 'utf8');
+  assert.ok(html.includes('passage-links') && !html.includes('data-compare-option'));
+  const ctx = await browser.newContext();
+  const options = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('concepts/international-law/'));
+    options[name] = await page.evaluate(() => [...document.querySelectorAll('[data-compare] label')]
+      .map((l) => [l.querySelector('input').value, l.textContent]));
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(options.small.length > 0);
+  assert.deepEqual(options.large, options.small);
+  await ctx.close();
+});
+
+test('the header box reads the gzipped index and offers what the plain one gives', async () => {
+  const ctx = await browser.newContext();
+  for (const q of ['国际法', '5G', 'A/70/174', '建立信任措施']) {
+    const shown = {};
+    for (const [name, s] of [['small', small], ['large', large]]) {
+      const { page, log } = await openPage(ctx, s.server.url('states/arcadia/'));
+      await page.fill('header [data-search-input]', q);
+      await page.locator('header .search-status', { hasText: q }).waitFor();
+      shown[name] = await page.evaluate(() => [...document.querySelectorAll('header [data-search-results] a[role=option]')]
+        .map((a) => [new URL(a.href).pathname + new URL(a.href).hash, a.textContent]));
+      assert.deepEqual(log.consoleErrors, [], q);
+      await page.close();
+    }
+    assert.ok(shown.small.length > 0, q);
+    assert.deepEqual(shown.large, shown.small, q);
+  }
+  await ctx.close();
+});
