@@ -632,3 +632,30 @@ fn the_large_site_search_index_answers_as_the_small_one() {
     assert!(compared >= 8, "only {compared} queries compared");
     assert!(hits >= 200, "only {hits} hits compared");
 }
+
+/// An interface string the code asks for and `[strings]` lacks fails the build, named, instead
+/// of showing its key on the pages.
+#[test]
+fn a_missing_interface_string_fails_the_build_naming_it() {
+    let root = fixture();
+    edit_file(root.path(), "wenji.toml", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("cite_document_type = "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let out = wenji(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: wenji.toml: [strings] has no `cite_document_type`, which the site's pages use"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: add `cite_document_type = \"…\"` under [strings]"),
+        "{err}"
+    );
+    assert!(!root.path().join("site").exists(), "nothing published");
+}

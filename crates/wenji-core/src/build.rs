@@ -235,6 +235,7 @@ pub fn build_with(
     )
     .map_err(BuildError)?;
     let pages = take_pages(&mut produced);
+    diags.extend(site.config.missing_strings());
 
     let t = Instant::now();
     let summary = sink.finish();

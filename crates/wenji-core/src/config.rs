@@ -2,8 +2,9 @@
 //! kind of page lives in the URL space, the region groups and every interface string. Nothing
 //! about one report is written into the code; it is all here or in `content/`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,10 @@ pub struct Config {
     /// Interface strings, by key; templates read them as `t.key`.
     #[serde(default)]
     pub strings: BTreeMap<String, String>,
+    /// The keys the build asked [`Config::string`] for that `[strings]` lacks: reported as
+    /// errors once the pages are made ([`Config::missing_strings`]), not shown as the key.
+    #[serde(skip)]
+    missing: Arc<Mutex<BTreeSet<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -286,8 +291,36 @@ impl Config {
         Ok(())
     }
 
+    /// The interface string `key` of `[strings]`. A missing one gives the key itself for now
+    /// and is remembered: the build then fails naming it ([`Config::missing_strings`]).
     pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
-        self.strings.get(key).map(String::as_str).unwrap_or(key)
+        match self.strings.get(key) {
+            Some(s) => s,
+            None => {
+                if let Ok(mut missing) = self.missing.lock() {
+                    missing.insert(key.to_string());
+                }
+                key
+            }
+        }
+    }
+
+    /// An error for each interface string the build used that `[strings]` lacks.
+    pub fn missing_strings(&self) -> Vec<Diagnostic> {
+        let missing = self.missing.lock().map(|m| m.clone()).unwrap_or_default();
+        missing
+            .into_iter()
+            .map(|key| {
+                Diagnostic::new(
+                    CONFIG_FILE,
+                    format!("[strings] has no `{key}`, which the site's pages use"),
+                )
+                .help(format!(
+                    "add `{key} = \"…\"` under [strings] (the keys are those of the wenji.toml \
+                     that `wenji init` writes)"
+                ))
+            })
+            .collect()
     }
 }
 
