@@ -114,8 +114,8 @@ impl<'a> Common<'a> {
             navs: Vec::new(),
             base,
         };
-        let nav_keys = ["", "replies", "concepts", "matrix", "documents"]
-            .into_iter()
+        let nav_keys = std::iter::once("")
+            .chain(crate::render::kinds::nav_kinds().map(|(kind, _)| kind.name))
             .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
         common.navs = nav_keys
             .map(|k| (k, tera::Value::from_serializable(&common.nav(k))))
@@ -124,14 +124,13 @@ impl<'a> Common<'a> {
     }
 
     fn nav(&self, current: &str) -> Vec<NavItem<'_>> {
-        let s = &self.site.config.sections;
-        let t = |k| self.site.config.string(k).to_string();
-        let mut items = vec![
-            ("replies", t("nav_replies"), urls::replies(s)),
-            ("concepts", t("nav_concepts"), urls::concepts(s)),
-            ("matrix", t("nav_matrix"), urls::matrix(s)),
-            ("documents", t("nav_documents"), urls::documents(s)),
-        ];
+        let site = self.site;
+        let mut items: Vec<(&str, String, String)> = crate::render::kinds::nav_kinds()
+            .map(|(kind, label)| {
+                let label = site.config.string(label).to_string();
+                (kind.name, label, kind.path(site, 0))
+            })
+            .collect();
         for page in nav_pages(self.site) {
             let key = page.page.meta.slug.value.as_str();
             items.push((key, page.page.meta.title.clone(), page.url.clone()));

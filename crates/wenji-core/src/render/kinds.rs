@@ -115,6 +115,26 @@ pub const PAGE_KINDS: &[PageKind] = &[
     },
 ];
 
+/// The navigation bar, in its order: kinds with one page each, with the `[strings]` key of
+/// their label. The plain pages with `nav: true` follow them.
+const NAV: &[(&str, &str)] = &[
+    ("replies", "nav_replies"),
+    ("concepts", "nav_concepts"),
+    ("matrix", "nav_matrix"),
+    ("documents", "nav_documents"),
+];
+
+/// The kinds in the navigation bar, in its order, each with the `[strings]` key of its label.
+pub fn nav_kinds() -> impl Iterator<Item = (&'static PageKind, &'static str)> {
+    NAV.iter().map(|&(name, label)| {
+        let kind = PAGE_KINDS
+            .iter()
+            .find(|k| k.name == name)
+            .expect("every NAV entry names a kind (a test holds it)");
+        (kind, label)
+    })
+}
+
 /// The path of the page hosts show for an address the site does not have.
 const NOT_FOUND: &str = "404.html";
 
@@ -273,6 +293,16 @@ pub(crate) mod tests {
     pub(crate) fn repo_site() -> Site {
         let mut timings = crate::build::Timings::default();
         crate::build::load_site(&repo_root(), None, &mut timings).expect("the site loads")
+    }
+
+    #[test]
+    fn the_navigation_bar_names_one_page_kinds() {
+        let names: Vec<&str> = nav_kinds().map(|(k, _)| k.name).collect();
+        assert_eq!(names, ["replies", "concepts", "matrix", "documents"]);
+        for (kind, label) in nav_kinds() {
+            assert!(matches!(kind.paths, Paths::One(_)), "{}", kind.name);
+            assert!(label.starts_with("nav_"), "{label}");
+        }
     }
 
     #[test]
