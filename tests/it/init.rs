@@ -4,10 +4,8 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 /// `wenji init DIR`, run from `cwd`.
 fn init(cwd: &Path, dir: &Path) -> Output {
@@ -172,32 +170,8 @@ fn init_site_serves() {
     let outer = tempfile::tempdir().unwrap();
     let site = outer.path().join("site-root");
     assert_ok("init", &init(outer.path(), &site));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wenji"))
-        .arg("--root")
-        .arg(&site)
-        .args(["serve", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port: u16 = loop {
-        let line = lines.next().expect("serve exited").unwrap();
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    stream
-        .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let server = crate::serve::Server::start(&site);
+    let (status, answer) = crate::serve::get(server.port, "/");
+    assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("Example compilation"), "{answer}");
 }

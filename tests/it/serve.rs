@@ -33,7 +33,7 @@ fn request(port: u16, raw: &[u8]) -> (u16, String) {
     (status, body)
 }
 
-fn get(port: u16, path: &str) -> (u16, String) {
+pub(crate) fn get(port: u16, path: &str) -> (u16, String) {
     request(
         port,
         format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
@@ -47,15 +47,15 @@ fn version_of(body: &str) -> (u64, serde_json::Value) {
 }
 
 /// `wenji serve --port 0` on `root`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: std::process::Child,
-    port: u16,
+    pub(crate) port: u16,
     /// The lines serve writes to stderr after the one that gives its address.
     log: std::sync::mpsc::Receiver<String>,
 }
 
 impl Server {
-    fn start(root: &Path) -> Server {
+    pub(crate) fn start(root: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wenji"))
             .arg("--root")
             .arg(root)
