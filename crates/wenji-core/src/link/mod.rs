@@ -207,6 +207,37 @@ impl PageUrls {
     }
 }
 
+/// A reply's region is one of `[regions]` and its `received` date is a date.
+fn check_reply_values(config: &Config, r: &Page<ReplyMeta>, diags: &mut Diagnostics) {
+    if let Some(region) = &r.meta.region
+        && !config.regions.contains_key(&region.value)
+    {
+        diags.push(
+            Diagnostic::new(&r.file, format!("unknown region `{}`", region.value))
+                .at(r.yaml_to_file_line(&region.referenced))
+                .help(format!(
+                    "use one of the [regions] keys in wenji.toml: {}",
+                    config
+                        .regions
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+        );
+    }
+    if !valid_iso_date(&r.meta.received.value) {
+        diags.push(
+            Diagnostic::new(
+                &r.file,
+                format!("`received: {}` is not a date", r.meta.received.value),
+            )
+            .at(r.yaml_to_file_line(&r.meta.received.referenced))
+            .help("write it as YYYY-MM-DD"),
+        );
+    }
+}
+
 /// Slugs, regions and dates of the front matter; each page claims its URL.
 fn check_front_matter(
     config: &Config,
@@ -219,33 +250,7 @@ fn check_front_matter(
         claims::check_slug(&r.file, &r.meta.slug, r.yaml_line, diags);
         let line = r.yaml_to_file_line(&r.meta.slug.referenced);
         claims.claim(url.clone(), &r.file, line, diags);
-        if let Some(region) = &r.meta.region
-            && !config.regions.contains_key(&region.value)
-        {
-            diags.push(
-                Diagnostic::new(&r.file, format!("unknown region `{}`", region.value))
-                    .at(r.yaml_to_file_line(&region.referenced))
-                    .help(format!(
-                        "use one of the [regions] keys in wenji.toml: {}",
-                        config
-                            .regions
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-            );
-        }
-        if !valid_iso_date(&r.meta.received.value) {
-            diags.push(
-                Diagnostic::new(
-                    &r.file,
-                    format!("`received: {}` is not a date", r.meta.received.value),
-                )
-                .at(r.yaml_to_file_line(&r.meta.received.referenced))
-                .help("write it as YYYY-MM-DD"),
-            );
-        }
+        check_reply_values(config, r, diags);
     }
     for (c, url) in corpus.concepts.iter().zip(&page_urls.concepts) {
         claims::check_slug(&c.file, &c.meta.slug, c.yaml_line, diags);
@@ -335,8 +340,7 @@ fn tag_replies(
                 .passages
                 .push((ri, numbers.iter().copied().collect()));
         }
-        let mut addressed: Vec<usize> = resolved.by_concept.keys().copied().collect();
-        addressed.sort_by_key(|&c| (concepts[c].page.meta.order, c));
+        let addressed = addressed(&resolved, concepts);
         replies.push(Reply {
             page,
             url,
@@ -371,14 +375,7 @@ pub fn replace_reply(
     }
     let forms = symbols::SymbolForms::for_language(&site.config.site.language);
     inline::link_reply(&mut page.doc, &page.file.clone(), forms, &mut diags);
-    if let Some(region) = &page.meta.region
-        && !site.config.regions.contains_key(&region.value)
-    {
-        diags.push(Diagnostic::new(&page.file, "unknown region"));
-    }
-    if !valid_iso_date(&page.meta.received.value) {
-        diags.push(Diagnostic::new(&page.file, "`received` is not a date"));
-    }
+    check_reply_values(&site.config, &page, &mut diags);
     let slug_index: BTreeMap<String, usize> = site
         .concepts
         .iter()
@@ -399,8 +396,7 @@ pub fn replace_reply(
                 .insert(at, (ri, numbers.iter().copied().collect()));
         }
     }
-    let mut addressed: Vec<usize> = resolved.by_concept.keys().copied().collect();
-    addressed.sort_by_key(|&c| (site.concepts[c].page.meta.order, c));
+    let addressed = addressed(&resolved, &site.concepts);
     let (section_of, section_id_of) = sections_of(&page);
     let reply = &mut site.replies[ri];
     reply.page = page;
@@ -410,6 +406,13 @@ pub fn replace_reply(
     reply.section_of = section_of;
     reply.section_id_of = section_id_of;
     Ok(())
+}
+
+/// The concepts a reply's tags address, in the concepts' order.
+fn addressed(resolved: &tags::ResolvedTags, concepts: &[Concept]) -> Vec<usize> {
+    let mut addressed: Vec<usize> = resolved.by_concept.keys().copied().collect();
+    addressed.sort_by_key(|&c| (concepts[c].page.meta.order, c));
+    addressed
 }
 
 /// Whether two versions of a reply file stand at the same place in the site: same file,
