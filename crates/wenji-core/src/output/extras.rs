@@ -130,6 +130,10 @@ impl Output for OpenData {
 /// (~5 MB gzipped) at the bench corpus's 10.6 kB of text a reply.
 pub const OPEN_DATA_PART_REPLIES: usize = 1000;
 
+/// The small-site form's open data files, in the data folder.
+const OPEN_DATA_JSON: &str = "paragraphs.json";
+const OPEN_DATA_CSV: &str = "paragraphs.csv";
+
 /// The open data's files, relative to the data folder: `paragraphs.json` and
 /// `paragraphs.csv`, or on a large site the CSV in gzipped parts of
 /// [`OPEN_DATA_PART_REPLIES`] replies (the JSON, the same rows a second time, is left out).
@@ -139,7 +143,7 @@ pub fn open_data_names(site: &Site) -> Vec<String> {
             .map(|i| format!("paragraphs-{i:03}.csv.gz"))
             .collect()
     } else {
-        vec!["paragraphs.json".into(), "paragraphs.csv".into()]
+        vec![OPEN_DATA_JSON.into(), OPEN_DATA_CSV.into()]
     }
 }
 
@@ -686,8 +690,8 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
         return write_open_data_parts(site, sink, &dir, CSV_HEAD);
     }
     let dir = urls::data(&site.config.sections);
-    let mut json = sink.open(&format!("{dir}paragraphs.json"))?;
-    let mut csv = sink.open(&format!("{dir}paragraphs.csv"))?;
+    let mut json = sink.open(&format!("{dir}{OPEN_DATA_JSON}"))?;
+    let mut csv = sink.open(&format!("{dir}{OPEN_DATA_CSV}"))?;
     json.write(head.as_bytes())?;
     json.write(b"[")?;
     csv.write(CSV_HEAD.as_bytes())?;
