@@ -159,18 +159,17 @@ impl<'a> Common<'a> {
         let site = self.site;
         let own = language == site.config.site.language;
         let other = |url: String| (url, (!own).then(|| site.config.site.language.clone()));
-        let mut items: Vec<(&str, String, (String, Option<String>))> =
-            crate::render::kinds::nav_kinds()
-                .map(|(kind, label)| {
-                    let label = site.config.string_in(language, label).to_string();
-                    let edition = site.editions.iter().find(|e| e.language == language);
-                    let url = match edition {
-                        Some(e) if !own && kind.name == "replies" => (e.path.clone(), None),
-                        _ => other(kind.path(site, 0)),
-                    };
-                    (kind.name, label, url)
-                })
-                .collect();
+        let mut items: Vec<(&str, String, NavTarget)> = crate::render::kinds::nav_kinds()
+            .map(|(kind, label)| {
+                let label = site.config.string_in(language, label).to_string();
+                let edition = site.editions.iter().find(|e| e.language == language);
+                let url = match edition {
+                    Some(e) if !own && kind.name == "replies" => (e.path.clone(), None),
+                    _ => other(kind.path(site, 0)),
+                };
+                (kind.name, label, url)
+            })
+            .collect();
         for page in nav_pages(self.site) {
             let key = page.page.meta.slug.value.as_str();
             items.push((key, page.page.meta.title.clone(), other(page.url.clone())));
@@ -286,6 +285,10 @@ struct SectionUrls {
     data: String,
     search: String,
 }
+
+/// Where a navigation item leads: its path, and its page's language when not the current
+/// page's.
+type NavTarget = (String, Option<String>);
 
 /// One item of `nav`, the navigation bar.
 #[derive(Serialize)]
