@@ -111,3 +111,49 @@ fn a_seed_of_another_edition_is_refused_and_nothing_is_written() {
     );
     assert!(!root.join("content").exists(), "nothing written");
 }
+
+#[test]
+fn a_further_edition_imports_into_its_folder_and_builds_beside_the_first() {
+    let dir = root_with_test_edition();
+    let root = dir.path();
+    // The site's first edition stays A/75/123 in Chinese (the fixture's replies); X/TEST/1 in
+    // English is listed as a further edition, with the English strings `wenji init` writes.
+    copy_dir(
+        &repo().join("tests/fixtures/content"),
+        &root.join("content"),
+    );
+    let starter: toml::Table =
+        toml::from_str(&read(&repo().join("src/init/starter/wenji.toml"))).unwrap();
+    edit_file(root, "wenji.toml", |text| {
+        let mut out = format!(
+            "{text}\n[[editions]]\nsymbol = \"X/TEST/1\"\nlanguage = \"en\"\npath = \"x-test-1/en\"\ntitle = \"A test compilation for wenji\"\npublished = \"2021\"\n\n[languages.en.strings]\n"
+        );
+        for (key, value) in starter["strings"].as_table().unwrap() {
+            out.push_str(&format!("{key:?} = {value}\n"));
+        }
+        out
+    });
+    let home_before = read(&root.join("content/_index.md"));
+    let out = wenji(root, &["import", "X/TEST/1", "en"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("imported 2 files"),
+        "{}",
+        stderr(&out)
+    );
+    let arcadia = read(&root.join("content/replies/x-test-1/en/arcadia.md"));
+    assert!(
+        arcadia.starts_with("---\nkind: reply\nreport: X/TEST/1\nlanguage: en\ntitle: Arcadia\n"),
+        "{arcadia}"
+    );
+    // the home page is the first edition's
+    assert_eq!(read(&root.join("content/_index.md")), home_before);
+
+    let built = wenji(root, &["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = read(&root.join("site/x-test-1/en/states/arcadia/index.html"));
+    assert!(page.contains("invented for a test"), "the reply's page");
+    assert!(page.contains("lang=en"), "the page is in English");
+    // the Chinese fixture reply of the same slug keeps its URL
+    assert!(root.join("site/states/arcadia/index.html").exists());
+}

@@ -190,7 +190,10 @@ pub fn run(
             ),
         });
     }
-    let files = import(&text, &plan)?;
+    let mut files = import(&text, &plan)?;
+    if let Some(path) = further_edition(site_root, symbol, language) {
+        files = into_edition(files, &path, symbol, language);
+    }
     for f in &files {
         let path = site_root.join(&f.rel_path);
         if let Some(dir) = path.parent() {
@@ -204,6 +207,45 @@ pub fn run(
         std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
     }
     Ok(files.len())
+}
+
+/// The URL path of the edition `symbol` in `language` when the site's `wenji.toml` lists it
+/// under `[[editions]]` (not as its first edition, `[report]`).
+fn further_edition(site_root: &Path, symbol: &str, language: &str) -> Option<String> {
+    let text = std::fs::read_to_string(site_root.join("wenji.toml")).ok()?;
+    let config: toml::Table = toml::from_str(&text).ok()?;
+    config
+        .get("editions")?
+        .as_array()?
+        .iter()
+        .find(|e| {
+            e.get("symbol").and_then(|v| v.as_str()) == Some(symbol)
+                && e.get("language").and_then(|v| v.as_str()) == Some(language)
+        })?
+        .get("path")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The files of a further edition: its replies in `content/replies/<path>/`, each naming its
+/// report and language; not the home page, which is the first edition's.
+fn into_edition(
+    files: Vec<ImportedFile>,
+    path: &str,
+    symbol: &str,
+    language: &str,
+) -> Vec<ImportedFile> {
+    let keys = format!("kind: reply\nreport: {symbol}\nlanguage: {language}\n");
+    files
+        .into_iter()
+        .filter(|f| f.rel_path.starts_with("content/replies"))
+        .map(|f| ImportedFile {
+            rel_path: Path::new("content/replies")
+                .join(path)
+                .join(f.rel_path.file_name().unwrap_or_default()),
+            contents: f.contents.replacen("kind: reply\n", &keys, 1),
+        })
+        .collect()
 }
 
 /// The editorial tail of a reply's front matter (from `aliases:` to the closing `---`):
