@@ -144,6 +144,10 @@ pub struct EditionConfig {
     /// the official one).
     #[serde(default)]
     pub notice: Option<String>,
+    /// Interface strings of this edition's pages that differ from its language's (e.g. a
+    /// citation format for a report that is not a UN document).
+    #[serde(default)]
+    pub strings: BTreeMap<String, String>,
 }
 
 /// `[languages.<tag>]`: what the pages of another language say in it.
@@ -171,6 +175,8 @@ pub struct Edition {
     /// `""` for the first edition, else the prefix with a trailing `/`.
     pub path: String,
     pub notice: Option<String>,
+    /// Its own interface strings, over its language's ([`Config::string_for`]).
+    pub strings: BTreeMap<String, String>,
 }
 
 impl Edition {
@@ -314,6 +320,7 @@ impl Config {
             language: self.site.language.clone(),
             path: String::new(),
             notice: None,
+            strings: BTreeMap::new(),
         };
         let more = self.editions.iter().map(|e| Edition {
             report: ReportConfig {
@@ -329,6 +336,7 @@ impl Config {
             language: e.language.clone(),
             path: format!("{}/", e.path),
             notice: e.notice.clone(),
+            strings: e.strings.clone(),
         });
         std::iter::once(first).chain(more).collect()
     }
@@ -381,6 +389,10 @@ impl Config {
             if e.language != self.site.language {
                 self.check_language_strings(&e.language)?;
             }
+            if let Some(key) = e.strings.keys().find(|k| !self.strings.contains_key(*k)) {
+                return Err(err(format!("strings has `{key}`, which [strings] has not"))
+                    .help("an edition's strings replace some of [strings]: use their keys"));
+            }
         }
         Ok(())
     }
@@ -396,6 +408,16 @@ impl Config {
             .filter(|k| theirs.is_none_or(|t| !t.contains_key(*k)))
             .map(String::as_str)
             .collect();
+        if let Some(extra) = theirs.and_then(|t| t.keys().find(|k| !self.strings.contains_key(*k)))
+        {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("[languages.{language}.strings] has `{extra}`, which [strings] has not"),
+            )
+            .help(
+                "use the keys of [strings] (a misspelt key would leave its string untranslated)",
+            ));
+        }
         if missing.is_empty() {
             return Ok(());
         }
@@ -434,6 +456,24 @@ impl Config {
             Some(s) => s,
             None => self.string(key),
         }
+    }
+
+    /// The interface string `key` of pages of `edition`: its own, else its language's.
+    pub fn string_for<'a>(&'a self, edition: &'a Edition, key: &'a str) -> &'a str {
+        match edition.strings.get(key) {
+            Some(s) => s,
+            None => self.string_in(&edition.language, key),
+        }
+    }
+
+    /// The interface strings of pages of `edition`, when it has strings of its own.
+    pub fn strings_for(&self, edition: &Edition) -> Option<BTreeMap<String, String>> {
+        if edition.strings.is_empty() {
+            return None;
+        }
+        let mut all = self.strings_in(&edition.language).clone();
+        all.extend(edition.strings.clone());
+        Some(all)
     }
 
     /// A region group's name in `language`.

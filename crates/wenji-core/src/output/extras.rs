@@ -259,11 +259,11 @@ impl<'a> Citation<'a> {
         let edition = &site.editions[r.edition];
         let (report, lang) = (&edition.report, edition.language.as_str());
         let title_en = fill_placeholders(
-            c.string_in(lang, "reply_headline_en"),
+            c.string_for(edition, "reply_headline_en"),
             &[("entity", &m.title_en), ("report", &report.title_en)],
         );
         let note = fill_placeholders(
-            c.string_in(lang, "cite_note"),
+            c.string_for(edition, "cite_note"),
             &[
                 ("title_en", &title_en),
                 ("received", &m.received.value),
@@ -274,11 +274,11 @@ impl<'a> Citation<'a> {
             key: citation_key(&report.symbol, &site.reply_key(ri)),
             author: &m.title,
             title: fill_placeholders(
-                c.string_in(lang, "reply_headline"),
+                c.string_for(edition, "reply_headline"),
                 &[("entity", &m.title), ("report", &report.title)],
             ),
             note,
-            document_type: c.string_in(lang, "cite_document_type"),
+            document_type: c.string_for(edition, "cite_document_type"),
             symbol: &report.symbol,
             publisher: &report.publisher,
             year: edition.year(),

@@ -18,6 +18,9 @@ pub struct Words<'a> {
     pub label_end: &'a str,
     pub footnotes: &'a str,
     pub back_to_text: &'a str,
+    /// The language of the concepts' names, on pages in another language (`None` on the
+    /// site's own): their links say so.
+    pub concepts_lang: Option<&'a str>,
     /// Each passage's cite button is in the HTML (`site.cite_buttons_in_html`); otherwise
     /// `assets/reply.js` adds it.
     pub cite_buttons: bool,
@@ -39,6 +42,8 @@ impl<'a> Words<'a> {
             footnotes: s("footnotes"),
             back_to_text: s("back_to_text"),
             cite_buttons: site.cite_buttons_in_html(),
+            concepts_lang: (language != site.config.site.language)
+                .then_some(site.config.site.language.as_str()),
         }
     }
 }
@@ -48,16 +53,16 @@ pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
     template.replace("{n}", &n.to_string())
 }
 
-fn concept_links(out: &mut String, site: &Site, concepts: &[usize], label: &str, base: &str) {
+fn concept_links(out: &mut String, site: &Site, concepts: &[usize], words: &Words, base: &str) {
     if concepts.is_empty() {
         return;
     }
     out.push_str("<ul class=\"tags\" aria-label=\"");
-    escape(label, out);
+    escape(words.concepts_here, out);
     out.push_str("\">");
     for &ci in concepts {
         out.push_str("<li>");
-        concept_link(out, site, ci, base);
+        concept_link(out, site, ci, base, words.concepts_lang);
         out.push_str("</li>");
     }
     out.push_str("</ul>");
@@ -68,27 +73,32 @@ fn inline_concept_links(
     out: &mut String,
     site: &Site,
     concepts: &[usize],
-    (label, label_end): (&str, &str),
+    words: &Words,
     base: &str,
 ) {
     if concepts.is_empty() {
         return;
     }
     out.push_str("<span class=\"tags inline\"><span class=\"visually-hidden\">");
-    escape(label, out);
-    escape(label_end, out);
+    escape(words.concepts_here, out);
+    escape(words.label_end, out);
     out.push_str("</span>");
     for &ci in concepts {
-        concept_link(out, site, ci, base);
+        concept_link(out, site, ci, base, words.concepts_lang);
     }
     out.push_str("</span>");
 }
 
-fn concept_link(out: &mut String, site: &Site, ci: usize, base: &str) {
+/// A link to a concept page, marked with the concepts' language (`lang`) on a page in another.
+fn concept_link(out: &mut String, site: &Site, ci: usize, base: &str, lang: Option<&str>) {
     let c = &site.concepts[ci];
     out.push_str("<a href=\"");
     escape(base, out);
     escape(&c.url, out);
+    if let Some(lang) = lang {
+        out.push_str("\" lang=\"");
+        escape(lang, out);
+    }
     out.push_str("\">");
     escape(
         c.page.meta.short.as_deref().unwrap_or(&c.page.meta.title),
@@ -234,7 +244,7 @@ impl BlockWriter for ReplyBlocks<'_> {
             .map_or(&[][..], Vec::as_slice);
         let common = self.shared.get(id).map_or(&[][..], Vec::as_slice);
         let shown = self.sections.enter(level, own, common);
-        concept_links(out, self.site, &shown, self.words.concepts_here, self.base);
+        concept_links(out, self.site, &shown, self.words, self.base);
         self.section_concepts = self.sections.all().to_vec();
     }
     fn list_class(&self, items: &[ListItem]) -> &'static str {
@@ -370,8 +380,7 @@ fn own_tags(
             .copied()
             .filter(|c| !section.contains(c))
             .collect();
-        let label = (words.concepts_here, words.label_end);
-        inline_concept_links(out, site, &extra, label, base);
+        inline_concept_links(out, site, &extra, words, base);
     }
 }
 

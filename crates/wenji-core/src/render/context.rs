@@ -137,6 +137,9 @@ impl<'a> Common<'a> {
                 title: other
                     .and_then(|l| l.title.as_deref())
                     .unwrap_or(&c.site.title),
+                title_lang: (language != c.site.language
+                    && other.and_then(|l| l.title.as_ref()).is_none())
+                .then_some(c.site.language.as_str()),
                 title_en: &c.site.title_en,
                 description: other
                     .and_then(|l| l.description.as_deref())
@@ -170,16 +173,20 @@ impl<'a> Common<'a> {
                 (kind.name, label, url)
             })
             .collect();
+        let kinds = items.len();
         for page in nav_pages(self.site) {
             let key = page.page.meta.slug.value.as_str();
             items.push((key, page.page.meta.title.clone(), other(page.url.clone())));
         }
         items
             .into_iter()
-            .map(|(key, label, (url, hreflang))| NavItem {
+            .enumerate()
+            .map(|(i, (key, label, (url, hreflang)))| NavItem {
                 key,
                 label,
                 url: format!("{}{url}", self.base),
+                // a plain page's title is in the site's language
+                lang: (i >= kinds).then(|| hreflang.clone()).flatten(),
                 hreflang,
                 current: key == current,
             })
@@ -268,6 +275,8 @@ pub fn site_languages(site: &Site) -> Vec<&str> {
 #[derive(Serialize)]
 struct SiteNames<'a> {
     title: &'a str,
+    /// The title's language, on pages in another language that has no title of its own.
+    title_lang: Option<&'a str>,
     title_en: &'a str,
     description: &'a str,
     language: &'a str,
@@ -298,6 +307,8 @@ struct NavItem<'a> {
     url: String,
     /// The language of the page it leads to, when not the current page's.
     hreflang: Option<String>,
+    /// The label's language, when not the current page's.
+    lang: Option<String>,
     /// The page shown is this item's (or one of its section).
     current: bool,
 }
@@ -370,7 +381,7 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
     let e = &site.editions[r.edition];
-    let (report, lang) = (&e.report, e.language.as_str());
+    let report = &e.report;
     let pairs = [
         ("symbol", report.symbol.as_str()),
         ("report", report.title.as_str()),
@@ -387,9 +398,28 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
         ),
     ];
     (
-        fill_placeholders(c.string_in(lang, "cite_format_zh"), &pairs),
-        fill_placeholders(c.string_in(lang, "cite_format_en"), &pairs),
+        fill_placeholders(c.string_for(e, "cite_format_zh"), &pairs),
+        fill_placeholders(c.string_for(e, "cite_format_en"), &pairs),
     )
+}
+
+/// Each edition's `t` and script strings, when it has strings of its own.
+fn edition_t(site: &Site) -> Vec<Option<(tera::Value, tera::Value)>> {
+    site.editions
+        .iter()
+        .map(|e| {
+            let strings = site.config.strings_for(e)?;
+            let script: BTreeMap<&str, &str> = SCRIPT_STRINGS
+                .iter()
+                .filter_map(|k| strings.get(*k).map(|v| (*k, v.as_str())))
+                .collect();
+            let json = json_for_script(&script);
+            Some((
+                tera::Value::from_serializable(&strings),
+                tera::Value::from_serializable(&json),
+            ))
+        })
+        .collect()
 }
 
 /// The words of each language of `common`, in its order.
@@ -447,6 +477,14 @@ struct EditionInfo<'a> {
 }
 
 impl<'a> Pages<'a> {
+    /// An edition with strings of its own gets them in `t` and in its pages' scripts.
+    fn edition_strings(&self, ctx: &mut Context, e: usize) {
+        if let Some((t, json)) = &self.edition_t[e] {
+            ctx.insert_value("t", t.clone());
+            ctx.insert_value("strings_json", json.clone());
+        }
+    }
+
     fn edition_info(&self, e: usize) -> EditionInfo<'a> {
         let ed = &self.site.editions[e];
         EditionInfo {
@@ -624,7 +662,7 @@ fn reply_row(site: &Site, ri: usize) -> ReplyRow<'_> {
         received_as_printed: &m.received_as_printed,
         report_section: &m.report_section,
         order: m.order,
-        report_section_name: section_name(site, &m.report_section),
+        report_section_name: section_name(site, &site.editions[r.edition], &m.report_section),
         concept_count: r.concepts.len(),
         paragraphs: r.page.doc.paragraph_count(),
     }
@@ -667,10 +705,12 @@ struct CiteInfo<'a> {
 
 /// The report section a reply is printed in, named by the string `report_section_<section>`
 /// (e.g. "第二节：从各国政府收到的答复"); the bare section when the config has no name for it.
-fn section_name(site: &Site, section: &str) -> String {
-    site.config
+fn section_name(site: &Site, edition: &crate::config::Edition, section: &str) -> String {
+    let key = format!("report_section_{section}");
+    edition
         .strings
-        .get(&format!("report_section_{section}"))
+        .get(&key)
+        .or_else(|| site.config.strings_in(&edition.language).get(&key))
         .cloned()
         .unwrap_or_else(|| section.to_string())
 }
@@ -945,6 +985,8 @@ pub struct Pages<'a> {
     /// Each reply's other editions, for its language switcher and timeline: empty on a
     /// site of one edition.
     editions_of: Editions,
+    /// Per edition, its `t` and script strings when it has strings of its own.
+    edition_t: Vec<Option<(tera::Value, tera::Value)>>,
     /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
     rows: Vec<ReplyRow<'a>>,
     /// The same rows as Tera values, for the reply pages (their own row, prev and next).
@@ -962,6 +1004,7 @@ impl<'a> Pages<'a> {
             words: words_of(site, &common),
             common,
             editions_of: Editions::of(site),
+            edition_t: edition_t(site),
             row_values: rows.iter().map(tera::Value::from_serializable).collect(),
             rows,
         }
@@ -980,6 +1023,7 @@ impl<'a> Pages<'a> {
             words: words_of(site, &common),
             common,
             editions_of: Editions::of(site),
+            edition_t: edition_t(site),
             rows: Vec::new(),
             row_values: (0..site.replies.len())
                 .map(|i| match near.contains(&i) {
@@ -1013,6 +1057,7 @@ impl<'a> Pages<'a> {
             &format!("{} — {}", m.title, edition.report.symbol),
         );
         ctx.insert("report", &edition.report);
+        self.edition_strings(&mut ctx, r.edition);
         ctx.insert("edition", &self.edition_info(r.edition));
         ctx.insert("alternates", &self.editions_of.alternates(site, ri));
         ctx.insert("timeline", &self.editions_of.timeline(site, ri));
@@ -1051,6 +1096,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         ctx.insert("concepts", &concepts);
+        ctx.insert("concepts_lang", &words.concepts_lang);
         // neighbours within the reply's own edition
         let none = || tera::Value::from_serializable(&None::<()>);
         let same = |i: &usize| site.replies[*i].edition == r.edition;
@@ -1078,8 +1124,8 @@ impl<'a> Pages<'a> {
                 bib: cite_bib,
                 ris: cite_ris,
                 url: format!("{}{}", site.config.site.base_url, r.url),
-                para_zh: site.config.string_in(lang, "cite_para_zh"),
-                para_en: site.config.string_in(lang, "cite_para_en"),
+                para_zh: site.config.string_for(edition, "cite_para_zh"),
+                para_en: site.config.string_for(edition, "cite_para_en"),
                 howto: how_to_cite_url(site),
             },
         );
@@ -1149,6 +1195,7 @@ impl<'a> Pages<'a> {
             .common
             .context_in(lang, at.kind, "replies", at.path, &title, "");
         ctx.insert("report", &edition.report);
+        self.edition_strings(&mut ctx, e);
         ctx.insert("edition", &self.edition_info(e));
         ctx.insert("replies", &self.rows_of(e));
         ctx.insert("regions", &self.regions_in(lang));
@@ -1552,7 +1599,7 @@ fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
         context: "https://schema.org",
         kind: "Article",
         alternative_headline: fill_placeholders(
-            c.string_in(lang, "reply_headline_en"),
+            c.string_for(e, "reply_headline_en"),
             &[("entity", &m.title_en), ("report", &report.title_en)],
         ),
         author: JsonLdAuthor {
@@ -1563,7 +1610,7 @@ fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
         },
         date_received: &m.received.value,
         headline: fill_placeholders(
-            c.string_in(lang, "reply_headline"),
+            c.string_for(e, "reply_headline"),
             &[("entity", &m.title), ("report", &report.title)],
         ),
         in_language: lang,
@@ -1581,7 +1628,7 @@ fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
             report_number: &report.symbol,
             url: report.url.as_deref(),
         },
-        name: fill_placeholders(c.string_in(lang, "reply_of"), &[("entity", &m.title)]),
+        name: fill_placeholders(c.string_for(e, "reply_of"), &[("entity", &m.title)]),
         url: format!("{}{}", c.site.base_url, r.url),
     }
 }
