@@ -54,8 +54,9 @@ export function fixtureRoot() {
 
 /**
  * A temporary site root of the editions test site (tests/editions/README.md): the repository's
- * content, templates, assets and URL ledger with tests/editions/content over them and
- * tests/editions/wenji.toml as the config, put together by tests/editions/assemble.sh, as CI does.
+ * content, templates, assets and URL ledger with tests/editions/content over them, and its
+ * wenji.toml followed by tests/editions/editions.toml as the config, put together by
+ * tests/editions/assemble.sh, as CI does.
  */
 export function editionsRoot() {
   const dir = join(tempDir('wenji-editions-'), 'site');

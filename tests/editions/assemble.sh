@@ -2,7 +2,8 @@
 # Assembles the editions test site in DIR (created if missing, must be empty): the repository's
 # content/, templates/, assets/ and its URL ledger (published-urls.txt: the build then proves that
 # adding editions keeps every URL and anchor the real site has published), then this folder's
-# content/ over them, and this folder's wenji.toml as the site config.
+# content/ over them, and as the site's config the repository's wenji.toml followed by this
+# folder's editions.toml (the editions and the English interface).
 # Build it with `wenji -r DIR build`.
 set -eu
 if [ $# -ne 1 ]; then
@@ -22,4 +23,4 @@ for name in content templates assets; do
 done
 cp -R "$here/content/." "$dir/content/"
 cp "$repo/published-urls.txt" "$dir/published-urls.txt"
-cp "$here/wenji.toml" "$dir/wenji.toml"
+{ cat "$repo/wenji.toml"; echo; cat "$here/editions.toml"; } > "$dir/wenji.toml"
