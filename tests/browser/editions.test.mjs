@@ -111,6 +111,48 @@ test('the language switcher: hreflang alternates, nav.languages, and the English
   });
 });
 
+/** The text of the page's interface in Chinese characters where the page says it is English. */
+async function chineseInEnglish(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('script, style, [hidden]')) continue;
+      if ((el.closest('[lang]')?.getAttribute('lang') || '') !== 'en') continue;
+      if (/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(n.textContent)) {
+        out.push(`${el.tagName.toLowerCase()}.${el.className}: ${n.textContent.trim().slice(0, 60)}`);
+      }
+    }
+    return out;
+  });
+}
+
+test('the English pages are in English: no Chinese text outside an element marked with another lang', async () => {
+  const found = [];
+  for (const path of ['en/', 'en/states/france/', 'en/states/japan/', 'en/test-2024/', 'en/test-2024/states/france/']) {
+    await withPage(path, async (page) => {
+      const lang = await page.getAttribute('html', 'lang');
+      if (lang !== 'en') found.push(`/${path} <html lang="${lang}">`);
+      for (const t of await chineseInEnglish(page)) found.push(`/${path} ${t}`);
+    });
+  }
+  assert.deepEqual(found, [], 'Chinese text in elements of lang="en"');
+});
+
+test('the invented report is never presented as a UN document: its footer and citations', async () => {
+  await withPage('test-2024/states/france/', async (page) => {
+    const said = await page.evaluate(() => {
+      const a = document.querySelector('article.reply');
+      return [document.querySelector('footer.foot')?.textContent ?? '', a?.dataset.citeZh ?? '', a?.dataset.citeEn ?? ''];
+    });
+    for (const text of said) {
+      assert.doesNotMatch(text, /联合国文件\s*X\/TEST|联合国秘书长报告|UN Doc\.\s*X\/TEST|Report of the Secretary-General|in United Nations/,
+        `X/TEST/2024 called a UN document: ${text}`);
+    }
+  });
+});
+
 test('no switcher where a reply has no other language version', async () => {
   await withPage('test-2024/states/australia/', async (page) => {
     assert.equal(await page.locator('nav.languages').count(), 0);
