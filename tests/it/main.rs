@@ -6,6 +6,7 @@ mod build_site;
 mod citations;
 mod common;
 mod concept_tags;
+mod editions;
 mod fidelity;
 mod hardening;
 mod import_edition;
