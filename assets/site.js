@@ -314,4 +314,17 @@
     } catch (e) { /* stay on the 404 page */ }
   }
 
+  // ---- Report filter: a site of several editions shows one report's rows or groups ---------------
+  var editionFilter = document.querySelector('[data-edition-filter]');
+  if (editionFilter) {
+    editionFilter.closest('[data-edition-filter-box]').hidden = false;
+    editionFilter.addEventListener('change', function () {
+      var v = editionFilter.value;
+      // a concept page marks each group's heading; the matrix its rows
+      document.querySelectorAll('[data-edition]').forEach(function (el) {
+        (el.closest('.group') || el).hidden = v !== '' && el.getAttribute('data-edition') !== v;
+      });
+    });
+  }
+
 })();

@@ -152,24 +152,35 @@ impl<'a> Common<'a> {
         }
     }
 
+    /// The navigation bar of pages in `language`. On another language's pages the replies
+    /// item leads to the first edition index in that language, and the items that lead to
+    /// pages in the site's language say so (`hreflang`).
     fn nav(&self, current: &str, language: &str) -> Vec<NavItem<'_>> {
         let site = self.site;
-        let mut items: Vec<(&str, String, String)> = crate::render::kinds::nav_kinds()
+        let own = language == site.config.site.language;
+        let other = |url: String| (url, (!own).then(|| site.config.site.language.clone()));
+        let mut items: Vec<(&str, String, NavTarget)> = crate::render::kinds::nav_kinds()
             .map(|(kind, label)| {
                 let label = site.config.string_in(language, label).to_string();
-                (kind.name, label, kind.path(site, 0))
+                let edition = site.editions.iter().find(|e| e.language == language);
+                let url = match edition {
+                    Some(e) if !own && kind.name == "replies" => (e.path.clone(), None),
+                    _ => other(kind.path(site, 0)),
+                };
+                (kind.name, label, url)
             })
             .collect();
         for page in nav_pages(self.site) {
             let key = page.page.meta.slug.value.as_str();
-            items.push((key, page.page.meta.title.clone(), page.url.clone()));
+            items.push((key, page.page.meta.title.clone(), other(page.url.clone())));
         }
         items
             .into_iter()
-            .map(|(key, label, url)| NavItem {
+            .map(|(key, label, (url, hreflang))| NavItem {
                 key,
                 label,
                 url: format!("{}{url}", self.base),
+                hreflang,
                 current: key == current,
             })
             .collect()
@@ -275,12 +286,18 @@ struct SectionUrls {
     search: String,
 }
 
+/// Where a navigation item leads: its path, and its page's language when not the current
+/// page's.
+type NavTarget = (String, Option<String>);
+
 /// One item of `nav`, the navigation bar.
 #[derive(Serialize)]
 struct NavItem<'a> {
     key: &'a str,
     label: String,
     url: String,
+    /// The language of the page it leads to, when not the current page's.
+    hreflang: Option<String>,
     /// The page shown is this item's (or one of its section).
     current: bool,
 }
@@ -381,6 +398,29 @@ fn words_of<'a>(site: &'a Site, common: &Common) -> Vec<Words<'a>> {
         .langs
         .iter()
         .map(|l| Words::in_language(site, l.language))
+        .collect()
+}
+
+/// One choice of the report filter of the matrix and concept pages.
+#[derive(Serialize)]
+struct EditionChoice {
+    key: usize,
+    label: String,
+}
+
+/// The report filter's choices: one per edition, none on a site of one edition.
+fn edition_filter(site: &Site) -> Vec<EditionChoice> {
+    if site.editions.len() < 2 {
+        return Vec::new();
+    }
+    let label = |e: &crate::config::Edition| format!("{} · {}", e.report.symbol, e.language);
+    site.editions
+        .iter()
+        .enumerate()
+        .map(|(key, e)| EditionChoice {
+            key,
+            label: label(e),
+        })
         .collect()
 }
 
@@ -665,8 +705,12 @@ struct ReplyRef<'a> {
     title: &'a str,
     slug: &'a str,
     url: String,
+    /// Its key among all replies ([`Site::reply_key`]): its slug in the first edition.
+    key: String,
     /// Its edition, where the site has several ([`Site::edition_label`]).
     edition: String,
+    /// Its edition's number, for the report filter.
+    edition_key: usize,
 }
 
 impl<'a> ReplyRef<'a> {
@@ -676,7 +720,9 @@ impl<'a> ReplyRef<'a> {
             title: &r.page.meta.title,
             slug: &r.page.meta.slug.value,
             url: format!("{}{}", site.config.base_path(), r.url),
+            key: site.reply_key(ri),
             edition: site.edition_label(ri),
+            edition_key: r.edition,
         }
     }
 }
@@ -1202,6 +1248,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         ctx.insert("groups", &groups);
+        ctx.insert("edition_filter", &edition_filter(site));
         drop(groups);
         let silent: Vec<ReplyRef> = (0..site.replies.len())
             .filter(|&ri| passages_of(c, ri).is_none())
@@ -1235,6 +1282,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         ctx.insert("columns", &column_heads);
+        ctx.insert("edition_filter", &edition_filter(site));
         // Structs, not `json!` maps: at 10,000 replies the matrix has ~300,000 cells.
         let rows: Vec<MatrixRow> = (0..site.replies.len())
             .into_par_iter()
