@@ -3,7 +3,7 @@
 // WENJI_SITE   the site root to build (default: the repository itself)
 // WENJI_BIN    a built wenji binary to use instead of `cargo run -q --release --`
 // CHROMIUM     the browser (default /usr/bin/chromium)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync, mkdirSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,18 @@ export function fixtureRoot() {
   cpSync(join(REPO, 'tests', 'fixtures', 'content'), join(dir, 'content'), { recursive: true });
   for (const name of ['templates', 'assets']) cpSync(join(REPO, name), join(dir, name), { recursive: true });
   cpSync(join(REPO, 'wenji.toml'), join(dir, 'wenji.toml'));
+  return dir;
+}
+
+/**
+ * A temporary site root of the editions test site (tests/editions/README.md): the repository's
+ * content, templates, assets and URL ledger with tests/editions/content over them, and its
+ * wenji.toml followed by tests/editions/editions.toml as the config, put together by
+ * tests/editions/assemble.sh, as CI does.
+ */
+export function editionsRoot() {
+  const dir = join(tempDir('wenji-editions-'), 'site');
+  execFileSync('sh', [join(REPO, 'tests', 'editions', 'assemble.sh'), dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   return dir;
 }
 
@@ -256,6 +268,20 @@ export async function axe(page) {
     }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export const VNU = join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+
+/**
+ * The Nu HTML Checker (vnu.jar, errors only) on `paths` (HTML files or folders of them): its exit
+ * status and its messages, one a line.
+ */
+export function vnu(...paths) {
+  const r = spawnSync('java', ['-Xss8m', '-jar', VNU, '--errors-only', '--skip-non-html', '--format', 'gnu', ...paths], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, messages: (r.stderr + r.stdout).split('\n').filter(Boolean) };
 }
 
 export function ensureScreenshots() {

@@ -1,20 +1,8 @@
 // Every generated page passes the Nu HTML Checker (vnu.jar, errors only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
-import { REPO, buildSite, fixtureRoot, htmlFiles } from './helpers.mjs';
-
-const VNU = join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
-
-function vnu(dir) {
-  const r = spawnSync('java', ['-Xss8m', '-jar', VNU, '--errors-only', '--skip-non-html', '--format', 'gnu', dir], {
-    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, messages: (r.stderr + r.stdout).split('\n').filter(Boolean) };
-}
+import { VNU, buildSite, fixtureRoot, htmlFiles, vnu } from './helpers.mjs';
 
 for (const [name, root] of [['the site', undefined], ['the fixture site', 'fixture']]) {
   test(`Nu HTML Checker: no errors on ${name}`, { timeout: 600_000 }, () => {
