@@ -95,3 +95,41 @@ fn an_english_reply_gets_its_own_url_language_and_citation() {
     assert!(!first.contains("/en/states/"), "{}", &first[..400]);
     assert!(root.join("site/en/index.html").exists());
 }
+
+/// The editions test site (tests/editions/: the real A/75/123 in Chinese with the ledger of the
+/// real site, an invented English edition and an invented second report) builds and checks:
+/// every URL and anchor the real site has published is still produced with the same words.
+#[cfg(unix)]
+#[test]
+fn the_editions_test_site_builds_and_keeps_every_published_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site-root");
+    let assembled = std::process::Command::new("sh")
+        .arg(repo().join("tests/editions/assemble.sh"))
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(assembled.status.success(), "{}", stderr(&assembled));
+    for command in ["build", "check"] {
+        let out = wenji(&root, &[command]);
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+    }
+    let site = root.join("site");
+    // France answered both reports: its timeline lists the newer first, on each of its pages.
+    let france = read(&site.join("states/france/index.html"));
+    let timeline = &france[france.find("id=timeline").expect("a timeline")..];
+    let (newer, older) = (timeline.find("X/TEST/2024"), timeline.find("A/75/123"));
+    assert!(newer.unwrap() < older.unwrap(), "{timeline}");
+    assert!(!read(&site.join("states/japan/index.html")).contains("id=timeline"));
+    // the invented editions' pages say so; the real ones do not
+    assert!(read(&site.join("en/states/japan/index.html")).contains("edition-notice"));
+    assert!(!france.contains("edition-notice"));
+    // each edition's open data is its own
+    let en: serde_json::Value =
+        serde_json::from_str(&read(&site.join("data/en/paragraphs.json"))).unwrap();
+    assert_eq!(en["report"], "A/75/123");
+    assert_eq!(en["language"], "en");
+    let test: serde_json::Value =
+        serde_json::from_str(&read(&site.join("data/test-2024/paragraphs.json"))).unwrap();
+    assert_eq!(test["report"], "X/TEST/2024");
+}
