@@ -55,6 +55,17 @@ fn an_edition_whose_language_lacks_a_string_fails_naming_it() {
 }
 
 #[test]
+fn a_language_string_that_strings_lacks_fails_naming_it() {
+    assert_fails(
+        |root| {
+            with_english_edition(root, "en", None);
+            edit_file(root, "wenji.toml", |t| format!("{t}nav_replys = \"Replies\"\n"));
+        },
+        &["[languages.en.strings] has `nav_replys`, which [strings] has not"],
+    );
+}
+
+#[test]
 fn an_edition_path_on_a_section_fails() {
     assert_fails(
         |root| with_english_edition(root, "states", None),

@@ -408,8 +408,10 @@ impl Config {
             .filter(|k| theirs.is_none_or(|t| !t.contains_key(*k)))
             .map(String::as_str)
             .collect();
-        if let Some(extra) = theirs.and_then(|t| t.keys().find(|k| !self.strings.contains_key(*k)))
-        {
+        if let Some(extra) = theirs.and_then(|t| {
+            t.keys()
+                .find(|k| !k.starts_with("report_section_") && !self.strings.contains_key(*k))
+        }) {
             return Err(Diagnostic::new(
                 CONFIG_FILE,
                 format!("[languages.{language}.strings] has `{extra}`, which [strings] has not"),
