@@ -432,6 +432,7 @@ pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets 
             .iter()
             .map(|c| (c.page.meta.slug.value.clone(), concept_label(c)))
             .collect(),
+        editions: Vec::new(),
         groups: Vec::new(),
         concept_docs: vec![Vec::new(); site.concepts.len()],
     };
@@ -442,15 +443,17 @@ pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets 
         if prev_page != Some(page) {
             prev_page = Some(page);
             facets.groups.push(match reply {
-                Some(r) => (
-                    r.page.meta.slug.value.clone(),
-                    r.page
+                Some(r) => search::Group {
+                    reply: r.page.meta.slug.value.clone(),
+                    region: r
+                        .page
                         .meta
                         .region
                         .as_ref()
                         .and_then(|x| region_index(&x.value)),
-                ),
-                None => (String::new(), None),
+                    edition: None,
+                },
+                None => search::Group::default(),
             });
         }
         let Some(r) = reply else { continue };

@@ -259,7 +259,8 @@ impl Output for SearchIndex {
             }
         };
         let docs = crate::build::search_docs(site);
-        let mut facets = crate::search::facets_file(&crate::build::search_facets(site, &docs));
+        let mut facets =
+            crate::search::facets_file(&options.folder, &crate::build::search_facets(site, &docs));
         if options.gzip {
             facets = crate::search::gzipped(facets).map_err(|e| vec![Diagnostic::from(e)])?;
         }

@@ -34,6 +34,7 @@ const SCRIPT_STRINGS: &[&str] = &[
     "search_pages_label",
     "search_group_count",
     "search_overview_label",
+    "search_filter_edition",
     "search_filter_region",
     "search_filter_reply",
     "search_filter_concept",
