@@ -17,6 +17,12 @@ pub const CONFIG_FILE: &str = "wenji.toml";
 pub struct Config {
     pub site: SiteConfig,
     pub report: ReportConfig,
+    /// Further editions: other reports, other languages ([`Config::editions`]).
+    #[serde(default)]
+    pub editions: Vec<EditionConfig>,
+    /// Interface strings and region names of each language other than `site.language`.
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub sections: Sections,
     /// Region groups by key, as named in reply front matter.
@@ -112,6 +118,71 @@ pub struct ReportConfig {
     pub url: Option<String>,
 }
 
+/// `[[editions]]`: a report in one language, beside the first edition (`[report]` in
+/// `site.language`, which keeps the site's unprefixed URLs).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionConfig {
+    pub symbol: String,
+    /// BCP 47 tag of the edition's text and pages.
+    pub language: String,
+    /// URL prefix of the edition's pages: slug segments joined by `/` (`en`, `en/a-69-112`).
+    pub path: String,
+    pub title: String,
+    #[serde(default)]
+    pub title_en: String,
+    pub published: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub publisher_en: String,
+    #[serde(default)]
+    pub pdf_url: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// An editorial notice shown on every page of the edition (e.g. that its text is not
+    /// the official one).
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+/// `[languages.<tag>]`: what the pages of another language say in it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The site's title in this language (by default `site.title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Every key of `[strings]`, in this language.
+    #[serde(default)]
+    pub strings: BTreeMap<String, String>,
+    /// Region group names by key, in this language.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
+}
+
+/// One edition of the site: a report in a language, with its URL prefix (`""` or `en/`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Edition {
+    pub report: ReportConfig,
+    pub language: String,
+    /// `""` for the first edition, else the prefix with a trailing `/`.
+    pub path: String,
+    pub notice: Option<String>,
+}
+
+impl Edition {
+    /// The year of publication, for citations and the timeline.
+    pub fn year(&self) -> &str {
+        self.report
+            .published
+            .get(..4)
+            .unwrap_or(&self.report.published)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sections {
@@ -143,17 +214,21 @@ impl Default for Sections {
 }
 
 impl Sections {
-    /// Every section is one URL segment, so pages cannot be written outside the output folder.
-    fn check(&self, text: &str) -> Result<(), Diagnostic> {
-        let all = [
+    /// Each section's key and URL segment.
+    fn all(&self) -> [(&'static str, &String); 6] {
+        [
             ("replies", &self.replies),
             ("concepts", &self.concepts),
             ("documents", &self.documents),
             ("matrix", &self.matrix),
             ("search", &self.search),
             ("data", &self.data),
-        ];
-        for (key, value) in all {
+        ]
+    }
+
+    /// Every section is one URL segment, so pages cannot be written outside the output folder.
+    fn check(&self, text: &str) -> Result<(), Diagnostic> {
+        for (key, value) in self.all() {
             if !valid_slug(value) {
                 let d = config_error(
                     text,
@@ -228,7 +303,148 @@ impl Config {
         })?;
         config.check_values(text)?;
         config.sections.check(text)?;
+        config.check_editions()?;
         Ok(config)
+    }
+
+    /// The site's editions: `[report]` in `site.language` first, then `[[editions]]`.
+    pub fn editions(&self) -> Vec<Edition> {
+        let first = Edition {
+            report: self.report.clone(),
+            language: self.site.language.clone(),
+            path: String::new(),
+            notice: None,
+        };
+        let more = self.editions.iter().map(|e| Edition {
+            report: ReportConfig {
+                symbol: e.symbol.clone(),
+                title: e.title.clone(),
+                title_en: e.title_en.clone(),
+                published: e.published.clone(),
+                publisher: e.publisher.clone(),
+                publisher_en: e.publisher_en.clone(),
+                pdf_url: e.pdf_url.clone(),
+                url: e.url.clone(),
+            },
+            language: e.language.clone(),
+            path: format!("{}/", e.path),
+            notice: e.notice.clone(),
+        });
+        std::iter::once(first).chain(more).collect()
+    }
+
+    /// Each `[[editions]]` entry: a language tag, a path of slug segments that no other
+    /// edition or section has, a new (report, language) pair, URLs, and the strings of its
+    /// language. Located by the entry's number, as TOML arrays of tables have no names.
+    fn check_editions(&self) -> Result<(), Diagnostic> {
+        let mut seen = BTreeSet::from([(self.report.symbol.clone(), self.site.language.clone())]);
+        let mut paths = BTreeSet::new();
+        for (i, e) in self.editions.iter().enumerate() {
+            let err = |m: String| {
+                Diagnostic::new(
+                    CONFIG_FILE,
+                    format!(
+                        "[[editions]] number {} ({} {}): {m}",
+                        i + 1,
+                        e.symbol,
+                        e.language
+                    ),
+                )
+            };
+            if !valid_language_tag(&e.language) {
+                return Err(
+                    err(format!("language `{}` is not a BCP 47 tag", e.language))
+                        .help("e.g. language = \"en\""),
+                );
+            }
+            let first_segment = e.path.split('/').next().unwrap_or("");
+            if !e.path.split('/').all(valid_slug)
+                || self.sections.all().iter().any(|(_, s)| *s == first_segment)
+                || !paths.insert(e.path.clone())
+            {
+                return Err(err(format!("path `{}` cannot be used", e.path.escape_debug()))
+                    .help("use lowercase slug segments joined by `/`, e.g. path = \"en\", that no other edition or [sections] entry starts with"));
+            }
+            if !seen.insert((e.symbol.clone(), e.language.clone())) {
+                return Err(err("this report is already listed in this language".into())
+                    .help("list each report once per language"));
+            }
+            for url in [&e.url, &e.pdf_url].into_iter().flatten() {
+                if !valid_absolute_url(url) {
+                    return Err(err(format!(
+                        "`{}` is not an absolute http(s) URL",
+                        url.escape_debug()
+                    ))
+                    .help("e.g. url = \"https://undocs.org/A/75/123\", or leave the key out"));
+                }
+            }
+            if e.language != self.site.language {
+                self.check_language_strings(&e.language)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Another language's pages need every interface string in that language.
+    fn check_language_strings(&self, language: &str) -> Result<(), Diagnostic> {
+        let theirs = self.languages.get(language).map(|l| &l.strings);
+        let missing: Vec<&str> = self
+            .strings
+            .keys()
+            .filter(|k| theirs.is_none_or(|t| !t.contains_key(*k)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let shown = missing
+            .iter()
+            .take(8)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if missing.len() > 8 {
+            format!(" and {} more", missing.len() - 8)
+        } else {
+            String::new()
+        };
+        Err(Diagnostic::new(
+            CONFIG_FILE,
+            format!("[languages.{language}.strings] lacks {} of the [strings] keys: {shown}{more}", missing.len()),
+        )
+        .help(format!("an edition is in `{language}`: give its pages every interface string under [languages.{language}.strings]")))
+    }
+
+    /// The interface strings of pages in `language`.
+    pub fn strings_in(&self, language: &str) -> &BTreeMap<String, String> {
+        match self.languages.get(language) {
+            Some(l) if language != self.site.language => &l.strings,
+            _ => &self.strings,
+        }
+    }
+
+    /// [`Config::string`] for a page in `language`.
+    pub fn string_in<'a>(&'a self, language: &str, key: &'a str) -> &'a str {
+        if language == self.site.language {
+            return self.string(key);
+        }
+        match self.strings_in(language).get(key) {
+            Some(s) => s,
+            None => self.string(key),
+        }
+    }
+
+    /// A region group's name in `language`.
+    pub fn region_name_in(&self, language: &str, key: &str) -> Option<&str> {
+        if language != self.site.language
+            && let Some(name) = self
+                .languages
+                .get(language)
+                .and_then(|l| l.regions.get(key))
+        {
+            return Some(name);
+        }
+        self.regions.get(key).map(|r| r.name.as_str())
     }
 
     /// Values written into formats of their own (`CNAME`, `lang`, citation and link URLs):

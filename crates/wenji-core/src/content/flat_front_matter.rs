@@ -78,6 +78,8 @@ pub fn reply(yaml: &str) -> Option<ReplyMeta> {
             "report_section" => set(&mut m.report_section, text()?),
             "order" => set(&mut m.order, whole_number(value)?),
             "aliases" => set(&mut m.aliases, flow_list(value, n, column)?),
+            "report" => set(&mut m.report, spanned()?),
+            "language" => set(&mut m.language, spanned()?),
             _ => None,
         }?;
     }
@@ -97,6 +99,8 @@ pub fn reply(yaml: &str) -> Option<ReplyMeta> {
         order: m.order?,
         aliases: m.aliases.unwrap_or_default(),
         concepts: m.concepts.unwrap_or_default(),
+        report: m.report,
+        language: m.language,
     })
 }
 
@@ -118,6 +122,8 @@ struct Fields {
     order: Option<u32>,
     aliases: Option<Vec<Spanned<String>>>,
     concepts: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    report: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
 }
 
 fn set<T>(field: &mut Option<T>, value: T) -> Option<()> {

@@ -239,6 +239,13 @@ pub struct ReplyMeta {
     /// concept slug → ranges (`p3`, `p3-p7`, `#s2`).
     #[serde(default)]
     pub concepts: BTreeMap<String, Vec<Spanned<String>>>,
+    /// The symbol of the report the reply is in (its edition, with `language`); by default
+    /// `[report] symbol`.
+    #[serde(default)]
+    pub report: Option<Spanned<String>>,
+    /// The language of the reply's text (BCP 47); by default `site.language`.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

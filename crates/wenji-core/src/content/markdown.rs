@@ -326,6 +326,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// (a test holds this list to the templates).
 const TEMPLATE_IDS: &[&str] = &[
     "main",
+    "timeline",
     "by-reply",
     "nf-q",
     "wenji-strings",

@@ -53,6 +53,9 @@ pub struct Corpus {
     pub input_bytes: u64,
 }
 
+// One per file, moved at once into the corpus: boxing the reply would add an allocation per
+// reply for no saving.
+#[allow(clippy::large_enum_variant)]
 pub enum Loaded {
     Home(Page<HomeMeta>),
     Reply(Page<ReplyMeta>),

@@ -195,11 +195,6 @@ pub fn produced_by(
     set
 }
 
-/// The anchor of a reply's passages on a concept page.
-pub fn concept_reply_anchor(reply_slug: &str) -> String {
-    format!("r-{reply_slug}")
-}
-
 /// Reads the ledger; a missing file is an empty ledger.
 pub fn read(root: &Path) -> Result<Vec<Entry>, Diagnostic> {
     let path = root.join(LEDGER_FILE);
@@ -264,16 +259,13 @@ fn renamed_reply_anchors(site: &Site) -> Vec<(String, String)> {
         let Some(ri) = site.replies.iter().position(|r| r.url == *target) else {
             continue;
         };
-        let new = &site.replies[ri].page.meta.slug.value;
+        let new = site.concept_anchor(ri);
         for c in site
             .concepts
             .iter()
             .filter(|c| c.passages.iter().any(|(i, _)| *i == ri))
         {
-            out.push((
-                format!("/{}#{}", c.url, concept_reply_anchor(old)),
-                format!("/{}#{}", c.url, concept_reply_anchor(new)),
-            ));
+            out.push((format!("/{}#r-{old}", c.url), format!("/{}#{new}", c.url)));
         }
     }
     out

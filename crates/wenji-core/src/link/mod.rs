@@ -13,7 +13,7 @@ pub mod urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::Config;
+use crate::config::{Config, Edition};
 use crate::content::{BlockKind, ConceptMeta, Corpus, HomeMeta, Page, PageMeta, ReplyMeta};
 use crate::error::{Diagnostic, Diagnostics};
 
@@ -23,6 +23,8 @@ pub use inline::{LinkTarget, footnote_owners};
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
+    /// The reports and languages the site holds; the first is `[report]` in `site.language`.
+    pub editions: Vec<Edition>,
     pub home: Option<Page<HomeMeta>>,
     pub replies: Vec<Reply>,
     pub concepts: Vec<Concept>,
@@ -41,6 +43,8 @@ pub struct Site {
 pub struct Reply {
     pub page: Page<ReplyMeta>,
     pub url: String,
+    /// Index into [`Site::editions`].
+    pub edition: usize,
     /// Passage number → indices into `Site::concepts`, sorted.
     pub passage_concepts: BTreeMap<u32, Vec<usize>>,
     /// Heading id → concepts tagged on that heading.
@@ -112,6 +116,41 @@ impl Site {
             .unwrap_or_else(|| self.is_large())
     }
 
+    /// The anchor of reply `ri`'s passages on a concept page: `r-<slug>`, with the path of
+    /// an edition other than the first before the slug (`r-en-france`).
+    pub fn concept_anchor(&self, ri: usize) -> String {
+        let r = &self.replies[ri];
+        let prefix = self.editions[r.edition].path.replace('/', "-");
+        format!("r-{prefix}{}", r.page.meta.slug.value)
+    }
+
+    /// What names reply `ri`'s edition beside it where replies of several editions are
+    /// listed together (`A/75/123 · en`); empty on a site of one edition.
+    pub fn edition_label(&self, ri: usize) -> String {
+        if self.editions.len() < 2 {
+            return String::new();
+        }
+        let e = &self.editions[self.replies[ri].edition];
+        format!("{} · {}", e.report.symbol, e.language)
+    }
+
+    /// The replies of edition `e`: a run of [`Site::replies`], which are in edition order.
+    pub fn edition_range(&self, e: usize) -> std::ops::Range<usize> {
+        let start = self.replies.partition_point(|r| r.edition < e);
+        let end = self.replies.partition_point(|r| r.edition <= e);
+        start..end
+    }
+
+    /// A key naming reply `ri` among all the site's replies: its slug, after its edition's
+    /// path for an edition other than the first (`en/france`).
+    pub fn reply_key(&self, ri: usize) -> String {
+        let r = &self.replies[ri];
+        format!(
+            "{}{}",
+            self.editions[r.edition].path, r.page.meta.slug.value
+        )
+    }
+
     pub fn concept_index(&self, slug: &str) -> Option<usize> {
         self.concepts
             .iter()
@@ -124,10 +163,17 @@ impl Site {
 pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let sections = &config.sections;
+    let editions = config.editions();
+    let reply_editions = assign_editions(&editions, &mut corpus, &mut diags);
     let forms = symbols::SymbolForms::for_language(&config.site.language);
     let citations = inline::link_bodies(&mut corpus, forms, &mut diags);
-    let page_urls = PageUrls::of(&corpus, sections);
+    let page_urls = PageUrls::of(&corpus, sections, &editions, &reply_editions);
     let mut claims = claims::Claims::of_builtin_pages(sections);
+    // each further edition's index page
+    for e in editions.iter().skip(1) {
+        let config_file = std::path::Path::new(crate::config::CONFIG_FILE);
+        claims.claim(e.path.clone(), config_file, 0, &mut diags);
+    }
     check_front_matter(config, &corpus, &page_urls, &mut claims, &mut diags);
     let redirects = claims::aliases(&corpus, &page_urls, sections, &mut claims, &mut diags);
     let pages: BTreeSet<&str> = claims.urls().collect();
@@ -142,6 +188,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     let replies = tag_replies(
         corpus.replies,
         replies_urls,
+        &reply_editions,
         &slug_index,
         &mut concepts,
         &mut diags,
@@ -167,6 +214,7 @@ pub fn resolve(config: &Config, mut corpus: Corpus) -> Result<Site, Diagnostics>
     }
     Ok(Site {
         config: config.clone(),
+        editions,
         home: corpus.home,
         replies,
         concepts,
@@ -186,12 +234,24 @@ struct PageUrls {
 }
 
 impl PageUrls {
-    fn of(corpus: &Corpus, sections: &crate::config::Sections) -> PageUrls {
+    fn of(
+        corpus: &Corpus,
+        sections: &crate::config::Sections,
+        editions: &[Edition],
+        reply_editions: &[usize],
+    ) -> PageUrls {
         PageUrls {
             replies: corpus
                 .replies
                 .iter()
-                .map(|r| urls::reply(sections, &r.meta.slug.value))
+                .zip(reply_editions)
+                .map(|(r, &e)| {
+                    format!(
+                        "{}{}",
+                        editions[e].path,
+                        urls::reply(sections, &r.meta.slug.value)
+                    )
+                })
                 .collect(),
             concepts: corpus
                 .concepts
@@ -205,6 +265,59 @@ impl PageUrls {
                 .collect(),
         }
     }
+}
+
+/// The edition of each reply, by its `report` and `language` (by default the first
+/// edition's); the replies are put in edition order, keeping their order within each, so
+/// each edition's replies are together and the first edition's come first.
+fn assign_editions(
+    editions: &[Edition],
+    corpus: &mut Corpus,
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut of = Vec::with_capacity(corpus.replies.len());
+    for r in &corpus.replies {
+        let symbol = r.meta.report.as_ref().map(|s| s.value.as_str());
+        let language = r.meta.language.as_ref().map(|s| s.value.as_str());
+        let symbol = symbol.unwrap_or(&editions[0].report.symbol);
+        let language = language.unwrap_or(&editions[0].language);
+        match editions
+            .iter()
+            .position(|e| e.report.symbol == symbol && e.language == language)
+        {
+            Some(e) => of.push(e),
+            None => {
+                let at = r.meta.report.as_ref().or(r.meta.language.as_ref());
+                let mut d = Diagnostic::new(
+                    &r.file,
+                    format!("no edition of the site is report `{symbol}` in language `{language}`"),
+                );
+                if let Some(at) = at {
+                    d = d.at(r.yaml_to_file_line(&at.referenced));
+                }
+                let known: Vec<String> = editions
+                    .iter()
+                    .map(|e| format!("{} {}", e.report.symbol, e.language))
+                    .collect();
+                diags.push(d.help(format!(
+                    "use the `report` and `language` of an edition of wenji.toml ({}), or add an [[editions]] entry",
+                    known.join(", ")
+                )));
+                of.push(0);
+            }
+        }
+    }
+    if editions.len() > 1 {
+        let mut paired: Vec<_> = std::mem::take(&mut corpus.replies)
+            .into_iter()
+            .zip(of)
+            .collect();
+        paired.sort_by_key(|(_, e)| *e);
+        let (replies, sorted): (Vec<_>, Vec<_>) = paired.into_iter().unzip();
+        corpus.replies = replies;
+        of = sorted;
+    }
+    of
 }
 
 /// A reply's region is one of `[regions]` and its `received` date is a date.
@@ -316,6 +429,7 @@ fn concept_tree(
 fn tag_replies(
     pages: Vec<Page<ReplyMeta>>,
     urls: Vec<String>,
+    editions: &[usize],
     slug_index: &BTreeMap<String, usize>,
     concepts: &mut [Concept],
     diags: &mut Diagnostics,
@@ -344,6 +458,7 @@ fn tag_replies(
         replies.push(Reply {
             page,
             url,
+            edition: editions[ri],
             passage_concepts: resolved.by_passage,
             heading_concepts: resolved.by_heading,
             concepts: addressed,
@@ -418,8 +533,11 @@ fn addressed(resolved: &tags::ResolvedTags, concepts: &[Concept]) -> Vec<usize> 
 /// Whether two versions of a reply file stand at the same place in the site: same file,
 /// slug, order and aliases, so the same index, URL and redirects.
 pub fn same_place(old: &Page<ReplyMeta>, new: &Page<ReplyMeta>) -> bool {
+    let value = |s: &Option<serde_saphyr::Spanned<String>>| s.as_ref().map(|s| s.value.clone());
     old.file == new.file
         && old.meta.slug.value == new.meta.slug.value
+        && value(&old.meta.report) == value(&new.meta.report)
+        && value(&old.meta.language) == value(&new.meta.language)
         && old.meta.order == new.meta.order
         && old
             .meta

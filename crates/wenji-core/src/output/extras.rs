@@ -138,12 +138,25 @@ const OPEN_DATA_CSV: &str = "paragraphs.csv";
 /// `paragraphs.csv`, or on a large site the CSV in gzipped parts of
 /// [`OPEN_DATA_PART_REPLIES`] replies (the JSON, the same rows a second time, is left out).
 pub fn open_data_names(site: &Site) -> Vec<String> {
+    (0..site.editions.len())
+        .flat_map(|e| edition_open_data_names(site, e))
+        .collect()
+}
+
+/// The open data files of edition `e`, under its path in the data folder (the first
+/// edition's at the top).
+pub fn edition_open_data_names(site: &Site, e: usize) -> Vec<String> {
+    let prefix = &site.editions[e].path;
     if site.is_large() {
-        (1..=site.replies.len().div_ceil(OPEN_DATA_PART_REPLIES).max(1))
-            .map(|i| format!("paragraphs-{i:03}.csv.gz"))
+        let replies = site.edition_range(e).len();
+        (1..=replies.div_ceil(OPEN_DATA_PART_REPLIES).max(1))
+            .map(|i| format!("{prefix}paragraphs-{i:03}.csv.gz"))
             .collect()
     } else {
-        vec![OPEN_DATA_JSON.into(), OPEN_DATA_CSV.into()]
+        vec![
+            format!("{prefix}{OPEN_DATA_JSON}"),
+            format!("{prefix}{OPEN_DATA_CSV}"),
+        ]
     }
 }
 
@@ -167,7 +180,7 @@ fn write_citation_parts(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
             let cite = Citation::of(site, ri);
             let csl = String::from_utf8_lossy(&cite.csl_json()).into_owned();
             all.insert(
-                site.replies[ri].page.meta.slug.value.clone(),
+                site.reply_key(ri),
                 serde_json::json!([csl, cite.bibtex(), cite.ris()]),
             );
         }
@@ -215,11 +228,6 @@ fn robots(site: &Site) -> OutputFile {
     OutputFile::new("robots.txt", text)
 }
 
-fn year(site: &Site) -> &str {
-    let p = &site.config.report.published;
-    p.get(..4).unwrap_or(p)
-}
-
 /// What every citation file of a reply says: the reply of a State or organization, in the
 /// report (symbol, title, year, publisher), received on a date, at a URL.
 struct Citation<'a> {
@@ -248,12 +256,14 @@ impl<'a> Citation<'a> {
         let r = &site.replies[ri];
         let m = &r.page.meta;
         let c = &site.config;
+        let edition = &site.editions[r.edition];
+        let (report, lang) = (&edition.report, edition.language.as_str());
         let title_en = fill_placeholders(
-            c.string("reply_headline_en"),
-            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+            c.string_in(lang, "reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &report.title_en)],
         );
         let note = fill_placeholders(
-            c.string("cite_note"),
+            c.string_in(lang, "cite_note"),
             &[
                 ("title_en", &title_en),
                 ("received", &m.received.value),
@@ -261,19 +271,19 @@ impl<'a> Citation<'a> {
             ],
         );
         Citation {
-            key: citation_key(&c.report.symbol, &m.slug.value),
+            key: citation_key(&report.symbol, &site.reply_key(ri)),
             author: &m.title,
             title: fill_placeholders(
-                c.string("reply_headline"),
-                &[("entity", &m.title), ("report", &c.report.title)],
+                c.string_in(lang, "reply_headline"),
+                &[("entity", &m.title), ("report", &report.title)],
             ),
             note,
-            document_type: c.string("cite_document_type"),
-            symbol: &c.report.symbol,
-            publisher: &c.report.publisher,
-            year: year(site),
+            document_type: c.string_in(lang, "cite_document_type"),
+            symbol: &report.symbol,
+            publisher: &report.publisher,
+            year: edition.year(),
             received: &m.received.value,
-            language: &c.site.language,
+            language: lang,
             url: format!("{}{}", c.site.base_url, r.url),
         }
     }
@@ -669,27 +679,37 @@ const OPEN_DATA_BATCH: usize = 64;
 
 /// The paragraph-level open data, JSON and CSV, written batch by batch as it is made.
 fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
+    (0..site.editions.len()).try_for_each(|e| write_edition_open_data(site, sink, e))
+}
+
+/// The open data of edition `e`: its replies, with its report and language in the head.
+fn write_edition_open_data(site: &Site, sink: &Sink, e: usize) -> Result<(), Diagnostic> {
+    let edition = &site.editions[e];
+    let replies = &site.replies[site.edition_range(e)];
     // The document is serialized with a placeholder for its rows, which are serialized reply
     // by reply and written in its place: the bytes are those of serializing it whole.
     const ROWS: &str = "\u{0}paragraphs\u{0}";
-    let doc = json!({
-        "report": site.config.report.symbol,
-        "title": site.config.report.title,
-        "source": site.config.report.url,
-        "paragraph_numbering": site.config.string("cite_numbering_note"),
+    let mut doc = json!({
+        "report": edition.report.symbol,
+        "title": edition.report.title,
+        "source": edition.report.url,
+        "paragraph_numbering": site.config.string_in(&edition.language, "cite_numbering_note"),
         "fields": ["reply", "reply_en", "slug", "iso3", "paragraph", "section", "concepts", "text", "url", "footnotes"],
         "paragraphs": ROWS,
     });
+    if site.editions.len() > 1 {
+        doc["language"] = json!(edition.language);
+        doc["published"] = json!(edition.report.published);
+    }
     let doc = serde_json::to_string(&doc).unwrap_or_default();
     let placeholder = serde_json::to_string(ROWS).unwrap_or_default();
     let (head, tail) = doc.split_once(&placeholder).unwrap_or((&doc, ""));
     const CSV_HEAD: &str =
         "\u{feff}reply,reply_en,slug,iso3,paragraph,section,concepts,text,url,footnotes\r\n";
+    let dir = format!("{}{}", urls::data(&site.config.sections), edition.path);
     if site.is_large() {
-        let dir = urls::data(&site.config.sections);
-        return write_open_data_parts(site, sink, &dir, CSV_HEAD);
+        return write_open_data_parts(site, sink, e, &dir, CSV_HEAD);
     }
-    let dir = urls::data(&site.config.sections);
     let mut json = sink.open(&format!("{dir}{OPEN_DATA_JSON}"))?;
     let mut csv = sink.open(&format!("{dir}{OPEN_DATA_CSV}"))?;
     json.write(head.as_bytes())?;
@@ -716,7 +736,7 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
             })
             .collect()
     };
-    let mut batches = site.replies.chunks(OPEN_DATA_BATCH);
+    let mut batches = replies.chunks(OPEN_DATA_BATCH);
     let mut pending = batches.next().map(make);
     let mut first = true;
     while let Some(parts) = pending {
@@ -750,12 +770,17 @@ fn write_open_data(site: &Site, sink: &Sink) -> Result<(), Diagnostic> {
 fn write_open_data_parts(
     site: &Site,
     sink: &Sink,
+    e: usize,
     dir: &str,
     head: &str,
 ) -> Result<(), Diagnostic> {
     use std::io::Write as _;
-    let names = open_data_names(site);
-    site.replies
+    let prefix = &site.editions[e].path;
+    let names: Vec<String> = edition_open_data_names(site, e)
+        .into_iter()
+        .map(|n| n[prefix.len()..].to_string())
+        .collect();
+    site.replies[site.edition_range(e)]
         .chunks(OPEN_DATA_PART_REPLIES)
         .zip(&names)
         .collect::<Vec<_>>()

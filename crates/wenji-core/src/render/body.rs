@@ -25,7 +25,12 @@ pub struct Words<'a> {
 
 impl<'a> Words<'a> {
     pub fn from_site(site: &'a Site) -> Self {
-        let s = |k| site.config.string(k);
+        Self::in_language(site, &site.config.site.language)
+    }
+
+    /// The words of pages in `language`.
+    pub fn in_language(site: &'a Site, language: &str) -> Self {
+        let s = |k| site.config.string_in(language, k);
         Words {
             paragraph: s("paragraph_n"),
             cite: s("cite"),
@@ -262,7 +267,7 @@ pub fn reply_body(site: &Site, reply: &Reply, words: &Words) -> String {
     let base = site.config.base_path();
     let ctx = Ctx {
         base_path: &base,
-        site_language: &site.config.site.language,
+        site_language: &site.editions[reply.edition].language,
         footnote_base: "",
         footnote_backrefs: true,
         allow_raw_html: site.config.site.allow_raw_html,

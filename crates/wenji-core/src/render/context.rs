@@ -63,13 +63,21 @@ pub fn fill_placeholders(template: &str, pairs: &[(&str, &str)]) -> String {
 struct Common<'a> {
     site: &'a Site,
     base: String,
-    site_json: tera::Value,
     report: tera::Value,
-    strings: tera::Value,
-    strings_json: tera::Value,
     assets: tera::Value,
     urls: tera::Value,
     search_url: tera::Value,
+    /// What differs by the page's language: the first is `site.language`'s, then one for
+    /// each other language of the site's editions.
+    langs: Vec<LangParts<'a>>,
+}
+
+/// The parts of [`Common`] in one language.
+struct LangParts<'a> {
+    language: &'a str,
+    site_json: tera::Value,
+    strings: tera::Value,
+    strings_json: tera::Value,
     /// The navigation with each of its items marked current, and with none (key "").
     navs: Vec<(&'a str, tera::Value)>,
 }
@@ -82,25 +90,12 @@ impl<'a> Common<'a> {
             .iter()
             .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
             .collect();
-        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
-            .iter()
-            .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
-            .collect();
         let c = &site.config;
         let s = &c.sections;
         let b = &base;
         let mut common = Common {
             site,
-            site_json: tera::Value::from_serializable(&SiteNames {
-                title: &c.site.title,
-                title_en: &c.site.title_en,
-                description: &c.site.description,
-                language: &c.site.language,
-                base_url: &c.site.base_url,
-            }),
             report: tera::Value::from_serializable(&c.report),
-            strings: tera::Value::from_serializable(&c.strings),
-            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
             assets: tera::Value::from_serializable(&asset_urls),
             urls: tera::Value::from_serializable(&SectionUrls {
                 home: b.clone(),
@@ -112,23 +107,57 @@ impl<'a> Common<'a> {
                 search: format!("{b}{}", urls::search(s)),
             }),
             search_url: tera::Value::from_serializable(&format!("{b}{}", urls::search(s))),
-            navs: Vec::new(),
+            langs: Vec::new(),
             base,
         };
-        let nav_keys = std::iter::once("")
-            .chain(crate::render::kinds::nav_kinds().map(|(kind, _)| kind.name))
-            .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
-        common.navs = nav_keys
-            .map(|k| (k, tera::Value::from_serializable(&common.nav(k))))
+        common.langs = site_languages(site)
+            .into_iter()
+            .map(|l| common.lang_parts(l))
             .collect();
         common
     }
 
-    fn nav(&self, current: &str) -> Vec<NavItem<'_>> {
+    fn lang_parts(&self, language: &'a str) -> LangParts<'a> {
+        let site = self.site;
+        let c = &site.config;
+        let strings = c.strings_in(language);
+        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
+            .iter()
+            .filter_map(|k| strings.get(*k).map(|v| (*k, v.as_str())))
+            .collect();
+        let other = c
+            .languages
+            .get(language)
+            .filter(|_| language != c.site.language);
+        let nav_keys = std::iter::once("")
+            .chain(crate::render::kinds::nav_kinds().map(|(kind, _)| kind.name))
+            .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
+        LangParts {
+            language,
+            site_json: tera::Value::from_serializable(&SiteNames {
+                title: other
+                    .and_then(|l| l.title.as_deref())
+                    .unwrap_or(&c.site.title),
+                title_en: &c.site.title_en,
+                description: other
+                    .and_then(|l| l.description.as_deref())
+                    .unwrap_or(&c.site.description),
+                language,
+                base_url: &c.site.base_url,
+            }),
+            strings: tera::Value::from_serializable(strings),
+            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
+            navs: nav_keys
+                .map(|k| (k, tera::Value::from_serializable(&self.nav(k, language))))
+                .collect(),
+        }
+    }
+
+    fn nav(&self, current: &str, language: &str) -> Vec<NavItem<'_>> {
         let site = self.site;
         let mut items: Vec<(&str, String, String)> = crate::render::kinds::nav_kinds()
             .map(|(kind, label)| {
-                let label = site.config.string(label).to_string();
+                let label = site.config.string_in(language, label).to_string();
                 (kind.name, label, kind.path(site, 0))
             })
             .collect();
@@ -147,6 +176,14 @@ impl<'a> Common<'a> {
             .collect()
     }
 
+    /// The parts of `language` (the site's own when the site has no such language).
+    fn lang(&self, language: &str) -> &LangParts<'a> {
+        self.langs
+            .iter()
+            .find(|l| l.language == language)
+            .unwrap_or(&self.langs[0])
+    }
+
     fn context(
         &self,
         kind: &str,
@@ -155,16 +192,31 @@ impl<'a> Common<'a> {
         title: &str,
         description: &str,
     ) -> Context {
+        let language = &self.site.config.site.language;
+        self.context_in(language, kind, nav_key, path, title, description)
+    }
+
+    /// The context of a page in `language`.
+    fn context_in(
+        &self,
+        language: &str,
+        kind: &str,
+        nav_key: &str,
+        path: &str,
+        title: &str,
+        description: &str,
+    ) -> Context {
+        let lang = self.lang(language);
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.site_json.clone());
+        ctx.insert_value("site", lang.site_json.clone());
         ctx.insert_value("report", self.report.clone());
         ctx.insert("base", &self.base);
-        ctx.insert_value("t", self.strings.clone());
-        ctx.insert_value("strings_json", self.strings_json.clone());
+        ctx.insert_value("t", lang.strings.clone());
+        ctx.insert_value("strings_json", lang.strings_json.clone());
         ctx.insert_value("asset", self.assets.clone());
-        let nav = match self.navs.iter().find(|(k, _)| *k == nav_key) {
+        let nav = match lang.navs.iter().find(|(k, _)| *k == nav_key) {
             Some((_, v)) => v.clone(),
-            None => tera::Value::from_serializable(&self.nav(nav_key)),
+            None => tera::Value::from_serializable(&self.nav(nav_key, language)),
         };
         ctx.insert_value("nav", nav);
         ctx.insert_value("search_url", self.search_url.clone());
@@ -188,6 +240,18 @@ impl<'a> Common<'a> {
         }
         ctx
     }
+}
+
+/// The languages of the site's pages: `site.language` first, then each other language of
+/// its editions, in edition order.
+pub fn site_languages(site: &Site) -> Vec<&str> {
+    let mut out: Vec<&str> = vec![&site.config.site.language];
+    for e in &site.editions {
+        if !out.contains(&e.language.as_str()) {
+            out.push(&e.language);
+        }
+    }
+    out
 }
 
 /// `site`: the site's names, as every template sees them.
@@ -251,10 +315,11 @@ pub fn json_for_script(v: &impl Serialize) -> String {
         .replace('&', "\\u0026")
 }
 
-fn region_name(site: &Site, key: Option<&str>) -> String {
-    key.and_then(|k| site.config.regions.get(k))
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| site.config.string("region_none").to_string())
+/// A region group's name in `language`.
+fn region_name(site: &Site, key: Option<&str>, language: &str) -> String {
+    key.and_then(|k| site.config.region_name_in(language, k))
+        .unwrap_or_else(|| site.config.string_in(language, "region_none"))
+        .to_string()
 }
 
 fn concept_label(site: &Site, ci: usize) -> &str {
@@ -288,25 +353,194 @@ fn fragment_aliases_json(
 pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
+    let e = &site.editions[r.edition];
+    let (report, lang) = (&e.report, e.language.as_str());
     let pairs = [
-        ("symbol", c.report.symbol.as_str()),
-        ("report", c.report.title.as_str()),
-        ("report_en", c.report.title_en.as_str()),
+        ("symbol", report.symbol.as_str()),
+        ("report", report.title.as_str()),
+        ("report_en", report.title_en.as_str()),
         ("entity", r.page.meta.title.as_str()),
         ("entity_en", r.page.meta.title_en.as_str()),
         ("received", r.page.meta.received_as_printed.as_str()),
         ("received_en", r.page.meta.received.value.as_str()),
-        ("publisher", c.report.publisher.as_str()),
-        ("publisher_en", c.report.publisher_en.as_str()),
+        ("publisher", report.publisher.as_str()),
+        ("publisher_en", report.publisher_en.as_str()),
         (
             "year",
-            c.report.published.get(..4).unwrap_or(&c.report.published),
+            report.published.get(..4).unwrap_or(&report.published),
         ),
     ];
     (
-        fill_placeholders(c.string("cite_format_zh"), &pairs),
-        fill_placeholders(c.string("cite_format_en"), &pairs),
+        fill_placeholders(c.string_in(lang, "cite_format_zh"), &pairs),
+        fill_placeholders(c.string_in(lang, "cite_format_en"), &pairs),
     )
+}
+
+/// The words of each language of `common`, in its order.
+fn words_of<'a>(site: &'a Site, common: &Common) -> Vec<Words<'a>> {
+    common
+        .langs
+        .iter()
+        .map(|l| Words::in_language(site, l.language))
+        .collect()
+}
+
+/// One edition's open data files, on the data page of a site of several editions.
+#[derive(Serialize)]
+struct EditionData {
+    label: String,
+    files: Vec<String>,
+}
+
+/// `edition`: the edition a page belongs to, as its templates show it.
+#[derive(Serialize)]
+struct EditionInfo<'a> {
+    symbol: &'a str,
+    title: &'a str,
+    language: &'a str,
+    year: &'a str,
+    /// The editorial notice shown on each of its pages, if any.
+    notice: Option<&'a str>,
+    /// Its index page: the site's home for the first edition.
+    url: String,
+    /// The site has more than one edition.
+    several: bool,
+}
+
+impl<'a> Pages<'a> {
+    fn edition_info(&self, e: usize) -> EditionInfo<'a> {
+        let ed = &self.site.editions[e];
+        EditionInfo {
+            symbol: &ed.report.symbol,
+            title: &ed.report.title,
+            language: &ed.language,
+            year: ed.year(),
+            notice: ed.notice.as_deref(),
+            url: format!("{}{}", self.common.base, ed.path),
+            several: self.site.editions.len() > 1,
+        }
+    }
+}
+
+/// The replies of each State (by slug) across editions, for the language switcher and the
+/// timeline of its pages; empty on a site of one edition.
+struct Editions {
+    by_slug: BTreeMap<String, Vec<usize>>,
+}
+
+/// One item of `alternates`: the same reply in another language (or this one).
+#[derive(Serialize)]
+struct Alternate {
+    language: String,
+    /// The language's name in itself (its `language_name` string).
+    label: String,
+    url: String,
+    permalink: String,
+    current: bool,
+}
+
+/// One item of `timeline`: a State's reply to one report.
+#[derive(Serialize)]
+struct TimelineItem<'a> {
+    symbol: &'a str,
+    title: &'a str,
+    year: &'a str,
+    language: &'a str,
+    url: String,
+    current: bool,
+}
+
+impl Editions {
+    fn of(site: &Site) -> Editions {
+        let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if site.editions.len() > 1 {
+            for (ri, r) in site.replies.iter().enumerate() {
+                by_slug
+                    .entry(r.page.meta.slug.value.clone())
+                    .or_default()
+                    .push(ri);
+            }
+        }
+        Editions { by_slug }
+    }
+
+    fn same_state(&self, site: &Site, ri: usize) -> &[usize] {
+        self.by_slug
+            .get(&site.replies[ri].page.meta.slug.value)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Reply `ri` in each language of its report, itself included; empty when it has no
+    /// other language.
+    fn alternates(&self, site: &Site, ri: usize) -> Vec<Alternate> {
+        let symbol = &site.editions[site.replies[ri].edition].report.symbol;
+        let versions: Vec<usize> = self
+            .same_state(site, ri)
+            .iter()
+            .copied()
+            .filter(|&i| &site.editions[site.replies[i].edition].report.symbol == symbol)
+            .collect();
+        if versions.len() < 2 {
+            return Vec::new();
+        }
+        versions
+            .into_iter()
+            .map(|i| {
+                let r = &site.replies[i];
+                let language = &site.editions[r.edition].language;
+                Alternate {
+                    language: language.clone(),
+                    label: site.config.string_in(language, "language_name").to_string(),
+                    url: format!("{}{}", site.config.base_path(), r.url),
+                    permalink: format!("{}{}", site.config.site.base_url, r.url),
+                    current: i == ri,
+                }
+            })
+            .collect()
+    }
+
+    /// The State's replies to each report, newest report first: in each report the version
+    /// in this page's language, else its first. Empty when the State answered one report.
+    fn timeline<'s>(&self, site: &'s Site, ri: usize) -> Vec<TimelineItem<'s>> {
+        let language = &site.editions[site.replies[ri].edition].language;
+        let mut by_report: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in self.same_state(site, ri) {
+            let e = &site.editions[site.replies[i].edition];
+            let pick = by_report.entry(&e.report.symbol).or_insert(i);
+            let picked_language = &site.editions[site.replies[*pick].edition].language;
+            if picked_language != language && (e.language == *language || i == ri) {
+                *pick = i;
+            }
+        }
+        if by_report.len() < 2 {
+            return Vec::new();
+        }
+        let mut items: Vec<usize> = by_report.into_values().collect();
+        items.sort_by_key(|&i| {
+            let e = &site.editions[site.replies[i].edition];
+            (
+                std::cmp::Reverse(e.report.published.as_str()),
+                site.replies[i].edition,
+            )
+        });
+        items
+            .into_iter()
+            .map(|i| {
+                let r = &site.replies[i];
+                let e = &site.editions[r.edition];
+                TimelineItem {
+                    symbol: &e.report.symbol,
+                    title: &e.report.title,
+                    year: e.year(),
+                    language: &e.language,
+                    url: format!("{}{}", site.config.base_path(), r.url),
+                    current: i == ri
+                        || (e.report.symbol
+                            == site.editions[site.replies[ri].edition].report.symbol),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A reply as the lists, the matrix and its own page (with its neighbours) show it.
@@ -345,7 +579,7 @@ fn reply_row(site: &Site, ri: usize) -> ReplyRow<'_> {
         iso2: m.iso2.as_deref(),
         iso3: m.iso3.as_deref(),
         region,
-        region_name: region_name(site, region),
+        region_name: region_name(site, region, &site.editions[r.edition].language),
         original_language: &m.original_language,
         received: &m.received.value,
         received_as_printed: &m.received_as_printed,
@@ -378,6 +612,8 @@ struct ReplyConcept<'a> {
 /// downloads are each the part of 1,000 replies that holds them (`inline`).
 #[derive(Serialize)]
 struct CiteInfo<'a> {
+    /// The reply's key in a large site's citation parts ([`Site::reply_key`]).
+    key: String,
     zh: String,
     en: String,
     inline: bool,
@@ -430,6 +666,8 @@ struct ReplyRef<'a> {
     title: &'a str,
     slug: &'a str,
     url: String,
+    /// Its edition, where the site has several ([`Site::edition_label`]).
+    edition: String,
 }
 
 impl<'a> ReplyRef<'a> {
@@ -439,6 +677,7 @@ impl<'a> ReplyRef<'a> {
             title: &r.page.meta.title,
             slug: &r.page.meta.slug.value,
             url: format!("{}{}", site.config.base_path(), r.url),
+            edition: site.edition_label(ri),
         }
     }
 }
@@ -571,14 +810,12 @@ impl HomeStats {
     fn of(site: &Site) -> HomeStats {
         let is_state =
             |r: &&crate::link::Reply| r.page.meta.entity == crate::content::Entity::State;
+        // the home page is the first edition's
+        let first = &site.replies[site.edition_range(0)];
         HomeStats {
-            replies: site.replies.len(),
-            states: site.replies.iter().filter(is_state).count(),
-            paragraphs: site
-                .replies
-                .iter()
-                .map(|r| r.page.doc.paragraph_count())
-                .sum(),
+            replies: first.len(),
+            states: first.iter().filter(is_state).count(),
+            paragraphs: first.iter().map(|r| r.page.doc.paragraph_count()).sum(),
             documents: site.documents.len(),
         }
     }
@@ -658,7 +895,11 @@ fn passages_of(c: &crate::link::Concept, ri: usize) -> Option<&[u32]> {
 pub struct Pages<'a> {
     site: &'a Site,
     common: Common<'a>,
-    words: Words<'a>,
+    /// The words of each of `common.langs`, in the same order.
+    words: Vec<Words<'a>>,
+    /// Each reply's other editions, for its language switcher and timeline: empty on a
+    /// site of one edition.
+    editions_of: Editions,
     /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
     rows: Vec<ReplyRow<'a>>,
     /// The same rows as Tera values, for the reply pages (their own row, prev and next).
@@ -670,10 +911,12 @@ impl<'a> Pages<'a> {
         let rows: Vec<ReplyRow> = (0..site.replies.len())
             .map(|i| reply_row(site, i))
             .collect();
+        let common = Common::new(site, assets);
         Pages {
             site,
-            common: Common::new(site, assets),
-            words: Words::from_site(site),
+            words: words_of(site, &common),
+            common,
+            editions_of: Editions::of(site),
             row_values: rows.iter().map(tera::Value::from_serializable).collect(),
             rows,
         }
@@ -686,10 +929,12 @@ impl<'a> Pages<'a> {
     pub fn for_replies(site: &'a Site, assets: &AssetMap, range: std::ops::Range<usize>) -> Self {
         let near = range.start.saturating_sub(1)..(range.end + 1).min(site.replies.len());
         let none = tera::Value::from_serializable(&None::<()>);
+        let common = Common::new(site, assets);
         Pages {
             site,
-            common: Common::new(site, assets),
-            words: Words::from_site(site),
+            words: words_of(site, &common),
+            common,
+            editions_of: Editions::of(site),
             rows: Vec::new(),
             row_values: (0..site.replies.len())
                 .map(|i| match near.contains(&i) {
@@ -702,18 +947,30 @@ impl<'a> Pages<'a> {
 
     /// The page of a reply.
     pub fn reply(&self, at: &PageAt) -> Result<Context, Diagnostic> {
-        let (site, common, rows, words) = (self.site, &self.common, &self.row_values, &self.words);
+        let (site, common, rows) = (self.site, &self.common, &self.row_values);
         let ri = at.index;
         let base = &common.base;
         let r = &site.replies[ri];
         let m = &r.page.meta;
-        let mut ctx = common.context(
+        let edition = &site.editions[r.edition];
+        let lang = &edition.language;
+        let words = &self.words[common
+            .langs
+            .iter()
+            .position(|l| l.language == lang)
+            .unwrap_or(0)];
+        let mut ctx = common.context_in(
+            lang,
             at.kind,
             "replies",
             at.path,
             &m.title,
-            &format!("{} — {}", m.title, site.config.report.symbol),
+            &format!("{} — {}", m.title, edition.report.symbol),
         );
+        ctx.insert("report", &edition.report);
+        ctx.insert("edition", &self.edition_info(r.edition));
+        ctx.insert("alternates", &self.editions_of.alternates(site, ri));
+        ctx.insert("timeline", &self.editions_of.timeline(site, ri));
         ctx.insert_value("reply", rows[ri].clone());
         ctx.insert_value(
             "body_html",
@@ -743,18 +1000,19 @@ impl<'a> Pages<'a> {
                 ReplyConcept {
                     title: &c.page.meta.title,
                     short: concept_label(site, ci),
-                    url: format!("{base}{}#r-{}", c.url, m.slug.value),
+                    url: format!("{base}{}#{}", c.url, site.concept_anchor(ri)),
                     count: n,
                 }
             })
             .collect();
         ctx.insert("concepts", &concepts);
+        // neighbours within the reply's own edition
         let none = || tera::Value::from_serializable(&None::<()>);
-        ctx.insert_value(
-            "prev",
-            ri.checked_sub(1).map_or_else(none, |i| rows[i].clone()),
-        );
-        ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
+        let same = |i: &usize| site.replies[*i].edition == r.edition;
+        let prev = ri.checked_sub(1).filter(same);
+        let next = Some(ri + 1).filter(|i| *i < rows.len()).filter(same);
+        ctx.insert_value("prev", prev.map_or_else(none, |i| rows[i].clone()));
+        ctx.insert_value("next", next.map_or_else(none, |i| rows[i].clone()));
         let (zh, en) = citations(site, ri);
         // A large site's citation downloads are in parts of 1,000 replies, which reply.js
         // fetches (no files of the reply's own).
@@ -767,6 +1025,7 @@ impl<'a> Pages<'a> {
         ctx.insert(
             "cite",
             &CiteInfo {
+                key: site.reply_key(ri),
                 zh,
                 en,
                 inline: site.is_large(),
@@ -774,8 +1033,8 @@ impl<'a> Pages<'a> {
                 bib: cite_bib,
                 ris: cite_ris,
                 url: format!("{}{}", site.config.site.base_url, r.url),
-                para_zh: site.config.string("cite_para_zh"),
-                para_en: site.config.string("cite_para_en"),
+                para_zh: site.config.string_in(lang, "cite_para_zh"),
+                para_en: site.config.string_in(lang, "cite_para_en"),
                 howto: how_to_cite_url(site),
             },
         );
@@ -820,7 +1079,7 @@ impl<'a> Pages<'a> {
             "lead",
             &site.home.as_ref().and_then(|h| h.meta.lead.clone()),
         );
-        ctx.insert("replies", &self.rows);
+        ctx.insert("replies", &self.rows_of(0));
         ctx.insert("concepts", &top_concepts(site));
         ctx.insert("stats", &HomeStats::of(site));
         ctx.insert("pictures", &pictures(site)?);
@@ -830,21 +1089,52 @@ impl<'a> Pages<'a> {
     /// The list of replies, by region group.
     pub fn replies(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         let mut ctx = self.titled(at, "replies", "replies_title");
-        ctx.insert("replies", &self.rows);
-        let mut regions: Vec<RegionEntry> = self
-            .site
-            .config
+        ctx.insert("replies", &self.rows_of(0));
+        ctx.insert("regions", &self.regions_in(&self.site.config.site.language));
+        Ok(ctx)
+    }
+
+    /// The index page of an edition other than the first: its replies, in its language.
+    pub fn edition(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let e = at.index + 1;
+        let edition = &self.site.editions[e];
+        let title = format!("{} {}", edition.report.symbol, edition.report.title);
+        let lang = &edition.language;
+        let mut ctx = self
+            .common
+            .context_in(lang, at.kind, "replies", at.path, &title, "");
+        ctx.insert("report", &edition.report);
+        ctx.insert("edition", &self.edition_info(e));
+        ctx.insert("replies", &self.rows_of(e));
+        ctx.insert("regions", &self.regions_in(lang));
+        Ok(ctx)
+    }
+
+    /// The rows of edition `e`'s replies.
+    fn rows_of(&self, e: usize) -> Vec<&ReplyRow<'a>> {
+        let replies = &self.site.replies;
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| replies[*i].edition == e)
+            .map(|(_, row)| row)
+            .collect()
+    }
+
+    /// The region groups in display order, named in `language`.
+    fn regions_in(&self, language: &str) -> Vec<RegionEntry<'_>> {
+        let config = &self.site.config;
+        let mut regions: Vec<RegionEntry> = config
             .regions
             .iter()
             .map(|(key, r)| RegionEntry {
                 key,
-                name: &r.name,
+                name: config.region_name_in(language, key).unwrap_or(&r.name),
                 order: r.order,
             })
             .collect();
         regions.sort_by_key(|r| r.order);
-        ctx.insert("regions", &regions);
-        Ok(ctx)
+        regions
     }
 
     /// The list of concepts, each with its parts.
@@ -905,7 +1195,7 @@ impl<'a> Pages<'a> {
                 };
                 Group {
                     reply: ReplyRef::of(site, *ri),
-                    anchor: format!("r-{}", r.page.meta.slug.value),
+                    anchor: site.concept_anchor(*ri),
                     count: numbers.len(),
                     passages,
                     links_html,
@@ -965,10 +1255,7 @@ impl<'a> Pages<'a> {
                         MatrixCell {
                             count: n,
                             level: level.min(4),
-                            href: format!(
-                                "{base}{}#r-{}",
-                                c.url, site.replies[ri].page.meta.slug.value
-                            ),
+                            href: format!("{base}{}#{}", c.url, site.concept_anchor(ri)),
                             concept: concept_label(site, ci),
                         }
                     })
@@ -1032,17 +1319,27 @@ impl<'a> Pages<'a> {
         let mut ctx = self.titled(at, "", "data_title");
         ctx.insert("data_base", &format!("{}{}", self.common.base, at.path));
         // A large site's open data: the CSV in parts.
-        let parts = if self.site.is_large() {
-            crate::output::extras::open_data_names(self.site)
+        let site = self.site;
+        let parts = if site.is_large() {
+            crate::output::extras::edition_open_data_names(site, 0)
         } else {
             Vec::new()
         };
         ctx.insert("data_parts", &parts);
+        // the other editions' files, each under its edition's name
+        let editions: Vec<EditionData> = (1..site.editions.len())
+            .map(|e| EditionData {
+                label: format!(
+                    "{} · {}",
+                    site.editions[e].report.symbol, site.editions[e].language
+                ),
+                files: crate::output::extras::edition_open_data_names(site, e),
+            })
+            .collect();
+        ctx.insert("edition_data", &editions);
         ctx.insert(
             "paragraphs",
-            &self
-                .site
-                .replies
+            &self.site.replies[self.site.edition_range(0)]
                 .iter()
                 .map(|r| r.page.doc.paragraph_count())
                 .sum::<u32>(),
@@ -1200,14 +1497,16 @@ struct JsonLdReport<'a> {
 fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
     let r = &site.replies[ri];
     let c = &site.config;
+    let e = &site.editions[r.edition];
+    let (report, lang) = (&e.report, e.language.as_str());
     let m = &r.page.meta;
     let state = m.entity == crate::content::Entity::State;
     ReplyJsonLd {
         context: "https://schema.org",
         kind: "Article",
         alternative_headline: fill_placeholders(
-            c.string("reply_headline_en"),
-            &[("entity", &m.title_en), ("report", &c.report.title_en)],
+            c.string_in(lang, "reply_headline_en"),
+            &[("entity", &m.title_en), ("report", &report.title_en)],
         ),
         author: JsonLdAuthor {
             kind: if state { "Country" } else { "Organization" },
@@ -1217,25 +1516,25 @@ fn reply_jsonld(site: &Site, ri: usize) -> ReplyJsonLd<'_> {
         },
         date_received: &m.received.value,
         headline: fill_placeholders(
-            c.string("reply_headline"),
-            &[("entity", &m.title), ("report", &c.report.title)],
+            c.string_in(lang, "reply_headline"),
+            &[("entity", &m.title), ("report", &report.title)],
         ),
-        in_language: &c.site.language,
+        in_language: lang,
         is_part_of: JsonLdReport {
             kind: "Report",
-            alternate_name: &c.report.title_en,
-            date_published: &c.report.published,
-            name: &c.report.title,
+            alternate_name: &report.title_en,
+            date_published: &report.published,
+            name: &report.title,
             publisher: JsonLdAuthor {
                 kind: "Organization",
-                alternate_name: &c.report.publisher_en,
+                alternate_name: &report.publisher_en,
                 identifier: None,
-                name: &c.report.publisher,
+                name: &report.publisher,
             },
-            report_number: &c.report.symbol,
-            url: c.report.url.as_deref(),
+            report_number: &report.symbol,
+            url: report.url.as_deref(),
         },
-        name: fill_placeholders(c.string("reply_of"), &[("entity", &m.title)]),
+        name: fill_placeholders(c.string_in(lang, "reply_of"), &[("entity", &m.title)]),
         url: format!("{}{}", c.site.base_url, r.url),
     }
 }
@@ -1266,8 +1565,9 @@ fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
     use crate::render::charts::{Bar, MapHighlight, bar_chart_svg, world_map_svg};
     let base = site.config.base_path();
     let t = |k| site.config.string(k).to_string();
-    let highlights: Vec<MapHighlight> = site
-        .replies
+    // the home page is the first edition's
+    let replies = &site.replies[site.edition_range(0)];
+    let highlights: Vec<MapHighlight> = replies
         .iter()
         .filter_map(|r| {
             r.page.meta.iso3.as_ref().map(|iso3| MapHighlight {
@@ -1281,8 +1581,7 @@ fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
         String::new()
     } else {
         world_map_svg(&highlights, &t("home_map_title"), &t("home_map_desc")).map_err(|e| {
-            let file = site
-                .replies
+            let file = replies
                 .iter()
                 .find(|r| {
                     e.to_string()
@@ -1303,8 +1602,7 @@ fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
         .iter()
         .map(|(key, region)| Bar {
             label: region.name.clone(),
-            value: site
-                .replies
+            value: replies
                 .iter()
                 .filter(|r| {
                     r.page
@@ -1318,8 +1616,7 @@ fn pictures(site: &Site) -> Result<Pictures, Diagnostic> {
         })
         .filter(|b| b.value > 0)
         .collect();
-    let orgs = site
-        .replies
+    let orgs = replies
         .iter()
         .filter(|r| r.page.meta.region.is_none())
         .count() as u32;

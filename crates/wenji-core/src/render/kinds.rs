@@ -6,7 +6,7 @@
 
 use crate::config::Sections;
 use crate::error::Diagnostic;
-use crate::link::{Site, ledger, reply_anchors, urls};
+use crate::link::{Site, reply_anchors, urls};
 use crate::render::PageJob;
 use crate::render::context::Pages;
 
@@ -103,6 +103,17 @@ pub const PAGE_KINDS: &[PageKind] = &[
         context: |p, at| p.redirect(at),
     },
     PageKind {
+        name: "edition",
+        template: "replies.html",
+        paths: Paths::Each {
+            count: |s| s.editions.len().saturating_sub(1),
+            path: |s, i| s.editions[i + 1].path.clone(),
+        },
+        published: true,
+        anchors: None,
+        context: |p, at| p.edition(at),
+    },
+    PageKind {
         name: "reply",
         template: "reply.html",
         paths: Paths::Each {
@@ -163,7 +174,7 @@ fn concept_anchors(site: &Site, ci: usize) -> Vec<String> {
     site.concepts[ci]
         .passages
         .iter()
-        .map(|(ri, _)| ledger::concept_reply_anchor(&site.replies[*ri].page.meta.slug.value))
+        .map(|(ri, _)| site.concept_anchor(*ri))
         .collect()
 }
 
@@ -313,6 +324,10 @@ pub(crate) mod tests {
             site.redirects
                 .insert(old.into(), site.replies[0].url.clone());
         }
+        // and a second edition, so that its index page is counted too
+        let mut second = site.editions[0].clone();
+        second.path = "second/".into();
+        site.editions.push(second);
         let templates = crate::render::templates::load(&repo_root(), false).unwrap();
         let assets = crate::render::assets::load(&repo_root()).unwrap();
         let rendered =
