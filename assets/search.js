@@ -255,6 +255,12 @@
     return out;
   }
 
+  /** `folder` (site-relative) with its trailing slash; the default folder when absent. */
+  function folderPrefix(folder) {
+    if (folder === undefined || folder === null) return DEFAULT_FOLDER;
+    return folder === '' || folder.charAt(folder.length - 1) === '/' ? folder : folder + '/';
+  }
+
   function blockOf(starts, d) {
     let lo = 0;
     let hi = starts.length;
@@ -266,7 +272,8 @@
     return Math.max(0, lo - 1);
   }
 
-  const META = 'search/meta.json';
+  /** Where a site's (first language's) index is; another language's is `search/<lang>/`. */
+  const DEFAULT_FOLDER = 'search/';
 
   /**
    * The bytes of a gzipped index file, decompressed. Bytes that do not start with gzip's
@@ -281,12 +288,14 @@
   }
 
   /**
-   * A search engine over the index files. `fetchJson(path)` returns a promise of the parsed
-   * JSON of `path` (relative to the site root, e.g. "search/meta.json"), or null if absent;
-   * `fetchBytes(path)` a promise of the bytes (a Uint8Array) of a block file
-   * ("search/b/….bin"), or null if absent.
+   * A search engine over the index files in `folder` (site-relative, default "search/").
+   * `fetchJson(path)` returns a promise of the parsed JSON of `path` (relative to the site
+   * root, e.g. "search/meta.json"), or null if absent; `fetchBytes(path)` a promise of the
+   * bytes (a Uint8Array) of a block file ("search/b/….bin"), or null if absent.
    */
-  function createEngine(fetchJson, fetchBytes) {
+  function createEngine(fetchJson, fetchBytes, folder) {
+    const dir = folderPrefix(folder);
+    const META = dir + 'meta.json';
     const cache = new Map();
     // A file of the index: as written, or, when meta.json says "gz" (a large site's index),
     // its gzipped copy `path + '.gz'`, decompressed here.
@@ -313,15 +322,15 @@
     };
 
     async function meta() {
-      const m = await get('search/meta.json');
-      if (!m || m.v !== 3) throw new Error('wenji search: unreadable search/meta.json');
+      const m = await get(META);
+      if (!m || m.v !== 3) throw new Error('wenji search: unreadable ' + META);
       return m;
     }
 
     const decoded = new Map(); // token or block path -> decoded data
     async function tokenData(m, t) {
       const shard = tokenHash(t) & (m.ps - 1);
-      const s = await get('search/p/' + shard + '.json');
+      const s = await get(dir + 'p/' + shard + '.json');
       if (!s || !Object.prototype.hasOwnProperty.call(s, t)) return null;
       const key = 't:' + t;
       if (decoded.has(key)) return decoded.get(key);
@@ -353,7 +362,7 @@
 
     async function doc(id) {
       const m = await meta();
-      const arr = await get('search/d/' + Math.floor(id / m.dpf) + '.json');
+      const arr = await get(dir + 'd/' + Math.floor(id / m.dpf) + '.json');
       const d = arr && arr[id % m.dpf];
       if (!d) return null;
       return { id: id, url: d[0], title: d[1], section: d[2], text: d[3] };
@@ -406,7 +415,7 @@
         }
         const ks = Array.from(wanted).sort(function (x, y) { return x - y; });
         const blocks = await Promise.all(ks.map(function (k) {
-          return block('search/b/' + td.shard + '-' + td.j + '-' + k + '.bin');
+          return block(dir + 'b/' + td.shard + '-' + td.j + '-' + k + '.bin');
         }));
         return { df: td.df, parts: blocks.filter(Boolean) };
       }));
@@ -488,8 +497,8 @@
     let groupsP = null;
     function groups() {
       if (!groupsP) {
-        groupsP = get('search/g.json').then(function (g) {
-          if (!g || !Array.isArray(g.s)) throw new Error('wenji search: unreadable search/g.json');
+        groupsP = get(dir + 'g.json').then(function (g) {
+          if (!g || !Array.isArray(g.s)) throw new Error('wenji search: unreadable ' + dir + 'g.json');
           const starts = [0];
           for (const size of g.s) starts.push(starts[starts.length - 1] + size);
           return { starts: starts, named: g.t || [] };
@@ -566,13 +575,14 @@
     }
 
     /**
-     * The filters' data (search/f.json, loaded by the search page only): {regions, concepts,
-     * groups: [[reply key, region index]], conceptsOf: doc id -> [concept index]}.
+     * The filters' data (f.json, loaded by the search page only): {regions, concepts,
+     * editions (none when the index holds one edition), groups: [[reply key, region index,
+     * edition index]], conceptsOf: doc id -> [concept index]}.
      */
     let facetsP = null;
     function facets() {
       if (!facetsP) {
-        facetsP = get('search/f.json').then(function (f) {
+        facetsP = get(dir + 'f.json').then(function (f) {
           if (!f || !Array.isArray(f.groups)) return null;
           const conceptsOf = new Map();
           f.docs.forEach(function (list, k) {
@@ -583,7 +593,9 @@
               conceptsOf.get(d).push(k);
             });
           });
-          return { regions: f.regions, concepts: f.concepts, groups: f.groups, conceptsOf: conceptsOf };
+          return {
+            regions: f.regions, concepts: f.concepts, editions: f.editions || [], groups: f.groups, conceptsOf: conceptsOf,
+          };
         });
       }
       return facetsP;
@@ -702,6 +714,7 @@
     search_error: '搜索暂时不可用。',
     search_results_label: '搜索结果',
     search_overview_label: '含有查询的答复',
+    search_filter_edition: '报告',
     search_filter_region: '区域组',
     search_filter_reply: '答复',
     search_filter_concept: '概念',
@@ -773,37 +786,49 @@
     }
   }
 
-  const FILTER_KINDS = ['region', 'reply', 'concept'];
+  const FILTER_KINDS = ['edition', 'region', 'reply', 'concept'];
 
   /**
-   * Applies the filters `sel` ({region, reply, concept}: a key or '') to a grouped result:
-   * {res: the result with only the docs that pass (pages named by the query only when no
-   * filter is set), counts: {region|reply|concept: Map key -> hits passing the other two}}.
+   * The report filter's value for an edition key: the key behind a '/', so that the first
+   * edition's key "" is a value ('/') apart from "all" (''). `edition=` (empty) in the URL is
+   * the first edition, no `edition` all of them.
+   */
+  function editionValue(key) { return '/' + key; }
+
+  /**
+   * Applies the filters `sel` ({edition, region, reply, concept}: a value or '' for all; an
+   * edition as `editionValue(key)`) to a grouped result: {res: the result with only the docs
+   * that pass (pages named by the query only when no filter is set), counts:
+   * {edition|region|reply|concept: Map value -> hits passing the other filters}}.
    */
   function applyFilters(res, f, sel) {
+    const editions = f.editions || [];
     const keyOf = function (group) {
-      const g = f.groups[group] || ['', -1];
+      const g = f.groups[group] || ['', -1, -1];
       const region = g[1] >= 0 && f.regions[g[1]] ? f.regions[g[1]][0] : '';
-      return { reply: g[0], region: region };
+      const edition = g[2] >= 0 && editions[g[2]] ? editionValue(editions[g[2]][0]) : '';
+      return { reply: g[0], region: region, edition: edition };
     };
     const conceptKeys = function (d) {
       return (f.conceptsOf.get(d) || []).map(function (k) { return f.concepts[k][0]; });
     };
     const passes = function (group, d, skip) {
       const k = keyOf(group);
+      if (skip !== 'edition' && sel.edition && k.edition !== sel.edition) return false;
       if (skip !== 'region' && sel.region && k.region !== sel.region) return false;
       if (skip !== 'reply' && sel.reply && k.reply !== sel.reply) return false;
       if (skip !== 'concept' && sel.concept && conceptKeys(d).indexOf(sel.concept) < 0) return false;
       return true;
     };
-    const counts = { region: new Map(), reply: new Map(), concept: new Map() };
+    const counts = { edition: new Map(), region: new Map(), reply: new Map(), concept: new Map() };
     const bump = function (m, k) { if (k) m.set(k, (m.get(k) || 0) + 1); };
     const groups = [];
     let hits = 0;
-    const any = sel.region || sel.reply || sel.concept;
+    const any = sel.edition || sel.region || sel.reply || sel.concept;
     for (const gr of res.groups) {
       for (const d of gr.docs) {
         const k = keyOf(gr.group);
+        if (passes(gr.group, d, 'edition')) bump(counts.edition, k.edition);
         if (passes(gr.group, d, 'region')) bump(counts.region, k.region);
         if (passes(gr.group, d, 'reply')) bump(counts.reply, k.reply);
         if (passes(gr.group, d, 'concept')) for (const c of conceptKeys(d)) bump(counts.concept, c);
@@ -825,6 +850,8 @@
     const html = doc.documentElement;
     let base = html.getAttribute('data-base') || '/';
     if (base.charAt(base.length - 1) !== '/') base += '/';
+    // the index of the page's language (base-relative), and its search page
+    const folder = folderPrefix(html.hasAttribute('data-search') ? html.getAttribute('data-search') : undefined);
     let strings = Object.assign({}, DEFAULT_STRINGS);
     const sEl = doc.getElementById('wenji-strings');
     if (sEl) {
@@ -846,7 +873,7 @@
           return win.fetch(base + path, { credentials: 'same-origin' }).then(function (r) {
             return r.ok ? r.arrayBuffer().then(function (b) { return new Uint8Array(b); }) : null;
           });
-        });
+        }, folder);
       }
       return engine;
     };
@@ -989,7 +1016,7 @@
         box.classList.toggle('search-empty', !res.hits);
         if (res.hits || res.groups.length || partial.length) {
           const all = doc.createElement('a');
-          all.href = base + 'search/?q=' + encodeURIComponent(q);
+          all.href = base + folder + '?q=' + encodeURIComponent(q);
           all.textContent = strings.search_all_results;
           footer.appendChild(all);
         }
@@ -1066,9 +1093,10 @@
       const body = doc.createElement('div');
       body.className = 'search-body';
       const withFilters = box.hasAttribute('data-search-filters');
-      const sel = { region: '', reply: '', concept: '' };
+      const sel = { edition: '', region: '', reply: '', concept: '' };
       const params = new URL(win.location.href).searchParams;
       for (const k of FILTER_KINDS) sel[k] = params.get(k) || '';
+      if (params.has('edition')) sel.edition = editionValue(params.get('edition'));
       let lastRes = null;
       let lastQ = '';
       const footer = doc.createElement('p');
@@ -1081,6 +1109,7 @@
         const u = new URL(win.location.href);
         if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
         for (const k of FILTER_KINDS) { if (sel[k]) u.searchParams.set(k, sel[k]); else u.searchParams.delete(k); }
+        if (sel.edition) u.searchParams.set('edition', sel.edition.slice(1));
         win.history.replaceState(win.history.state, '', u.toString());
       };
 
@@ -1088,13 +1117,18 @@
       const renderFilters = function (f, counts, res) {
         filters.textContent = '';
         if (!f || (!res.hits && !FILTER_KINDS.some(function (k) { return sel[k]; }))) return;
-        const labels = { region: f.regions, reply: null, concept: f.concepts };
+        const labels = {
+          edition: f.editions.map(function (e) { return [editionValue(e[0]), e[1]]; }),
+          region: f.regions, reply: null, concept: f.concepts,
+        };
         const replyNames = new Map();
         for (const gr of lastRes.groups) {
           const key = (f.groups[gr.group] || [''])[0];
           if (key && gr.title) replyNames.set(key, gr.title);
         }
         for (const kind of FILTER_KINDS) {
+          // a report filter only where the index holds several reports
+          if (kind === 'edition' && f.editions.length < 2) continue;
           const wrap = doc.createElement('label');
           wrap.className = 'search-filter';
           wrap.appendChild(span(doc, 'search-filter-name', strings['search_filter_' + kind]));
@@ -1356,6 +1390,7 @@
     createEngine: createEngine,
     markRanges: markRanges,
     snippet: snippet,
+    applyFilters: applyFilters,
     initUi: initUi,
   };
 

@@ -14,4 +14,5 @@ mod import_repeatable;
 mod init;
 mod ledger;
 mod proptest_pipeline;
+mod search_editions;
 mod serve;

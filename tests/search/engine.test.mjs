@@ -132,3 +132,66 @@ for (const decodedByHost of [false, true]) {
     assert.deepEqual(g, plain);
   });
 }
+
+// An index in another folder (a second language's, `search/en/`): the engine fetches every
+// file under that folder and answers as from `search/`. Here the fixture is served at
+// `search/en/…`, and nothing else.
+test('an index in another folder answers as the fixture and is read from that folder only', async () => {
+  const asked = [];
+  const under = (path) => {
+    asked.push(path);
+    if (!path.startsWith('search/en/')) return null;
+    const u = new URL('search/' + path.slice('search/en/'.length), root);
+    return existsSync(u) ? readFileSync(u) : null;
+  };
+  const en = search.createEngine(async (p) => { const b = under(p); return b && JSON.parse(b.toString('utf8')); },
+    async (p) => { const b = under(p); return b && new Uint8Array(b); }, 'search/en');
+  for (const q of queries) {
+    const res = await en.search(q.q, q.limit, q.page);
+    const hits = [];
+    for (const h of res.hits) hits.push([(await en.doc(h.doc)).url, h.tier, h.score, h.matched]);
+    assert.deepEqual(hits, q.hits, q.q);
+  }
+  assert.deepEqual(await en.grouped('国际法', { maxFiles: 1000 }), await engine().grouped('国际法', { maxFiles: 1000 }));
+  assert.ok(asked.length > 10 && asked.every((p) => p.startsWith('search/en/')), asked.join(' '));
+});
+
+// The report filter: f.json's `editions` and each group's edition index. The fixture's
+// groups (intro, armenia, japan, france, canada, eu) get editions -1, 0, 1, 0, 1, 0; the
+// hits of one report are those of its groups, and the counts of the two reports add up.
+test('the report filter keeps the hits of one edition, the first one as "/"', async () => {
+  const f = {
+    regions: [], concepts: [], docs: [],
+    editions: [['', 'A/75/123'], ['a76', 'A/76/136']],
+    groups: [['', -1, -1], ['armenia', -1, 0], ['japan', -1, 1], ['france', -1, 0], ['canada', -1, 1], ['eu', -1, 0]],
+  };
+  const e = search.createEngine(async (path) => {
+    if (path === 'search/f.json') return f;
+    const u = new URL(path, root);
+    return existsSync(u) ? JSON.parse(readFileSync(u, 'utf8')) : null;
+  }, async (path) => {
+    const u = new URL(path, root);
+    return existsSync(u) ? new Uint8Array(readFileSync(u)) : null;
+  });
+  const facets = await e.facets();
+  assert.deepEqual(facets.editions, f.editions);
+  const res = await e.grouped('国际法', { maxFiles: 1000 });
+  const none = { edition: '', region: '', reply: '', concept: '' };
+  const all = search.applyFilters(res, facets, none);
+  assert.equal(all.res.hits, res.hits);
+  const hitsIn = (ed) => res.groups.filter((g) => f.groups[g.group][2] === ed).reduce((n, g) => n + g.docs.length, 0);
+  assert.ok(hitsIn(0) > 0 && hitsIn(1) > 0, 'the query has hits in both editions');
+  assert.equal(all.counts.edition.get('/'), hitsIn(0));
+  assert.equal(all.counts.edition.get('/a76'), hitsIn(1));
+  for (const [value, ed] of [['/', 0], ['/a76', 1]]) {
+    const v = search.applyFilters(res, facets, { ...none, edition: value });
+    assert.equal(v.res.hits, hitsIn(ed), value);
+    assert.ok(v.res.groups.every((g) => f.groups[g.group][2] === ed), value);
+    // the other filters' counts are those of the chosen edition
+    assert.equal([...v.counts.reply.values()].reduce((a, b) => a + b, 0), hitsIn(ed));
+  }
+  // an index of one edition has no `editions`: every group passes, none is counted
+  const one = search.applyFilters(res, { ...facets, editions: [], groups: f.groups.map((g) => g.slice(0, 2)) }, none);
+  assert.equal(one.res.hits, res.hits);
+  assert.equal(one.counts.edition.size, 0);
+});

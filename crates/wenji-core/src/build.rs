@@ -337,12 +337,16 @@ fn duplicate_paths(files: &[(String, u64)]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// One search document per heading and per passage of every reply, in reading order. Made
-/// reply by reply in parallel: the paragraphs' plain text is most of the work.
-pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
+/// The search documents of the index of `language`: one per heading and per passage of every
+/// reply of an edition in that language, in reading order, then (in the site's own language,
+/// where the concept pages are) one names doc per concept page. Made reply by reply in
+/// parallel: the paragraphs' plain text is most of the work.
+pub fn search_docs(site: &Site, language: &str) -> Vec<search::SearchDoc> {
+    let footnote = site.config.string_in(language, "footnotes");
     let per_reply: Vec<Vec<search::SearchDoc>> = site
         .replies
         .par_iter()
+        .filter(|r| site.editions[r.edition].language == language)
         .map(|r| {
             let mut docs = Vec::new();
             let meta = &r.page.meta;
@@ -381,7 +385,6 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
                     content::BlockKind::Other { .. } => {}
                 }
             }
-            let footnote = site.config.string("footnotes");
             for note in &r.page.doc.footnotes {
                 let anchor = render::html::footnote_id(&note.label);
                 push(anchor, &format!("{footnote} {}", note.label), &note.events);
@@ -406,13 +409,16 @@ pub fn search_docs(site: &Site) -> Vec<search::SearchDoc> {
         name_doc(&c.url, &m.title, names.into_iter().flatten())
     });
     let mut docs: Vec<search::SearchDoc> = per_reply.into_iter().flatten().collect();
-    docs.extend(concept_names);
+    if language == site.config.site.language {
+        docs.extend(concept_names);
+    }
     docs
 }
 
-/// What the search page's filters need: each reply's region group, and the concepts each
-/// search document (a passage or a heading) is tagged with, read from the model.
-pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets {
+/// What the search page's filters need: each reply's region group and edition, and the
+/// concepts each search document (a passage or a heading) is tagged with, read from the
+/// model; region names in `language`, the index's.
+pub fn search_facets(site: &Site, docs: &[search::SearchDoc], language: &str) -> search::Facets {
     let mut regions: Vec<(&String, &crate::config::Region)> = site.config.regions.iter().collect();
     regions.sort_by_key(|(k, r)| (r.order, k.as_str()));
     let region_index = |key: &str| regions.iter().position(|(k, _)| k.as_str() == key);
@@ -425,13 +431,17 @@ pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets 
     let mut facets = search::Facets {
         regions: regions
             .iter()
-            .map(|(k, r)| (k.to_string(), r.name.clone()))
+            .map(|(k, r)| {
+                let name = site.config.region_name_in(language, k).unwrap_or(&r.name);
+                (k.to_string(), name.to_string())
+            })
             .collect(),
         concepts: site
             .concepts
             .iter()
             .map(|c| (c.page.meta.slug.value.clone(), concept_label(c)))
             .collect(),
+        editions: Vec::new(),
         groups: Vec::new(),
         concept_docs: vec![Vec::new(); site.concepts.len()],
     };
@@ -442,15 +452,17 @@ pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets 
         if prev_page != Some(page) {
             prev_page = Some(page);
             facets.groups.push(match reply {
-                Some(r) => (
-                    r.page.meta.slug.value.clone(),
-                    r.page
+                Some(r) => search::Group {
+                    reply: r.page.meta.slug.value.clone(),
+                    region: r
+                        .page
                         .meta
                         .region
                         .as_ref()
                         .and_then(|x| region_index(&x.value)),
-                ),
-                None => (String::new(), None),
+                    edition: Some(r.edition),
+                },
+                None => search::Group::default(),
             });
         }
         let Some(r) = reply else { continue };
@@ -462,7 +474,36 @@ pub fn search_facets(site: &Site, docs: &[search::SearchDoc]) -> search::Facets 
             facets.concept_docs[c].push(id as u32);
         }
     }
+    edition_facet(site, &mut facets);
     facets
+}
+
+/// The editions of the index's replies, keyed by their URL prefix without its `/` (`""` for
+/// the first edition: keys stay when editions are added), labelled with their report's
+/// symbol (one index is one language, so the symbol tells them apart); each group's
+/// `Site::editions` index becomes one into that list. Only where there are several: an index
+/// of one edition has no report filter, and keeps the `f.json` it had.
+fn edition_facet(site: &Site, facets: &mut search::Facets) {
+    let present: std::collections::BTreeSet<usize> =
+        facets.groups.iter().filter_map(|g| g.edition).collect();
+    if present.len() < 2 {
+        for g in &mut facets.groups {
+            g.edition = None;
+        }
+        return;
+    }
+    let present: Vec<usize> = present.into_iter().collect();
+    facets.editions = present
+        .iter()
+        .map(|&e| {
+            let ed = &site.editions[e];
+            let key = ed.path.trim_end_matches('/').to_string();
+            (key, ed.report.symbol.clone())
+        })
+        .collect();
+    for g in &mut facets.groups {
+        g.edition = g.edition.and_then(|e| present.binary_search(&e).ok());
+    }
 }
 
 /// The search document of a page's names (its url has no fragment): what the site calls the

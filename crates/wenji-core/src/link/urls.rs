@@ -39,6 +39,16 @@ pub fn search(sections: &Sections) -> String {
     format!("{}/", sections.search)
 }
 
+/// The folder of the search index of the pages in `language`: `search/` for the site's own
+/// language, `search/<language>/` for another, which is also that language's search page.
+pub fn search_index(site_language: &str, language: &str) -> String {
+    if language == site_language {
+        crate::search::DEFAULT_FOLDER.to_string()
+    } else {
+        format!("{}{language}/", crate::search::DEFAULT_FOLDER)
+    }
+}
+
 pub fn data(sections: &Sections) -> String {
     format!("{}/", sections.data)
 }

@@ -258,22 +258,37 @@ impl Output for SearchIndex {
                 crate::config::SearchLayout::Small => crate::search::IndexOptions::default(),
             }
         };
-        let docs = crate::build::search_docs(site);
-        let mut facets = crate::search::facets_file(&crate::build::search_facets(site, &docs));
-        if options.gzip {
-            facets = crate::search::gzipped(facets).map_err(|e| vec![Diagnostic::from(e)])?;
+        // One index per language of the site's pages, each in its folder with its facets.
+        let mut indexes = Vec::new();
+        for language in crate::render::context::site_languages(site) {
+            let docs = crate::build::search_docs(site, language);
+            let folder = crate::link::urls::search_index(&site.config.site.language, language);
+            let facets = crate::build::search_facets(site, &docs, language);
+            let mut facets = crate::search::facets_file(&folder, &facets);
+            if options.gzip {
+                facets = crate::search::gzipped(facets).map_err(|e| vec![Diagnostic::from(e)])?;
+            }
+            sink.put(&OutputFile::new(facets.path, facets.bytes))
+                .map_err(|d| vec![d])?;
+            indexes.push((folder, docs));
         }
-        sink.put(&OutputFile::new(facets.path, facets.bytes))
-            .map_err(|d| vec![d])?;
-        // The documents hold all the index needs of the replies.
+        // The documents hold all the indexes need of the replies.
         cx.done_with_reply_text();
-        let index =
-            crate::search::build_index_each(docs, &options, |f: crate::search::SearchFile| {
-                sink.put(&OutputFile::new(f.path, f.bytes))
-            })
-            .map_err(|d| vec![d])?;
+        let mut bytes = 0;
+        for (folder, docs) in indexes {
+            let options = crate::search::IndexOptions {
+                folder,
+                ..options.clone()
+            };
+            let index =
+                crate::search::build_index_each(docs, &options, |f: crate::search::SearchFile| {
+                    sink.put(&OutputFile::new(f.path, f.bytes))
+                })
+                .map_err(|d| vec![d])?;
+            bytes += index.bytes;
+        }
         Ok(Produced {
-            search_bytes: index.bytes,
+            search_bytes: bytes,
             ..Produced::default()
         })
     }

@@ -34,6 +34,7 @@ const SCRIPT_STRINGS: &[&str] = &[
     "search_pages_label",
     "search_group_count",
     "search_overview_label",
+    "search_filter_edition",
     "search_filter_region",
     "search_filter_reply",
     "search_filter_concept",
@@ -77,6 +78,10 @@ struct LangParts<'a> {
     site_json: tera::Value,
     strings: tera::Value,
     strings_json: tera::Value,
+    /// The folder of its search index, base-relative (`<html data-search>`), and its search
+    /// page: the site's own language keeps `[sections] search`, another its index folder.
+    search_folder: String,
+    search_url: tera::Value,
     /// The navigation with each of its items marked current, and with none (key "").
     navs: Vec<(&'a str, tera::Value)>,
 }
@@ -131,8 +136,16 @@ impl<'a> Common<'a> {
         let nav_keys = std::iter::once("")
             .chain(crate::render::kinds::nav_kinds().map(|(kind, _)| kind.name))
             .chain(nav_pages(site).map(|p| p.page.meta.slug.value.as_str()));
+        let search_folder = urls::search_index(&c.site.language, language);
+        let search_url = if language == c.site.language {
+            self.search_url.clone()
+        } else {
+            tera::Value::from(format!("{}{search_folder}", self.base))
+        };
         LangParts {
             language,
+            search_folder,
+            search_url,
             site_json: tera::Value::from_serializable(&SiteNames {
                 title: other
                     .and_then(|l| l.title.as_deref())
@@ -236,7 +249,8 @@ impl<'a> Common<'a> {
             None => tera::Value::from_serializable(&self.nav(nav_key, language)),
         };
         ctx.insert_value("nav", nav);
-        ctx.insert_value("search_url", self.search_url.clone());
+        ctx.insert_value("search_url", lang.search_url.clone());
+        ctx.insert("search_folder", &lang.search_folder);
         ctx.insert_value("urls", self.urls.clone());
         ctx.insert(
             "page",
@@ -1444,6 +1458,16 @@ impl<'a> Pages<'a> {
     /// The search page (its results are made in the browser).
     pub fn search(&self, at: &PageAt) -> Result<Context, Diagnostic> {
         Ok(self.titled(at, "", "search_title"))
+    }
+
+    /// The search page of the site's other language number `at.index` (after its own), in
+    /// that language, over that language's index.
+    pub fn language_search(&self, at: &PageAt) -> Result<Context, Diagnostic> {
+        let language = self.common.langs[at.index + 1].language;
+        let title = self.site.config.string_in(language, "search_title");
+        Ok(self
+            .common
+            .context_in(language, at.kind, "", at.path, title, ""))
     }
 
     /// A plain page of `content/pages/`.

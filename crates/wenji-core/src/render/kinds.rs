@@ -72,6 +72,21 @@ pub const PAGE_KINDS: &[PageKind] = &[
     one("data", "data.html", urls::data, |p, at| p.data(at)),
     one("search", "search.html", urls::search, |p, at| p.search(at)),
     PageKind {
+        // the search page of each language but the site's own, in its index folder
+        name: "search",
+        template: "search.html",
+        paths: Paths::Each {
+            count: |s| crate::render::context::site_languages(s).len() - 1,
+            path: |s, i| {
+                let languages = crate::render::context::site_languages(s);
+                urls::search_index(&s.config.site.language, languages[i + 1])
+            },
+        },
+        published: true,
+        anchors: None,
+        context: |p, at| p.language_search(at),
+    },
+    PageKind {
         name: "page",
         template: "page.html",
         paths: Paths::Each {
@@ -324,9 +339,11 @@ pub(crate) mod tests {
             site.redirects
                 .insert(old.into(), site.replies[0].url.clone());
         }
-        // and a second edition, so that its index page is counted too
+        // and a second edition in another language, so that its index page and that
+        // language's search page are counted too
         let mut second = site.editions[0].clone();
         second.path = "second/".into();
+        second.language = "en".into();
         site.editions.push(second);
         let templates = crate::render::templates::load(&repo_root(), false).unwrap();
         let assets = crate::render::assets::load(&repo_root()).unwrap();

@@ -4,13 +4,18 @@
 //! ```json
 //! {"regions":[["asia-pacific","亚太国家组"],…],
 //!  "concepts":[["norm-j","规范(j)"],…],
-//!  "groups":[["armenia",3],["",-1],…],
+//!  "editions":[["","A/75/123"],["a76","A/76/136"]],
+//!  "groups":[["armenia",3,0],["",-1,-1],…],
 //!  "docs":[[0,4,7,…],…]}
 //! ```
 //!
 //! `groups` follows `search/g.json`: per group its filter key (the reply's slug, "" for other
-//! pages) and its region (an index into `regions`, -1 for none). `docs[k]` lists the doc ids
-//! tagged with concept `k`, ascending, the first absolute and the others as differences.
+//! pages), its region (an index into `regions`, -1 for none) and, when there is `editions`,
+//! its edition (an index into `editions`, -1 for a page that is no reply). `docs[k]` lists the
+//! doc ids tagged with concept `k`, ascending, the first absolute and the others as
+//! differences. `editions` (key = the edition's URL prefix, "" for the site's first edition;
+//! label = its report's symbol) is there only when the index holds more than one edition:
+//! one-edition sites keep the file they had, and the browser shows no report filter.
 
 use super::SearchFile;
 
@@ -27,10 +32,27 @@ pub struct Facets {
     pub regions: Vec<(String, String)>,
     /// (key, label) of each concept, in display order.
     pub concepts: Vec<(String, String)>,
-    /// Per group of `search/g.json`: (reply key or "", region index).
-    pub groups: Vec<(String, Option<usize>)>,
+    /// (key, label) of each edition in the index; empty when there is only one.
+    pub editions: Vec<(String, String)>,
+    /// Per group of `search/g.json`: its reply, region and edition.
+    pub groups: Vec<Group>,
     /// Per concept: its doc ids, ascending.
     pub concept_docs: Vec<Vec<u32>>,
+}
+
+/// What the filters know of a group of `search/g.json` (a page).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Group {
+    /// The reply's key (its slug), "" for a page that is no reply.
+    pub reply: String,
+    /// Index into `Facets::regions`.
+    pub region: Option<usize>,
+    /// Index into `Facets::editions`.
+    pub edition: Option<usize>,
+}
+
+fn index_or_minus_one(i: Option<usize>) -> String {
+    i.map_or("-1".into(), |i| i.to_string())
 }
 
 fn pair(out: &mut String, a: &str, b: &str) {
@@ -41,8 +63,8 @@ fn pair(out: &mut String, a: &str, b: &str) {
     out.push(']');
 }
 
-/// The file `search/f.json` for `facets`.
-pub fn facets_file(facets: &Facets) -> SearchFile {
+/// The file `f.json` of the index in `folder` (`search/f.json` for `search/`) for `facets`.
+pub fn facets_file(folder: &str, facets: &Facets) -> SearchFile {
     let mut out = String::from("{\"regions\":[");
     for (i, (k, l)) in facets.regions.iter().enumerate() {
         if i > 0 {
@@ -57,14 +79,30 @@ pub fn facets_file(facets: &Facets) -> SearchFile {
         }
         pair(&mut out, k, l);
     }
+    let with_editions = !facets.editions.is_empty();
+    if with_editions {
+        out.push_str("],\"editions\":[");
+        for (i, (k, l)) in facets.editions.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            pair(&mut out, k, l);
+        }
+    }
     out.push_str("],\"groups\":[");
-    for (i, (k, r)) in facets.groups.iter().enumerate() {
+    for (i, g) in facets.groups.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('[');
-        push_json_string(&mut out, k);
-        out.push_str(&format!(",{}]", r.map_or(-1, |r| r as i64)));
+        push_json_string(&mut out, &g.reply);
+        out.push(',');
+        out.push_str(&index_or_minus_one(g.region));
+        if with_editions {
+            out.push(',');
+            out.push_str(&index_or_minus_one(g.edition));
+        }
+        out.push(']');
     }
     out.push_str("],\"docs\":[");
     for (i, docs) in facets.concept_docs.iter().enumerate() {
@@ -84,7 +122,7 @@ pub fn facets_file(facets: &Facets) -> SearchFile {
     }
     out.push_str("]}");
     SearchFile {
-        path: "search/f.json".into(),
+        path: format!("{}f.json", super::index::folder_prefix(folder)),
         bytes: out.into_bytes(),
     }
 }
@@ -92,6 +130,14 @@ pub fn facets_file(facets: &Facets) -> SearchFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn group(reply: &str, region: Option<usize>, edition: Option<usize>) -> Group {
+        Group {
+            reply: reply.into(),
+            region,
+            edition,
+        }
+    }
 
     #[test]
     fn facets_file_is_the_documented_json() {
@@ -101,10 +147,11 @@ mod tests {
                 ("norm-j".into(), "规范(j)".into()),
                 ("x".into(), "X".into()),
             ],
-            groups: vec![("japan".into(), Some(0)), (String::new(), None)],
+            editions: Vec::new(),
+            groups: vec![group("japan", Some(0), None), group("", None, None)],
             concept_docs: vec![vec![3, 5, 9], vec![]],
         };
-        let file = facets_file(&f);
+        let file = facets_file("search/", &f);
         assert_eq!(file.path, "search/f.json");
         let v: serde_json::Value = serde_json::from_slice(&file.bytes).unwrap();
         assert_eq!(
@@ -114,6 +161,38 @@ mod tests {
                 "concepts": [["norm-j", "规范(j)"], ["x", "X"]],
                 "groups": [["japan", 0], ["", -1]],
                 "docs": [[3, 2, 4], []],
+            })
+        );
+    }
+
+    #[test]
+    fn editions_are_listed_and_each_group_names_its_own() {
+        let f = Facets {
+            regions: Vec::new(),
+            concepts: Vec::new(),
+            editions: vec![
+                ("en".into(), "A/75/123".into()),
+                ("a76/en".into(), "A/76/136".into()),
+            ],
+            groups: vec![
+                group("japan", None, Some(1)),
+                group("japan", None, Some(0)),
+                group("", None, None),
+            ],
+            concept_docs: Vec::new(),
+        };
+        // the folder's trailing slash is optional
+        let file = facets_file("search/en", &f);
+        assert_eq!(file.path, "search/en/f.json");
+        let v: serde_json::Value = serde_json::from_slice(&file.bytes).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "regions": [],
+                "concepts": [],
+                "editions": [["en", "A/75/123"], ["a76/en", "A/76/136"]],
+                "groups": [["japan", -1, 1], ["japan", -1, 0], ["", -1, -1]],
+                "docs": [],
             })
         );
     }

@@ -31,6 +31,18 @@ const CHUNK_DOCS: usize = 4096;
 /// Partitions for the parallel merge (a power of two).
 const PARTITIONS: usize = 64;
 
+/// Where a site's (first language's) index goes.
+pub const DEFAULT_FOLDER: &str = "search/";
+
+/// `folder` as a path prefix: with its trailing `/` (none for the site root, "").
+pub fn folder_prefix(folder: &str) -> String {
+    if folder.is_empty() || folder.ends_with('/') {
+        folder.to_string()
+    } else {
+        format!("{folder}/")
+    }
+}
+
 /// Knobs of the index layout. `Default` is what `build_index` uses.
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
@@ -47,6 +59,9 @@ pub struct IndexOptions {
     /// browser decompresses them (`DecompressionStream`). A large site's index is ~3.4 times
     /// smaller on the host so.
     pub gzip: bool,
+    /// The site-relative folder every file goes under (`search/`; `search/en/` for a second
+    /// language's index). A missing trailing `/` is added.
+    pub folder: String,
 }
 
 impl Default for IndexOptions {
@@ -57,6 +72,7 @@ impl Default for IndexOptions {
             shard_bytes: 16 * 1024,
             doc_bytes: 8 * 1024,
             gzip: false,
+            folder: DEFAULT_FOLDER.into(),
         }
     }
 }
@@ -74,6 +90,7 @@ impl IndexOptions {
             shard_bytes: 32 * 1024,
             doc_bytes: 48 * 1024,
             gzip: false,
+            folder: DEFAULT_FOLDER.into(),
         }
     }
 }
@@ -142,8 +159,10 @@ where
     }
     let files = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
+    let dir = folder_prefix(&opts.folder);
+    let meta_path = format!("{dir}meta.json");
     let emit = |mut f: SearchFile| {
-        if opts.gzip && f.path != "search/meta.json" {
+        if opts.gzip && f.path != meta_path {
             f = gzipped(f)?;
         }
         files.fetch_add(1, Ordering::Relaxed);
@@ -177,7 +196,7 @@ where
         || {
             docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
                 emit(SearchFile {
-                    path: format!("search/d/{k}.json"),
+                    path: format!("{dir}d/{k}.json"),
                     bytes: doc_store_file(group),
                 })
             })
@@ -185,7 +204,7 @@ where
     );
     doc_store?;
     emit(SearchFile {
-        path: "search/g.json".into(),
+        path: format!("{dir}g.json"),
         bytes: group_sizes_file(&docs),
     })?;
     drop(docs);
@@ -234,7 +253,7 @@ where
     shard_terms
         .into_par_iter()
         .enumerate()
-        .try_for_each(|(s, terms)| shard_files(s, terms, &weights, lists, &emit))?;
+        .try_for_each(|(s, terms)| shard_files(&dir, s, terms, &weights, lists, &emit))?;
 
     // 5. Meta.
     let block = lists.block;
@@ -244,7 +263,7 @@ where
          \"k1\":{K1},\"b\":{B},\"w\":{IMPACT_MAX}{gz}}}"
     );
     emit(SearchFile {
-        path: "search/meta.json".into(),
+        path: meta_path.clone(),
         bytes: meta.into_bytes(),
     })?;
     Ok(IndexSummary {
@@ -774,6 +793,7 @@ fn encode_block(list: &[(u32, u32)], w: &Weights, out: &mut Vec<u8>) {
 /// Writes shard `s` (`search/p/{s}.json`) and the block files (`search/b/{s}-{j}-{k}.bin`) of
 /// its blocked terms.
 fn shard_files<E>(
+    dir: &str,
     s: usize,
     mut terms: Vec<Term>,
     w: &Weights,
@@ -813,7 +833,7 @@ where
                 let mut body = Vec::with_capacity(c.len() * 3);
                 encode_block(c, w, &mut body);
                 emit(SearchFile {
-                    path: format!("search/b/{s}-{j}-{k}.bin"),
+                    path: format!("{dir}b/{s}-{j}-{k}.bin"),
                     bytes: body,
                 })?;
             }
@@ -823,7 +843,7 @@ where
     }
     out.push(b'}');
     emit(SearchFile {
-        path: format!("search/p/{s}.json"),
+        path: format!("{dir}p/{s}.json"),
         bytes: out,
     })
 }

@@ -24,9 +24,10 @@ pub mod reader;
 mod tests;
 pub mod tokenize;
 
-pub use facets::{Facets, facets_file};
+pub use facets::{Facets, Group, facets_file};
 pub use index::{
-    IndexOptions, IndexSummary, build_index, build_index_each, build_index_with, gzipped,
+    DEFAULT_FOLDER, IndexOptions, IndexSummary, build_index, build_index_each, build_index_with,
+    gzipped,
 };
 pub use tokenize::{
     Token, WenjiLanguage, contains_parts, for_each_token, join_digit_groups, phrase_key,

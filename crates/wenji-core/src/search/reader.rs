@@ -39,11 +39,14 @@ pub struct Results {
     pub more: bool,
 }
 
-/// Reads index files through `fetch` (path relative to the site root, e.g. `search/meta.json`),
-/// caching each parsed file (block files `search/b/*.bin` decoded from their varints) and
-/// recording the fetched paths in order.
+/// Reads the index files of one folder (`search/` unless `Reader::in_folder` says otherwise)
+/// through `fetch` (path relative to the site root, e.g. `search/meta.json`), caching each
+/// parsed file (block files `search/b/*.bin` decoded from their varints) and recording the
+/// fetched paths in order.
 pub struct Reader<F: FnMut(&str) -> Option<Vec<u8>>> {
     fetch: F,
+    /// The index folder, with its trailing `/`.
+    dir: String,
     cache: HashMap<String, Option<Value>>,
     /// Paths fetched so far, in order.
     pub fetched: Vec<String>,
@@ -114,9 +117,16 @@ fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
+    /// A reader of the index in `search/`.
     pub fn new(fetch: F) -> Self {
+        Self::in_folder(super::index::DEFAULT_FOLDER, fetch)
+    }
+
+    /// A reader of the index in `folder` (site-relative, e.g. `search/en/`).
+    pub fn in_folder(folder: &str, fetch: F) -> Self {
         Reader {
             fetch,
+            dir: super::index::folder_prefix(folder),
             cache: HashMap::new(),
             fetched: Vec::new(),
         }
@@ -125,9 +135,10 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     fn get(&mut self, path: &str) -> Option<&Value> {
         if !self.cache.contains_key(path) {
             // A gzipped index (`"gz"` in meta.json): every other file is `path + ".gz"`.
-            let gz = path != "search/meta.json"
+            let meta = format!("{}meta.json", self.dir);
+            let gz = path != meta
                 && self
-                    .get("search/meta.json")
+                    .get(&meta)
                     .is_some_and(|m| m.get("gz").is_some_and(|g| g == 1));
             self.fetched.push(path.to_string());
             let bin = path.ends_with(".bin");
@@ -149,7 +160,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     }
 
     fn meta(&mut self) -> Option<Meta> {
-        let m = self.get("search/meta.json")?;
+        let m = self.get(&format!("{}meta.json", self.dir))?;
         Some(Meta {
             n: m["n"].as_u64()? as u32,
             ps: m["ps"].as_u64()? as u32,
@@ -159,7 +170,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
 
     fn token(&mut self, meta: &Meta, t: &str) -> Option<TokenData> {
         let shard = token_hash(t) & (meta.ps - 1);
-        let e = self.get(&format!("search/p/{shard}.json"))?.get(t)?;
+        let e = self.get(&format!("{}p/{shard}.json", self.dir))?.get(t)?;
         if let Some(arr) = e.as_array() {
             let df = arr.first()?.as_u64()?;
             Some(TokenData::Inline(df, decode_postings(&arr[1..])))
@@ -178,7 +189,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     }
 
     fn block(&mut self, shard: u32, j: u64, k: usize) -> Vec<(u32, u32)> {
-        match self.get(&format!("search/b/{shard}-{j}-{k}.bin")) {
+        match self.get(&format!("{}b/{shard}-{j}-{k}.bin", self.dir)) {
             Some(Value::Array(a)) => decode_postings(a),
             _ => Vec::new(),
         }
@@ -188,7 +199,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
     pub fn doc(&mut self, id: u32) -> Option<StoredDoc> {
         let meta = self.meta()?;
         let k = id / meta.dpf;
-        let arr = self.get(&format!("search/d/{k}.json"))?.as_array()?;
+        let arr = self.get(&format!("{}d/{k}.json", self.dir))?.as_array()?;
         let d = arr.get((id % meta.dpf) as usize)?.as_array()?;
         let s = |i: usize| d.get(i).and_then(|v| v.as_str()).unwrap_or("").to_string();
         Some(StoredDoc {

@@ -40,6 +40,7 @@ fn fixture_options() -> IndexOptions {
         shard_bytes: 4096,
         doc_bytes: 2000,
         gzip: false,
+        folder: super::DEFAULT_FOLDER.into(),
     }
 }
 
@@ -394,6 +395,7 @@ fn output_is_pinned() {
             shard_bytes: 1,
             doc_bytes: 1,
             gzip: false,
+            folder: super::DEFAULT_FOLDER.into(),
         },
     ]
     .iter()
@@ -505,4 +507,56 @@ fn a_gzipped_index_answers_as_the_plain_one() {
         compared += ra.hits.len();
     }
     assert!(compared > 50, "only {compared} hits compared");
+}
+
+/// Two indexes side by side, as a two-language site has them: each folder holds its own
+/// files only, and a reader of one folder answers from that index and reads nothing else
+/// (the English one gzipped, so that its `meta.json` is found in its folder too).
+#[test]
+fn two_folders_are_two_indexes() {
+    let doc = |url: &str, text: &str| SearchDoc {
+        url: url.into(),
+        title: "Japan".into(),
+        section: String::new(),
+        text: text.into(),
+    };
+    let zh = vec![doc("states/japan/#p1", "国际法适用于网络空间。")];
+    let en = vec![
+        doc(
+            "en/states/japan/#p1",
+            "International law applies in cyberspace.",
+        ),
+        doc("en/states/japan/#p2", "Capacity building matters."),
+    ];
+    let mut files = build_index(&zh).unwrap();
+    let en_opts = IndexOptions {
+        folder: "search/en".into(),
+        gzip: true,
+        ..IndexOptions::default()
+    };
+    let en_files = build_index_with(&en, &en_opts).unwrap();
+    assert!(en_files.iter().all(|f| f.path.starts_with("search/en/")));
+    assert!(en_files.iter().any(|f| f.path == "search/en/meta.json"));
+    assert!(files.iter().all(|f| !f.path.starts_with("search/en/")));
+    files.extend(en_files);
+    let map: BTreeMap<&str, &[u8]> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let fetch = |p: &str| map.get(p).map(|b| b.to_vec());
+    let mut r_en = Reader::in_folder("search/en/", fetch);
+    let res = r_en.search("international law", 10, 0);
+    assert_eq!(res.hits.len(), 1);
+    assert_eq!(
+        r_en.doc(res.hits[0].doc).unwrap().url,
+        "en/states/japan/#p1"
+    );
+    assert!(r_en.search("国际法", 10, 0).hits.is_empty());
+    assert!(r_en.fetched.iter().all(|p| p.starts_with("search/en/")));
+    let mut r_zh = Reader::new(fetch);
+    let res = r_zh.search("国际法", 10, 0);
+    assert_eq!(res.hits.len(), 1);
+    assert_eq!(r_zh.doc(res.hits[0].doc).unwrap().url, "states/japan/#p1");
+    assert!(r_zh.search("capacity", 10, 0).hits.is_empty());
+    assert!(r_zh.fetched.iter().all(|p| !p.starts_with("search/en/")));
 }
