@@ -59,7 +59,9 @@ fn a_language_string_that_strings_lacks_fails_naming_it() {
     assert_fails(
         |root| {
             with_english_edition(root, "en", None);
-            edit_file(root, "wenji.toml", |t| format!("{t}nav_replys = \"Replies\"\n"));
+            edit_file(root, "wenji.toml", |t| {
+                format!("{t}nav_replys = \"Replies\"\n")
+            });
         },
         &["[languages.en.strings] has `nav_replys`, which [strings] has not"],
     );
