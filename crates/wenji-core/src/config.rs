@@ -17,9 +17,10 @@ pub const CONFIG_FILE: &str = "wenji.toml";
 pub struct Config {
     pub site: SiteConfig,
     pub report: ReportConfig,
-    /// Further editions: other reports, other languages ([`Config::editions`]).
+    /// Further editions: other reports, other languages ([`Config::editions`]); each entry
+    /// is a `[report]` with its `language` and `path`.
     #[serde(default)]
-    pub editions: Vec<EditionConfig>,
+    pub editions: Vec<ReportConfig>,
     /// Interface strings and region names of each language other than `site.language`.
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
@@ -116,37 +117,20 @@ pub struct ReportConfig {
     /// Stable address of the document, e.g. `https://undocs.org/ch/A/75/123`.
     #[serde(default)]
     pub url: Option<String>,
-}
-
-/// `[[editions]]`: a report in one language, beside the first edition (`[report]` in
-/// `site.language`, which keeps the site's unprefixed URLs).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditionConfig {
-    pub symbol: String,
-    /// BCP 47 tag of the edition's text and pages.
-    pub language: String,
-    /// URL prefix of the edition's pages: slug segments joined by `/` (`en`, `en/a-69-112`).
-    pub path: String,
-    pub title: String,
-    #[serde(default)]
-    pub title_en: String,
-    pub published: String,
-    #[serde(default)]
-    pub publisher: String,
-    #[serde(default)]
-    pub publisher_en: String,
-    #[serde(default)]
-    pub pdf_url: Option<String>,
-    #[serde(default)]
-    pub url: Option<String>,
+    /// The language of an `[[editions]]` entry (BCP 47); `[report]`'s is `site.language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The URL prefix of an `[[editions]]` entry's pages: slug segments joined by `/` (`en`,
+    /// `en/a-69-112`); `[report]`'s pages have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// An editorial notice shown on every page of the edition (e.g. that its text is not
     /// the official one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     /// Interface strings of this edition's pages that differ from its language's (e.g. a
     /// citation format for a report that is not a UN document).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub strings: BTreeMap<String, String>,
 }
 
@@ -315,28 +299,21 @@ impl Config {
 
     /// The site's editions: `[report]` in `site.language` first, then `[[editions]]`.
     pub fn editions(&self) -> Vec<Edition> {
-        let first = Edition {
-            report: self.report.clone(),
-            language: self.site.language.clone(),
-            path: String::new(),
-            notice: None,
-            strings: BTreeMap::new(),
+        let edition = |r: &ReportConfig, language: &str, path: String| Edition {
+            report: r.clone(),
+            language: language.to_string(),
+            path,
+            notice: r.notice.clone(),
+            strings: r.strings.clone(),
         };
-        let more = self.editions.iter().map(|e| Edition {
-            report: ReportConfig {
-                symbol: e.symbol.clone(),
-                title: e.title.clone(),
-                title_en: e.title_en.clone(),
-                published: e.published.clone(),
-                publisher: e.publisher.clone(),
-                publisher_en: e.publisher_en.clone(),
-                pdf_url: e.pdf_url.clone(),
-                url: e.url.clone(),
-            },
-            language: e.language.clone(),
-            path: format!("{}/", e.path),
-            notice: e.notice.clone(),
-            strings: e.strings.clone(),
+        let first = edition(&self.report, &self.site.language, String::new());
+        let more = self.editions.iter().map(|e| {
+            let path = e.path.as_deref().unwrap_or_default();
+            edition(
+                e,
+                e.language.as_deref().unwrap_or_default(),
+                format!("{path}/"),
+            )
         });
         std::iter::once(first).chain(more).collect()
     }
@@ -345,49 +322,61 @@ impl Config {
     /// edition or section has, a new (report, language) pair, URLs, and the strings of its
     /// language. Located by the entry's number, as TOML arrays of tables have no names.
     fn check_editions(&self) -> Result<(), Diagnostic> {
+        if self.report.language.is_some() || self.report.path.is_some() {
+            return Err(
+                Diagnostic::new(CONFIG_FILE, "[report] has a `language` or a `path`").help(
+                    "[report] is the first edition, in site.language at the site's root: remove \
+                     them, or list the report under [[editions]]",
+                ),
+            );
+        }
         let mut seen = BTreeSet::from([(self.report.symbol.clone(), self.site.language.clone())]);
         let mut paths = BTreeSet::new();
         for (i, e) in self.editions.iter().enumerate() {
-            let err = |m: String| {
-                Diagnostic::new(
-                    CONFIG_FILE,
-                    format!(
-                        "[[editions]] number {} ({} {}): {m}",
-                        i + 1,
-                        e.symbol,
-                        e.language
-                    ),
-                )
+            let (Some(language), Some(path)) = (&e.language, &e.path) else {
+                let m = format!(
+                    "[[editions]] number {} ({}) lacks its `language` or `path`",
+                    i + 1,
+                    e.symbol
+                );
+                return Err(Diagnostic::new(CONFIG_FILE, m).help(
+                    "give each [[editions]] entry its BCP 47 language (language = \"en\") and \
+                     its URL prefix (path = \"en\")",
+                ));
             };
-            if !valid_language_tag(&e.language) {
+            let err = |m: String| {
+                let at = format!("[[editions]] number {} ({} {language})", i + 1, e.symbol);
+                Diagnostic::new(CONFIG_FILE, format!("{at}: {m}"))
+            };
+            if !valid_language_tag(language) {
+                return Err(err(format!("language `{language}` is not a BCP 47 tag"))
+                    .help("e.g. language = \"en\""));
+            }
+            let first_segment = path.split('/').next().unwrap_or("");
+            if !path.split('/').all(valid_slug)
+                || self.sections.all().iter().any(|(_, s)| *s == first_segment)
+                || !paths.insert(path.clone())
+            {
                 return Err(
-                    err(format!("language `{}` is not a BCP 47 tag", e.language))
-                        .help("e.g. language = \"en\""),
+                    err(format!("path `{}` cannot be used", path.escape_debug())).help(
+                        "use lowercase slug segments joined by `/`, e.g. path = \"en\", that no \
+                     other edition or [sections] entry starts with",
+                    ),
                 );
             }
-            let first_segment = e.path.split('/').next().unwrap_or("");
-            if !e.path.split('/').all(valid_slug)
-                || self.sections.all().iter().any(|(_, s)| *s == first_segment)
-                || !paths.insert(e.path.clone())
-            {
-                return Err(err(format!("path `{}` cannot be used", e.path.escape_debug()))
-                    .help("use lowercase slug segments joined by `/`, e.g. path = \"en\", that no other edition or [sections] entry starts with"));
-            }
-            if !seen.insert((e.symbol.clone(), e.language.clone())) {
+            if !seen.insert((e.symbol.clone(), language.clone())) {
                 return Err(err("this report is already listed in this language".into())
                     .help("list each report once per language"));
             }
             for url in [&e.url, &e.pdf_url].into_iter().flatten() {
                 if !valid_absolute_url(url) {
-                    return Err(err(format!(
-                        "`{}` is not an absolute http(s) URL",
-                        url.escape_debug()
-                    ))
-                    .help("e.g. url = \"https://undocs.org/A/75/123\", or leave the key out"));
+                    let m = format!("`{}` is not an absolute http(s) URL", url.escape_debug());
+                    return Err(err(m)
+                        .help("e.g. url = \"https://undocs.org/A/75/123\", or leave the key out"));
                 }
             }
-            if e.language != self.site.language {
-                self.check_language_strings(&e.language)?;
+            if *language != self.site.language {
+                self.check_language_strings(language)?;
             }
             if let Some(key) = e.strings.keys().find(|k| !self.strings.contains_key(*k)) {
                 return Err(err(format!("strings has `{key}`, which [strings] has not"))
