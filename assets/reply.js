@@ -19,9 +19,9 @@
   // A large site writes its passages without their cite buttons (site.cite_buttons_in_html),
   // which only work with scripts: each passage gets the button a small site writes, as its
   // last child ("引用", labelled "引用 本站第 n 段" from the passage's number).
-  var cite = document.getElementById('wenji-strings');
-  var citeWord = '引用';
-  try { citeWord = JSON.parse(cite.textContent).cite || citeWord; } catch (e) { /* keep it */ }
+  var strings = window.wenjiStrings || {};
+  try { strings = JSON.parse(document.getElementById('wenji-strings').textContent); } catch (e) { /* a file's */ }
+  var citeWord = strings.cite || '引用';
   Array.prototype.forEach.call(document.querySelectorAll('article .para[id^="p"]'), function (p) {
     var last = p.lastElementChild;
     if (last && last.matches('button.cite')) return;

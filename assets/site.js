@@ -3,10 +3,11 @@
 // everything is wired from data- attributes so the Content-Security-Policy can forbid them.
 (function () {
   'use strict';
-  var strings = {};
+  // In the page, or on a large site in assets/strings.<hash>.js, loaded before this script.
+  var strings = window.wenjiStrings || {};
   try {
     strings = JSON.parse(document.getElementById('wenji-strings').textContent);
-  } catch (e) { /* no strings: fall back to keys */ }
+  } catch (e) { /* no strings in the page */ }
   function t(key) { return strings[key] || key; }
 
   // ---- Search: the script loads when the reader first reaches for the search box -------------

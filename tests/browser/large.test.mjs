@@ -4,6 +4,7 @@
 // save the small site's files; the header search box reads the gzipped index
 // (DecompressionStream) and offers what the small site's plain index gives; a concept page
 // over the quote limit (set to 2) makes its compare options as a quoting page writes them.
+// The scripts read the interface strings from assets/strings.<hash>.js instead of the page.
 // Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,5 +101,29 @@ test('the header box reads the gzipped index and offers what the plain one gives
     assert.ok(shown.small.length > 0, q);
     assert.deepEqual(shown.large, shown.small, q);
   }
+  await ctx.close();
+});
+
+test('a large site\'s scripts read the small site\'s interface strings from one file', async () => {
+  const ctx = await browser.newContext();
+  const strings = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('states/arcadia/'));
+    strings[name] = await page.evaluate(() => {
+      const el = document.getElementById('wenji-strings');
+      return { inPage: !!el, strings: el ? JSON.parse(el.textContent) : window.wenjiStrings };
+    });
+    // site.js says the copy's outcome in a string of the file
+    await page.click('button.cite[data-p="2"]');
+    const status = await page.locator('[data-cite-status]').textContent();
+    strings[name].status = status;
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.equal(strings.small.inPage, true);
+  assert.equal(strings.large.inPage, false);
+  assert.ok(Object.keys(strings.small.strings).length > 10);
+  assert.deepEqual(strings.large.strings, strings.small.strings);
+  assert.ok([strings.small.strings.cite_copied, strings.small.strings.cite_copy_failed].includes(strings.large.status), strings.large.status);
   await ctx.close();
 });

@@ -509,6 +509,62 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
     assert!(l.join("search/f.json.gz").is_file() && l.join("search/d/0.json.gz").is_file());
 }
 
+/// The interface strings the scripts read (`site.strings_in_pages`): a JSON block in every
+/// small-site page; in the large-site form one file, `assets/strings.<hash>.js`, holding the
+/// same strings, that every page loads before its other scripts.
+#[test]
+fn the_large_site_form_loads_the_interface_strings_from_one_file() {
+    let build = |settings: &str| {
+        let site = fixture();
+        if !settings.is_empty() {
+            edit_file(site.path(), "wenji.toml", |t| {
+                t.replace("[site]\n", &format!("[site]\n{settings}"))
+            });
+        }
+        let out = wenji(site.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        site
+    };
+    let (small, large) = (build(""), build("large_site_from = 2\n"));
+    let inline = build("large_site_from = 2\nstrings_in_pages = true\n");
+    let block = |html: &str| -> Option<serde_json::Value> {
+        let start = html.find("id=wenji-strings type=application/json>")?;
+        let json = &html[start..][html[start..].find('>')? + 1..];
+        Some(serde_json::from_str(&json[..json.find("</script>")?]).unwrap())
+    };
+    for page in [
+        "states/arcadia/index.html",
+        "concepts/index.html",
+        "index.html",
+    ] {
+        let s = read(&small.path().join("site").join(page));
+        let l = read(&large.path().join("site").join(page));
+        let strings = block(&s).unwrap_or_else(|| panic!("no strings in the small {page}"));
+        assert!(block(&l).is_none(), "strings in the large {page}");
+        // the file, named in the head before site.js
+        let src = html_tags(&l)
+            .into_iter()
+            .filter_map(|t| t.attr("src").map(str::to_string))
+            .collect::<Vec<_>>();
+        let at = src.iter().position(|s| s.starts_with("/assets/strings."));
+        let at = at.unwrap_or_else(|| panic!("no strings file in {page}: {src:?}"));
+        assert!(src[at + 1].starts_with("/assets/site."), "{src:?}");
+        let file = read(&large.path().join("site").join(&src[at][1..]));
+        let json = file
+            .strip_prefix("window.wenjiStrings = ")
+            .and_then(|f| f.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("{file}"));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(json).unwrap(),
+            strings
+        );
+        // the setting keeps them in the page on a large site
+        let kept = read(&inline.path().join("site").join(page));
+        assert_eq!(block(&kept), Some(strings), "{page}");
+        assert!(!kept.contains("/assets/strings."));
+    }
+}
+
 /// The index's layout and gzip are settings of their own (`site.search_layout`,
 /// `site.search_gzip`): a small site can have a large site's index, and the other way round.
 #[test]

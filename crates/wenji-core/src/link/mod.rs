@@ -104,6 +104,15 @@ impl Site {
             .unwrap_or_else(|| !self.is_large())
     }
 
+    /// Whether the scripts' interface strings are in every page: `site.strings_in_pages`, by
+    /// default below `large_site_from` (a large site's pages load `assets/strings.<hash>.js`).
+    pub fn strings_in_pages(&self) -> bool {
+        self.config
+            .site
+            .strings_in_pages
+            .unwrap_or_else(|| !self.is_large())
+    }
+
     /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
     pub fn search_gzip(&self) -> bool {
         self.config

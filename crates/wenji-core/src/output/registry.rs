@@ -227,6 +227,12 @@ impl Output for Assets {
         for f in &cx.assets.files {
             sink.put(f).map_err(|d| vec![d])?;
         }
+        let site = cx.site();
+        if !site.strings_in_pages() {
+            let json = crate::render::context::script_strings_json(site);
+            let file = crate::render::assets::strings_file(&json);
+            sink.put(&file).map_err(|d| vec![d])?;
+        }
         Ok(Produced::default())
     }
 }

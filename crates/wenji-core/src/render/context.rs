@@ -66,6 +66,7 @@ struct Common<'a> {
     report: tera::Value,
     strings: tera::Value,
     strings_json: tera::Value,
+    strings_src: tera::Value,
     assets: tera::Value,
     urls: tera::Value,
     search_url: tera::Value,
@@ -81,10 +82,14 @@ impl<'a> Common<'a> {
             .iter()
             .map(|(k, v)| (k.as_str(), format!("{base}{v}")))
             .collect();
-        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
-            .iter()
-            .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
-            .collect();
+        // A large site's pages load the strings from one file instead (`strings_in_pages`).
+        let (strings_json, strings_src) = match site.strings_in_pages() {
+            true => (script_strings_json(site), String::new()),
+            false => {
+                let file = crate::render::assets::strings_file(&script_strings_json(site));
+                (String::new(), format!("{base}{}", file.path))
+            }
+        };
         let c = &site.config;
         let s = &c.sections;
         let b = &base;
@@ -99,7 +104,8 @@ impl<'a> Common<'a> {
             }),
             report: tera::Value::from_serializable(&c.report),
             strings: tera::Value::from_serializable(&c.strings),
-            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
+            strings_json: tera::Value::from(strings_json),
+            strings_src: tera::Value::from(strings_src),
             assets: tera::Value::from_serializable(&asset_urls),
             urls: tera::Value::from_serializable(&SectionUrls {
                 home: b.clone(),
@@ -160,6 +166,7 @@ impl<'a> Common<'a> {
         ctx.insert("base", &self.base);
         ctx.insert_value("t", self.strings.clone());
         ctx.insert_value("strings_json", self.strings_json.clone());
+        ctx.insert_value("strings_src", self.strings_src.clone());
         ctx.insert_value("asset", self.assets.clone());
         let nav = match self.navs.iter().find(|(k, _)| *k == nav_key) {
             Some((_, v)) => v.clone(),
@@ -237,6 +244,15 @@ struct PageInfo<'a> {
 /// The plain pages whose front matter puts them in the navigation bar, in page order.
 fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
     site.pages.iter().filter(|p| p.page.meta.nav)
+}
+
+/// The interface strings the pages' scripts read, as JSON (in each page or in one file).
+pub fn script_strings_json(site: &Site) -> String {
+    let strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
+        .iter()
+        .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
+        .collect();
+    json_for_script(&strings)
 }
 
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
