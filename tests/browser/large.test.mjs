@@ -4,13 +4,14 @@
 // save the small site's files; the header search box reads the gzipped index
 // (DecompressionStream) and offers what the small site's plain index gives; a concept page
 // over the quote limit (set to 2) makes its compare options as a quoting page writes them.
-// The scripts read the interface strings from assets/strings.<hash>.js instead of the page.
+// The scripts read the interface strings from assets/strings.<hash>.js instead of the page;
+// the matrix's cells carry no labels of their own and stay accessible.
 // Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSite, fixtureRoot, serve, launch, openPage } from './helpers.mjs';
+import { buildSite, fixtureRoot, serve, launch, openPage, AXE_SOURCE } from './helpers.mjs';
 
 let browser, small, large;
 
@@ -125,5 +126,32 @@ test('a large site\'s scripts read the small site\'s interface strings from one 
   assert.ok(Object.keys(strings.small.strings).length > 10);
   assert.deepEqual(strings.large.strings, strings.small.strings);
   assert.ok([strings.small.strings.cite_copied, strings.small.strings.cite_copy_failed].includes(strings.large.status), strings.large.status);
+  await ctx.close();
+});
+
+test('a large site\'s matrix names its cells by the headers, passes axe and says the same on focus', async () => {
+  const html = readFileSync(join(large.dir, 'matrix', 'index.html'), 'utf8');
+  assert.ok(html.includes('<td></td>') && !html.includes('<td class="h1"><a aria-label'));
+  const ctx = await browser.newContext();
+  const said = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('matrix/'));
+    if (name === 'large') {
+      // every violation, whatever its impact
+      await page.evaluate(AXE_SOURCE);
+      // eslint-disable-next-line no-undef
+      const violations = await page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => v.id));
+      assert.deepEqual(violations, []);
+    }
+    said[name] = [];
+    for (const sel of ['tbody tr:nth-child(1) td:has(a)', 'tbody tr:nth-child(1) td:not(:has(a))']) {
+      await page.hover(sel);
+      said[name].push(await page.locator('[data-matrix-focus]').textContent());
+    }
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(said.small[1].endsWith(' — 0'), said.small[1]);
+  assert.deepEqual(said.large, said.small);
   await ctx.close();
 });

@@ -565,6 +565,65 @@ fn the_large_site_form_loads_the_interface_strings_from_one_file() {
     }
 }
 
+/// The coverage matrix (`site.matrix_cell_labels`): in the large-site form a cell holds only
+/// its count, linked, or nothing, named by the table's headers; the same counts and links.
+#[test]
+fn the_large_site_form_writes_the_matrix_cells_without_their_own_labels() {
+    let small = fixture();
+    let out = wenji(small.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cell =
+        regex::Regex::new(r#"<td[^>]*>(?:<a ([^>]*)>(\d+)</a>)?[^<]*(?:<span[^<]*</span>)*</td>"#)
+            .unwrap();
+    let cells = |site: &tempfile::TempDir| {
+        let html = read(&site.path().join("site/matrix/index.html"));
+        cell.captures_iter(&html)
+            .map(|c| {
+                (
+                    c[0].to_string(),
+                    c.get(1).map(|a| a.as_str().to_string()),
+                    c.get(2).map(|n| n.as_str().to_string()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let labelled = fixture();
+    edit_file(labelled.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nlarge_site_from = 2\nmatrix_cell_labels = true\n",
+        )
+    });
+    let out = wenji(labelled.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (s, l) = (cells(&small), cells(&large));
+    assert_eq!(cells(&labelled), s, "the setting keeps the labels");
+    assert_eq!(s.len(), l.len());
+    assert!(s.iter().any(|c| c.2.is_none()) && s.iter().any(|c| c.2.is_some()));
+    for (s, l) in s.iter().zip(&l) {
+        assert_eq!(l.2, s.2, "the same count");
+        match &s.1 {
+            None => {
+                assert!(s.0.contains(">0</span>"), "{}", s.0);
+                assert_eq!(l.0, "<td></td>");
+            }
+            Some(attrs) => {
+                assert!(attrs.contains("aria-label="), "{attrs}");
+                let href = |a: &str| a.split("href=").nth(1).map(str::to_string);
+                let la = l.1.as_deref().unwrap();
+                assert!(!la.contains("aria-label"), "{la}");
+                assert_eq!(href(la), href(attrs));
+            }
+        }
+    }
+}
+
 /// The index's layout and gzip are settings of their own (`site.search_layout`,
 /// `site.search_gzip`): a small site can have a large site's index, and the other way round.
 #[test]

@@ -85,6 +85,12 @@ pub struct SiteConfig {
     /// page, 11 MB at 10,000 replies); by default `false` from `large_site_from` replies on.
     #[serde(default)]
     pub strings_in_pages: Option<bool>,
+    /// Whether each cell of the coverage matrix carries its own label — the reply, the concept
+    /// and the count as the link's `aria-label`, `·` and a hidden 0 in an empty cell (`true`) —
+    /// or the table's row and column headers say them and an empty cell is empty (`false`;
+    /// 12 MB at 10,000 replies); by default `false` from `large_site_from` replies on.
+    #[serde(default)]
+    pub matrix_cell_labels: Option<bool>,
 }
 
 /// `site.search_layout`.

@@ -113,6 +113,15 @@ impl Site {
             .unwrap_or_else(|| !self.is_large())
     }
 
+    /// Whether each matrix cell carries its own label: `site.matrix_cell_labels`, by default
+    /// below `large_site_from` (a large site's cells are named by the table's headers).
+    pub fn matrix_cell_labels(&self) -> bool {
+        self.config
+            .site
+            .matrix_cell_labels
+            .unwrap_or_else(|| !self.is_large())
+    }
+
     /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
     pub fn search_gzip(&self) -> bool {
         self.config

@@ -991,6 +991,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         ctx.insert("rows", &rows);
+        ctx.insert("cell_labels", &site.matrix_cell_labels());
         Ok(ctx)
     }
 
