@@ -70,14 +70,15 @@
     }
   }
 
-  var article = document.querySelector('article[data-cite-zh]');
   var dialog = document.querySelector('[data-cite-dialog]');
-  if (article && dialog) {
+  if (dialog) {
     var status = dialog.querySelector('[data-cite-status]');
     var opener = null;
     document.addEventListener('click', function (ev) {
       var btn = ev.target.closest && ev.target.closest('button.cite');
-      if (!btn) return;
+      // looked up now: on a large site reply.js, which runs after this, writes the texts
+      var article = document.querySelector('article[data-cite-zh]');
+      if (!btn || !article) return;
       var p = btn.getAttribute('data-p');
       ['zh', 'en'].forEach(function (lang) {
         dialog.querySelector('[data-cite-out="' + lang + '"]').textContent = citation(article, lang, p);

@@ -32,9 +32,10 @@ after(async () => {
   for (const s of [small, large]) await s?.server.close();
 });
 
-test('a large site writes no cite buttons; reply.js adds the small site\'s, which cite the same', async () => {
+test('a large site writes no cite buttons or texts; reply.js adds the small site\'s, which cite the same', async () => {
   const html = readFileSync(join(large.dir, 'states', 'arcadia', 'index.html'), 'utf8');
   assert.ok(!html.includes('class="cite" data-p="1"'), 'no button in the HTML');
+  assert.ok(!/data-(cite-zh|cite-en|cite-url|para-zh|para-en)/.test(html) && !html.includes('(received '), 'no citation texts in the HTML');
   const ctx = await browser.newContext();
   const body = {};
   const cited = {};
@@ -43,6 +44,13 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
     body[name] = await page.evaluate(() => document.querySelector('article .body').innerHTML);
     await page.click('button.cite[data-p="3"]');
     cited[name] = await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent));
+    await page.keyboard.press('Escape');
+    // the whole reply's citation, on this page and on another reply's
+    await page.click('button.cite-all');
+    cited[name].push(...await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent)));
+    await page.goto(s.server.url('states/borduria/'));
+    await page.click('button.cite-all');
+    cited[name].push(...await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent)));
     assert.deepEqual(log.consoleErrors, []);
     await page.close();
   }
@@ -50,6 +58,8 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
   assert.equal(body.large, body.small);
   assert.deepEqual(cited.large.map((t) => t.replaceAll(large.server.url(''), small.server.url(''))), cited.small);
   assert.ok(cited.small[0].includes('第 3 段'), cited.small[0]);
+  assert.equal(cited.small.length, 6);
+  assert.ok(cited.small[5].startsWith('Reply of ') && !cited.small[5].includes('{'), cited.small[5]);
   await ctx.close();
 });
 
@@ -124,7 +134,11 @@ test('a large site\'s scripts read the small site\'s interface strings from one 
   assert.equal(strings.small.inPage, true);
   assert.equal(strings.large.inPage, false);
   assert.ok(Object.keys(strings.small.strings).length > 10);
-  assert.deepEqual(strings.large.strings, strings.small.strings);
+  // and, for reply.js, what the citation texts are made of (site.cite_text_in_html)
+  const { cite_format_zh, cite_format_en, cite_para_zh, cite_para_en, cite_report, ...rest } = strings.large.strings;
+  assert.deepEqual(rest, strings.small.strings);
+  assert.ok(cite_format_zh.includes('{entity}') && cite_format_en.includes('{entity_en}'));
+  assert.ok(cite_para_zh && cite_para_en && cite_report.symbol, JSON.stringify(cite_report));
   assert.ok([strings.small.strings.cite_copied, strings.small.strings.cite_copy_failed].includes(strings.large.status), strings.large.status);
   await ctx.close();
 });

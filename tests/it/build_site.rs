@@ -525,8 +525,12 @@ fn the_large_site_form_loads_the_interface_strings_from_one_file() {
         assert!(out.status.success(), "{}", stderr(&out));
         site
     };
-    let (small, large) = (build(""), build("large_site_from = 2\n"));
-    let inline = build("large_site_from = 2\nstrings_in_pages = true\n");
+    // (with the citation texts in the pages, whose formats would join the strings otherwise)
+    let (small, large) = (
+        build(""),
+        build("large_site_from = 2\ncite_text_in_html = true\n"),
+    );
+    let inline = build("large_site_from = 2\ncite_text_in_html = true\nstrings_in_pages = true\n");
     let block = |html: &str| -> Option<serde_json::Value> {
         let start = html.find("id=wenji-strings type=application/json>")?;
         let json = &html[start..][html[start..].find('>')? + 1..];
@@ -563,6 +567,72 @@ fn the_large_site_form_loads_the_interface_strings_from_one_file() {
         assert_eq!(block(&kept), Some(strings), "{page}");
         assert!(!kept.contains("/assets/strings."));
     }
+}
+
+/// A reply's citation texts (`site.cite_text_in_html`): in the small page's `<article>`; in the
+/// large-site form not in the page, and the strings file holds what reply.js makes them of
+/// (it gives the small page's texts: tests/browser/large.test.mjs); the setting keeps them.
+#[test]
+fn the_large_site_form_leaves_the_citation_texts_to_the_script() {
+    let build = |settings: &str| {
+        let site = fixture();
+        if !settings.is_empty() {
+            edit_file(site.path(), "wenji.toml", |t| {
+                t.replace("[site]\n", &format!("[site]\n{settings}"))
+            });
+        }
+        let out = wenji(site.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        site
+    };
+    let (small, large) = (build(""), build("large_site_from = 2\n"));
+    let kept = build("large_site_from = 2\ncite_text_in_html = true\n");
+    const ATTRS: [&str; 5] = [
+        "data-cite-zh",
+        "data-cite-en",
+        "data-cite-url",
+        "data-para-zh",
+        "data-para-en",
+    ];
+    let article = |site: &tempfile::TempDir, slug: &str| {
+        let page = read(&site.path().join(format!("site/states/{slug}/index.html")));
+        let tag = html_tags(&page)
+            .into_iter()
+            .find(|t| t.name == "article")
+            .unwrap();
+        ATTRS.map(|a| tag.attr(a).map(str::to_string))
+    };
+    for slug in ["arcadia", "borduria"] {
+        let s = article(&small, slug);
+        assert!(s.iter().all(Option::is_some), "{s:?}");
+        assert!(s[1].as_deref().unwrap().contains("(received "), "{s:?}");
+        assert_eq!(article(&large, slug), [None, None, None, None, None]);
+        assert_eq!(article(&kept, slug), s);
+    }
+    let strings = |site: &tempfile::TempDir| -> serde_json::Value {
+        let dir = site.path().join("site/assets");
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with("strings."))
+            .expect("a strings file");
+        let text = read(&file.path());
+        serde_json::from_str(text["window.wenjiStrings = ".len()..].trim_end_matches(";\n"))
+            .unwrap()
+    };
+    let config = read(&large.path().join("wenji.toml"));
+    let l = strings(&large);
+    assert!(
+        config.contains(&format!("cite_format_zh = {}", l["cite_format_zh"])),
+        "{l}"
+    );
+    assert!(
+        config.contains(&format!("cite_para_en = {}", l["cite_para_en"])),
+        "{l}"
+    );
+    assert_eq!(l["cite_report"]["symbol"], "A/75/123");
+    assert_eq!(l["cite_report"]["year"], "2020");
+    assert!(strings(&kept).get("cite_format_zh").is_none());
 }
 
 /// The coverage matrix (`site.matrix_cell_labels`): in the large-site form a cell holds only

@@ -91,6 +91,13 @@ pub struct SiteConfig {
     /// 12 MB at 10,000 replies); by default `false` from `large_site_from` replies on.
     #[serde(default)]
     pub matrix_cell_labels: Option<bool>,
+    /// Whether a reply page carries its citation texts (`data-cite-*` on its `<article>`,
+    /// `true`) or `assets/reply.js` makes them from the report's fields and citation formats
+    /// (with the interface strings) and the reply's name, English name and date on the page
+    /// (`false`; ~0.7 kB a page, 7 MB at 10,000 replies); by default `false` from
+    /// `large_site_from` replies on. The cite dialog works only with scripts either way.
+    #[serde(default)]
+    pub cite_text_in_html: Option<bool>,
 }
 
 /// `site.search_layout`.

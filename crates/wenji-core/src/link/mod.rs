@@ -122,6 +122,15 @@ impl Site {
             .unwrap_or_else(|| !self.is_large())
     }
 
+    /// Whether a reply page carries its citation texts: `site.cite_text_in_html`, by default
+    /// below `large_site_from` (a large site's reply.js makes them).
+    pub fn cite_text_in_html(&self) -> bool {
+        self.config
+            .site
+            .cite_text_in_html
+            .unwrap_or_else(|| !self.is_large())
+    }
+
     /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
     pub fn search_gzip(&self) -> bool {
         self.config

@@ -47,6 +47,14 @@ const SCRIPT_STRINGS: &[&str] = &[
     "compare_all",
 ];
 
+/// The strings the citation texts are made of, for reply.js when the pages do not carry them.
+const CITE_FORMATS: [&str; 4] = [
+    "cite_format_zh",
+    "cite_format_en",
+    "cite_para_zh",
+    "cite_para_en",
+];
+
 /// Fills `{key}` placeholders.
 pub fn fill_placeholders(template: &str, pairs: &[(&str, &str)]) -> String {
     let mut s = template.to_string();
@@ -248,10 +256,18 @@ fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
 
 /// The interface strings the pages' scripts read, as JSON (in each page or in one file).
 pub fn script_strings_json(site: &Site) -> String {
-    let strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
+    let mut strings: BTreeMap<&str, serde_json::Value> = SCRIPT_STRINGS
         .iter()
-        .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str())))
+        .filter_map(|k| site.config.strings.get(*k).map(|v| (*k, v.as_str().into())))
         .collect();
+    // What reply.js makes the citation texts from when the pages do not carry them.
+    if !site.cite_text_in_html() {
+        for k in CITE_FORMATS {
+            strings.insert(k, site.config.string(k).into());
+        }
+        let report: BTreeMap<&str, &str> = report_fields(site).into_iter().collect();
+        strings.insert("cite_report", serde_json::json!(report));
+    }
     json_for_script(&strings)
 }
 
@@ -300,28 +316,40 @@ fn fragment_aliases_json(
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill. `{received}`
 /// is the date the reply was received as the report prints it, `{received_en}` as YYYY-MM-DD.
+/// reply.js fills the same placeholders in the same order (the reply's from its page).
 pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
+    let [symbol, report, report_en, publisher, publisher_en, year] = report_fields(site);
     let pairs = [
-        ("symbol", c.report.symbol.as_str()),
-        ("report", c.report.title.as_str()),
-        ("report_en", c.report.title_en.as_str()),
+        symbol,
+        report,
+        report_en,
         ("entity", r.page.meta.title.as_str()),
         ("entity_en", r.page.meta.title_en.as_str()),
         ("received", r.page.meta.received_as_printed.as_str()),
         ("received_en", r.page.meta.received.value.as_str()),
-        ("publisher", c.report.publisher.as_str()),
-        ("publisher_en", c.report.publisher_en.as_str()),
-        (
-            "year",
-            c.report.published.get(..4).unwrap_or(&c.report.published),
-        ),
+        publisher,
+        publisher_en,
+        year,
     ];
     (
         fill_placeholders(c.string("cite_format_zh"), &pairs),
         fill_placeholders(c.string("cite_format_en"), &pairs),
     )
+}
+
+/// The report's placeholders of the citation formats.
+fn report_fields(site: &Site) -> [(&'static str, &str); 6] {
+    let r = &site.config.report;
+    [
+        ("symbol", r.symbol.as_str()),
+        ("report", r.title.as_str()),
+        ("report_en", r.title_en.as_str()),
+        ("publisher", r.publisher.as_str()),
+        ("publisher_en", r.publisher_en.as_str()),
+        ("year", r.published.get(..4).unwrap_or(&r.published)),
+    ]
 }
 
 /// A reply as the lists, the matrix and its own page (with its neighbours) show it.
@@ -770,7 +798,14 @@ impl<'a> Pages<'a> {
             ri.checked_sub(1).map_or_else(none, |i| rows[i].clone()),
         );
         ctx.insert_value("next", rows.get(ri + 1).cloned().unwrap_or_else(none));
-        let (zh, en) = citations(site, ri);
+        // A large site's pages leave the citation texts to reply.js (`cite_text_in_html`):
+        // the template writes their attributes only when they are not empty.
+        let in_html = site.cite_text_in_html();
+        let (zh, en) = match in_html {
+            true => citations(site, ri),
+            false => Default::default(),
+        };
+        let text = |key| if in_html { site.config.string(key) } else { "" };
         // A large site's citation downloads are in parts of 1,000 replies, which reply.js
         // fetches (no files of the reply's own).
         let [cite_json, cite_bib, cite_ris] = if site.is_large() {
@@ -788,9 +823,12 @@ impl<'a> Pages<'a> {
                 json: cite_json,
                 bib: cite_bib,
                 ris: cite_ris,
-                url: format!("{}{}", site.config.site.base_url, r.url),
-                para_zh: site.config.string("cite_para_zh"),
-                para_en: site.config.string("cite_para_en"),
+                url: match in_html {
+                    true => format!("{}{}", site.config.site.base_url, r.url),
+                    false => String::new(),
+                },
+                para_zh: text("cite_para_zh"),
+                para_en: text("cite_para_en"),
                 howto: how_to_cite_url(site),
             },
         );
