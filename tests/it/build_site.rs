@@ -335,6 +335,35 @@ fn a_concept_page_over_the_quote_limit_links_its_passages() {
         has_attr(&norm, "class", "passage") && norm.contains("各国应合作制定和采取措施"),
         "{norm}"
     );
+    // A group of links is no named region (thousands of them at 10,000 replies); a quoted
+    // one is. Either keeps its anchor.
+    // (each group: its id, its aria-labelledby, its heading's id)
+    let groups = |html: &str| {
+        let tags = html_tags(html);
+        let attr = |i: usize, a: &str| tags[i].attr(a).map(str::to_string);
+        (0..tags.len())
+            .filter(|&i| tags[i].name == "section" && tags[i].attr("class") == Some("group"))
+            .map(|i| {
+                (
+                    attr(i, "id").unwrap(),
+                    attr(i, "aria-labelledby"),
+                    attr(i + 1, "id"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (law, norm) = (groups(&law), groups(&norm));
+    assert!(!law.is_empty() && !norm.is_empty());
+    for (id, label, heading) in law {
+        assert!(
+            id.starts_with("r-") && label.is_none() && heading.is_none(),
+            "{id}"
+        );
+    }
+    for (id, label, heading) in norm {
+        let h = Some(format!("{id}-h"));
+        assert!(id.starts_with("r-") && label == h && heading == h, "{id}");
+    }
 }
 
 /// The templates are minified once instead of every page: the pages must be what minifying

@@ -54,7 +54,8 @@ pub struct SiteConfig {
     #[serde(default = "default_true")]
     pub minify: bool,
     /// A concept page quotes its passages in full up to this many; above it (a site of
-    /// thousands of replies) it links to each passage instead, so the page stays readable.
+    /// thousands of replies) it links to each passage instead, so the page stays readable, and
+    /// a reply's group of links is no region named by its heading (not thousands of landmarks).
     #[serde(default = "default_quote_limit")]
     pub concept_quote_limit: usize,
     /// The slug of the plain page that explains how to cite the site, linked from each
