@@ -131,14 +131,25 @@ impl<'a> OutputContext<'a> {
         self.running = place;
     }
 
+    /// Whether no output after the running one reads the replies' text.
+    fn last_to_read_reply_text(&self) -> bool {
+        self.last_text_reader
+            .is_none_or(|last| last <= self.running)
+    }
+
+    /// The search documents; when no output after the running one reads the replies' text,
+    /// each reply's text is freed as soon as its documents are made, so that the text and
+    /// the documents (160 MB at 10,000 replies) are not all held at once.
+    pub fn search_docs(&mut self) -> Vec<crate::search::SearchDoc> {
+        let free_text = self.last_to_read_reply_text();
+        crate::build::search_docs(self.site, free_text)
+    }
+
     /// Said by an output that has read all it needs of the replies' text: when no output
-    /// after it reads the text, the text is freed (on another thread: millions of small
+    /// after it reads the text, the text is freed (in parallel: millions of small
     /// allocations), leaving each reply's front matter, URL and concepts.
     pub fn done_with_reply_text(&mut self) {
-        if self
-            .last_text_reader
-            .is_some_and(|last| last > self.running)
-        {
+        if !self.last_to_read_reply_text() {
             return;
         }
         let texts: Vec<_> = self
@@ -155,7 +166,7 @@ impl<'a> OutputContext<'a> {
                 )
             })
             .collect();
-        std::thread::spawn(move || drop(texts));
+        texts.into_par_iter().for_each(drop);
     }
 }
 
@@ -255,6 +266,7 @@ impl Output for SearchIndex {
     }
 
     fn write(&self, cx: &mut OutputContext, sink: &Sink) -> Result<Produced, Vec<Diagnostic>> {
+        let docs = cx.search_docs();
         let site = cx.site();
         // A large site's index has a layout and compression of its own (docs/search.md).
         let options = crate::search::IndexOptions {
@@ -264,7 +276,6 @@ impl Output for SearchIndex {
                 crate::config::SearchLayout::Small => crate::search::IndexOptions::default(),
             }
         };
-        let docs = crate::build::search_docs(site);
         let mut facets = crate::search::facets_file(&crate::build::search_facets(site, &docs));
         if options.gzip {
             facets = crate::search::gzipped(facets).map_err(|e| vec![Diagnostic::from(e)])?;
@@ -414,6 +425,39 @@ mod tests {
         let ledger = crate::link::ledger::read(&repo_root()).unwrap();
         let (errors, new) = crate::link::ledger::audit(&site, &produced, &ledger);
         assert!(errors.is_empty() && new == 0, "{errors:?}, {new} new");
+    }
+
+    #[test]
+    fn the_search_docs_free_the_reply_text_as_they_are_made_when_no_later_output_reads_it() {
+        let mut site = crate::render::kinds::tests::repo_site();
+        let templates = crate::render::templates::load(&repo_root(), false).unwrap();
+        let assets = crate::render::assets::load(&repo_root()).unwrap();
+        let (progress, nanos) = (Progress::start(), AtomicU64::new(0));
+        let outputs = with_reply_list("reply-list.txt");
+        let search = outputs.iter().position(|o| o.name() == "search").unwrap();
+        let mut cx =
+            OutputContext::new(&mut site, &outputs, &templates, &assets, &progress, &nanos);
+        cx.start(search);
+        let kept = cx.search_docs();
+        assert!(
+            !cx.site().replies[0].page.doc.blocks.is_empty(),
+            "a later output reads it"
+        );
+        let mut cx = OutputContext::new(
+            &mut site,
+            &outputs[..search + 1],
+            &templates,
+            &assets,
+            &progress,
+            &nanos,
+        );
+        cx.start(search);
+        let freed = cx.search_docs();
+        assert_eq!(freed, kept, "the same documents");
+        assert!(kept.len() > 500, "{}", kept.len());
+        let r = &cx.site().replies[0];
+        assert!(r.page.doc.blocks.is_empty() && r.page.doc.footnotes.is_empty());
+        assert!(!r.passage_concepts.is_empty(), "the facets' concepts stay");
     }
 
     #[test]
