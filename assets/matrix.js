@@ -14,7 +14,7 @@
       var text = head ? head.getAttribute('data-full') : '';
       var row = cell.parentElement;
       if (cell.tagName === 'TD' && row.cells[0]) {
-        text = row.cells[0].textContent.trim() + ' · ' + text + ' — ' + cell.textContent.replace('·', '').trim();
+        text = row.cells[0].textContent.trim() + ' · ' + text + ' — ' + (cell.textContent.replace('·', '').trim() || '0');
       }
       focusLine.textContent = text;
     };

@@ -19,9 +19,9 @@
   // A large site writes its passages without their cite buttons (site.cite_buttons_in_html),
   // which only work with scripts: each passage gets the button a small site writes, as its
   // last child ("引用", labelled "引用 本站第 n 段" from the passage's number).
-  var cite = document.getElementById('wenji-strings');
-  var citeWord = '引用';
-  try { citeWord = JSON.parse(cite.textContent).cite || citeWord; } catch (e) { /* keep it */ }
+  var strings = window.wenjiStrings || {};
+  try { strings = JSON.parse(document.getElementById('wenji-strings').textContent); } catch (e) { /* a file's */ }
+  var citeWord = strings.cite || '引用';
   Array.prototype.forEach.call(document.querySelectorAll('article .para[id^="p"]'), function (p) {
     var last = p.lastElementChild;
     if (last && last.matches('button.cite')) return;
@@ -34,6 +34,37 @@
     b.textContent = citeWord;
     p.appendChild(b);
   });
+
+  // ---- Reply page: a large site's citation texts ----------------------------------------------
+  // A large site's page does not carry them (site.cite_text_in_html): they are made here, as
+  // the build makes them, from the citation formats and the report's fields in the strings and
+  // the reply's name, English name and date on the page, for site.js's cite dialog.
+  var article = document.querySelector('article.reply');
+  if (article && !article.getAttribute('data-cite-zh') && strings.cite_format_zh) {
+    var text = function (sel) { var e = document.querySelector(sel); return e ? e.textContent : ''; };
+    var time = document.querySelector('.meta-card time[datetime]');
+    var fields = {
+      entity: text('.crumbs [aria-current="page"]'),
+      entity_en: text('h1 .en'),
+      received: time ? time.textContent : '',
+      received_en: time ? time.getAttribute('datetime') : '',
+    };
+    var report = strings.cite_report || {};
+    // the placeholders in the build's order (render::context::citations)
+    var order = ['symbol', 'report', 'report_en', 'entity', 'entity_en', 'received', 'received_en', 'publisher', 'publisher_en', 'year'];
+    var fill = function (format) {
+      return order.reduce(function (s, k) {
+        var v = k in fields ? fields[k] : report[k];
+        return s.split('{' + k + '}').join(v === undefined ? '' : v);
+      }, format);
+    };
+    var canonical = document.querySelector('link[rel="canonical"]');
+    article.setAttribute('data-cite-zh', fill(strings.cite_format_zh));
+    article.setAttribute('data-cite-en', fill(strings.cite_format_en || ''));
+    article.setAttribute('data-cite-url', canonical ? canonical.getAttribute('href') : '');
+    article.setAttribute('data-para-zh', strings.cite_para_zh || '');
+    article.setAttribute('data-para-en', strings.cite_para_en || '');
+  }
 
   // ---- Reply page: a large site's citation downloads -----------------------------------------
   // A large site keeps each reply's CSL-JSON, BibTeX and RIS in a gzipped part of 1,000

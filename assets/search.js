@@ -856,6 +856,9 @@
     const sEl = doc.getElementById('wenji-strings');
     if (sEl) {
       try { strings = Object.assign(strings, JSON.parse(sEl.textContent)); } catch (e) { /* keep defaults */ }
+    } else if (win && win.wenjiStrings) {
+      // a large site's, from assets/strings.<hash>.js
+      strings = Object.assign(strings, win.wenjiStrings);
     }
     const fmt = function (key, vars) {
       return String(strings[key]).replace(/\{(\w+)\}/g, function (all, k) {

@@ -3,10 +3,11 @@
 // everything is wired from data- attributes so the Content-Security-Policy can forbid them.
 (function () {
   'use strict';
-  var strings = {};
+  // In the page, or on a large site in assets/strings.<hash>.js, loaded before this script.
+  var strings = window.wenjiStrings || {};
   try {
     strings = JSON.parse(document.getElementById('wenji-strings').textContent);
-  } catch (e) { /* no strings: fall back to keys */ }
+  } catch (e) { /* no strings in the page */ }
   function t(key) { return strings[key] || key; }
 
   // ---- Search: the script loads when the reader first reaches for the search box -------------
@@ -69,14 +70,15 @@
     }
   }
 
-  var article = document.querySelector('article[data-cite-zh]');
   var dialog = document.querySelector('[data-cite-dialog]');
-  if (article && dialog) {
+  if (dialog) {
     var status = dialog.querySelector('[data-cite-status]');
     var opener = null;
     document.addEventListener('click', function (ev) {
       var btn = ev.target.closest && ev.target.closest('button.cite');
-      if (!btn) return;
+      // looked up now: on a large site reply.js, which runs after this, writes the texts
+      var article = document.querySelector('article[data-cite-zh]');
+      if (!btn || !article) return;
       var p = btn.getAttribute('data-p');
       ['zh', 'en'].forEach(function (lang) {
         dialog.querySelector('[data-cite-out="' + lang + '"]').textContent = citation(article, lang, p);

@@ -4,12 +4,14 @@
 // save the small site's files; the header search box reads the gzipped index
 // (DecompressionStream) and offers what the small site's plain index gives; a concept page
 // over the quote limit (set to 2) makes its compare options as a quoting page writes them.
+// The scripts read the interface strings from assets/strings.<hash>.js instead of the page;
+// the matrix's cells carry no labels of their own and stay accessible.
 // Run: node --test --test-concurrency=1 tests/browser/large.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSite, fixtureRoot, serve, launch, openPage } from './helpers.mjs';
+import { buildSite, fixtureRoot, serve, launch, openPage, AXE_SOURCE } from './helpers.mjs';
 
 let browser, small, large;
 
@@ -25,14 +27,22 @@ before(async () => {
   browser = await launch();
 });
 
+/** The ids of axe's violations, whatever their impact. */
+async function axeViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  // eslint-disable-next-line no-undef
+  return page.evaluate(async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => v.id));
+}
+
 after(async () => {
   await browser?.close();
   for (const s of [small, large]) await s?.server.close();
 });
 
-test('a large site writes no cite buttons; reply.js adds the small site\'s, which cite the same', async () => {
+test('a large site writes no cite buttons or texts; reply.js adds the small site\'s, which cite the same', async () => {
   const html = readFileSync(join(large.dir, 'states', 'arcadia', 'index.html'), 'utf8');
   assert.ok(!html.includes('class="cite" data-p="1"'), 'no button in the HTML');
+  assert.ok(!/data-(cite-zh|cite-en|cite-url|para-zh|para-en)/.test(html) && !html.includes('(received '), 'no citation texts in the HTML');
   const ctx = await browser.newContext();
   const body = {};
   const cited = {};
@@ -41,6 +51,13 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
     body[name] = await page.evaluate(() => document.querySelector('article .body').innerHTML);
     await page.click('button.cite[data-p="3"]');
     cited[name] = await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent));
+    await page.keyboard.press('Escape');
+    // the whole reply's citation, on this page and on another reply's
+    await page.click('button.cite-all');
+    cited[name].push(...await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent)));
+    await page.goto(s.server.url('states/borduria/'));
+    await page.click('button.cite-all');
+    cited[name].push(...await page.evaluate(() => [...document.querySelectorAll('[data-cite-out]')].map((e) => e.textContent)));
     assert.deepEqual(log.consoleErrors, []);
     await page.close();
   }
@@ -48,6 +65,8 @@ test('a large site writes no cite buttons; reply.js adds the small site\'s, whic
   assert.equal(body.large, body.small);
   assert.deepEqual(cited.large.map((t) => t.replaceAll(large.server.url(''), small.server.url(''))), cited.small);
   assert.ok(cited.small[0].includes('第 3 段'), cited.small[0]);
+  assert.equal(cited.small.length, 6);
+  assert.ok(cited.small[5].startsWith('Reply of ') && !cited.small[5].includes('{'), cited.small[5]);
   await ctx.close();
 });
 
@@ -76,6 +95,8 @@ test('a concept page over the quote limit makes the compare options a quoting pa
     const { page, log } = await openPage(ctx, s.server.url('concepts/international-law/'));
     options[name] = await page.evaluate(() => [...document.querySelectorAll('[data-compare] label')]
       .map((l) => [l.querySelector('input').value, l.textContent]));
+    // its groups of links, no named regions, pass axe
+    if (name === 'large') assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(log.consoleErrors, []);
     await page.close();
   }
@@ -100,5 +121,54 @@ test('the header box reads the gzipped index and offers what the plain one gives
     assert.ok(shown.small.length > 0, q);
     assert.deepEqual(shown.large, shown.small, q);
   }
+  await ctx.close();
+});
+
+test('a large site\'s scripts read the small site\'s interface strings from one file', async () => {
+  const ctx = await browser.newContext();
+  const strings = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('states/arcadia/'));
+    strings[name] = await page.evaluate(() => {
+      const el = document.getElementById('wenji-strings');
+      return { inPage: !!el, strings: el ? JSON.parse(el.textContent) : window.wenjiStrings };
+    });
+    // site.js says the copy's outcome in a string of the file
+    await page.click('button.cite[data-p="2"]');
+    const status = await page.locator('[data-cite-status]').textContent();
+    strings[name].status = status;
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.equal(strings.small.inPage, true);
+  assert.equal(strings.large.inPage, false);
+  assert.ok(Object.keys(strings.small.strings).length > 10);
+  // and, for reply.js, what the citation texts are made of (site.cite_text_in_html)
+  const { cite_format_zh, cite_format_en, cite_para_zh, cite_para_en, cite_report, ...rest } = strings.large.strings;
+  assert.deepEqual(rest, strings.small.strings);
+  assert.ok(cite_format_zh.includes('{entity}') && cite_format_en.includes('{entity_en}'));
+  assert.ok(cite_para_zh && cite_para_en && cite_report.symbol, JSON.stringify(cite_report));
+  assert.ok([strings.small.strings.cite_copied, strings.small.strings.cite_copy_failed].includes(strings.large.status), strings.large.status);
+  await ctx.close();
+});
+
+test('a large site\'s matrix names its cells by the headers, passes axe and says the same on focus', async () => {
+  const html = readFileSync(join(large.dir, 'matrix', 'index.html'), 'utf8');
+  assert.ok(html.includes('<td></td>') && !html.includes('<td class="h1"><a aria-label'));
+  const ctx = await browser.newContext();
+  const said = {};
+  for (const [name, s] of [['small', small], ['large', large]]) {
+    const { page, log } = await openPage(ctx, s.server.url('matrix/'));
+    if (name === 'large') assert.deepEqual(await axeViolations(page), []);
+    said[name] = [];
+    for (const sel of ['tbody tr:nth-child(1) td:has(a)', 'tbody tr:nth-child(1) td:not(:has(a))']) {
+      await page.hover(sel);
+      said[name].push(await page.locator('[data-matrix-focus]').textContent());
+    }
+    assert.deepEqual(log.consoleErrors, []);
+    await page.close();
+  }
+  assert.ok(said.small[1].endsWith(' — 0'), said.small[1]);
+  assert.deepEqual(said.large, said.small);
   await ctx.close();
 });

@@ -335,6 +335,35 @@ fn a_concept_page_over_the_quote_limit_links_its_passages() {
         has_attr(&norm, "class", "passage") && norm.contains("各国应合作制定和采取措施"),
         "{norm}"
     );
+    // A group of links is no named region (thousands of them at 10,000 replies); a quoted
+    // one is. Either keeps its anchor.
+    // (each group: its id, its aria-labelledby, its heading's id)
+    let groups = |html: &str| {
+        let tags = html_tags(html);
+        let attr = |i: usize, a: &str| tags[i].attr(a).map(str::to_string);
+        (0..tags.len())
+            .filter(|&i| tags[i].name == "section" && tags[i].attr("class") == Some("group"))
+            .map(|i| {
+                (
+                    attr(i, "id").unwrap(),
+                    attr(i, "aria-labelledby"),
+                    attr(i + 1, "id"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (law, norm) = (groups(&law), groups(&norm));
+    assert!(!law.is_empty() && !norm.is_empty());
+    for (id, label, heading) in law {
+        assert!(
+            id.starts_with("r-") && label.is_none() && heading.is_none(),
+            "{id}"
+        );
+    }
+    for (id, label, heading) in norm {
+        let h = Some(format!("{id}-h"));
+        assert!(id.starts_with("r-") && label == h && heading == h, "{id}");
+    }
 }
 
 /// The templates are minified once instead of every page: the pages must be what minifying
@@ -507,6 +536,191 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
     assert!(s.join("search/g.json").is_file() && !s.join("search/g.json.gz").exists());
     assert!(l.join("search/g.json.gz").is_file() && !l.join("search/g.json").exists());
     assert!(l.join("search/f.json.gz").is_file() && l.join("search/d/0.json.gz").is_file());
+}
+
+/// The interface strings the scripts read (`site.strings_in_pages`): a JSON block in every
+/// small-site page; in the large-site form one file, `assets/strings.<hash>.js`, holding the
+/// same strings, that every page loads before its other scripts.
+#[test]
+fn the_large_site_form_loads_the_interface_strings_from_one_file() {
+    let build = |settings: &str| {
+        let site = fixture();
+        if !settings.is_empty() {
+            edit_file(site.path(), "wenji.toml", |t| {
+                t.replace("[site]\n", &format!("[site]\n{settings}"))
+            });
+        }
+        let out = wenji(site.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        site
+    };
+    // (with the citation texts in the pages, whose formats would join the strings otherwise)
+    let (small, large) = (
+        build(""),
+        build("large_site_from = 2\ncite_text_in_html = true\n"),
+    );
+    let inline = build("large_site_from = 2\ncite_text_in_html = true\nstrings_in_pages = true\n");
+    let block = |html: &str| -> Option<serde_json::Value> {
+        let start = html.find("id=wenji-strings type=application/json>")?;
+        let json = &html[start..][html[start..].find('>')? + 1..];
+        Some(serde_json::from_str(&json[..json.find("</script>")?]).unwrap())
+    };
+    for page in [
+        "states/arcadia/index.html",
+        "concepts/index.html",
+        "index.html",
+    ] {
+        let s = read(&small.path().join("site").join(page));
+        let l = read(&large.path().join("site").join(page));
+        let strings = block(&s).unwrap_or_else(|| panic!("no strings in the small {page}"));
+        assert!(block(&l).is_none(), "strings in the large {page}");
+        // the file, named in the head before site.js
+        let src = html_tags(&l)
+            .into_iter()
+            .filter_map(|t| t.attr("src").map(str::to_string))
+            .collect::<Vec<_>>();
+        let at = src.iter().position(|s| s.starts_with("/assets/strings."));
+        let at = at.unwrap_or_else(|| panic!("no strings file in {page}: {src:?}"));
+        assert!(src[at + 1].starts_with("/assets/site."), "{src:?}");
+        let file = read(&large.path().join("site").join(&src[at][1..]));
+        let json = file
+            .strip_prefix("window.wenjiStrings = ")
+            .and_then(|f| f.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("{file}"));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(json).unwrap(),
+            strings
+        );
+        // the setting keeps them in the page on a large site
+        let kept = read(&inline.path().join("site").join(page));
+        assert_eq!(block(&kept), Some(strings), "{page}");
+        assert!(!kept.contains("/assets/strings."));
+    }
+}
+
+/// A reply's citation texts (`site.cite_text_in_html`): in the small page's `<article>`; in the
+/// large-site form not in the page, and the strings file holds what reply.js makes them of
+/// (it gives the small page's texts: tests/browser/large.test.mjs); the setting keeps them.
+#[test]
+fn the_large_site_form_leaves_the_citation_texts_to_the_script() {
+    let build = |settings: &str| {
+        let site = fixture();
+        if !settings.is_empty() {
+            edit_file(site.path(), "wenji.toml", |t| {
+                t.replace("[site]\n", &format!("[site]\n{settings}"))
+            });
+        }
+        let out = wenji(site.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        site
+    };
+    let (small, large) = (build(""), build("large_site_from = 2\n"));
+    let kept = build("large_site_from = 2\ncite_text_in_html = true\n");
+    const ATTRS: [&str; 5] = [
+        "data-cite-zh",
+        "data-cite-en",
+        "data-cite-url",
+        "data-para-zh",
+        "data-para-en",
+    ];
+    let article = |site: &tempfile::TempDir, slug: &str| {
+        let page = read(&site.path().join(format!("site/states/{slug}/index.html")));
+        let tag = html_tags(&page)
+            .into_iter()
+            .find(|t| t.name == "article")
+            .unwrap();
+        ATTRS.map(|a| tag.attr(a).map(str::to_string))
+    };
+    for slug in ["arcadia", "borduria"] {
+        let s = article(&small, slug);
+        assert!(s.iter().all(Option::is_some), "{s:?}");
+        assert!(s[1].as_deref().unwrap().contains("(received "), "{s:?}");
+        assert_eq!(article(&large, slug), [None, None, None, None, None]);
+        assert_eq!(article(&kept, slug), s);
+    }
+    let strings = |site: &tempfile::TempDir| -> serde_json::Value {
+        let dir = site.path().join("site/assets");
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().starts_with("strings."))
+            .expect("a strings file");
+        let text = read(&file.path());
+        serde_json::from_str(text["window.wenjiStrings = ".len()..].trim_end_matches(";\n"))
+            .unwrap()
+    };
+    let config = read(&large.path().join("wenji.toml"));
+    let l = strings(&large);
+    assert!(
+        config.contains(&format!("cite_format_zh = {}", l["cite_format_zh"])),
+        "{l}"
+    );
+    assert!(
+        config.contains(&format!("cite_para_en = {}", l["cite_para_en"])),
+        "{l}"
+    );
+    assert_eq!(l["cite_report"]["symbol"], "A/75/123");
+    assert_eq!(l["cite_report"]["year"], "2020");
+    assert!(strings(&kept).get("cite_format_zh").is_none());
+}
+
+/// The coverage matrix (`site.matrix_cell_labels`): in the large-site form a cell holds only
+/// its count, linked, or nothing, named by the table's headers; the same counts and links.
+#[test]
+fn the_large_site_form_writes_the_matrix_cells_without_their_own_labels() {
+    let small = fixture();
+    let out = wenji(small.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let large = fixture();
+    edit_file(large.path(), "wenji.toml", |t| {
+        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
+    });
+    let out = wenji(large.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cell =
+        regex::Regex::new(r#"<td[^>]*>(?:<a ([^>]*)>(\d+)</a>)?[^<]*(?:<span[^<]*</span>)*</td>"#)
+            .unwrap();
+    let cells = |site: &tempfile::TempDir| {
+        let html = read(&site.path().join("site/matrix/index.html"));
+        cell.captures_iter(&html)
+            .map(|c| {
+                (
+                    c[0].to_string(),
+                    c.get(1).map(|a| a.as_str().to_string()),
+                    c.get(2).map(|n| n.as_str().to_string()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let labelled = fixture();
+    edit_file(labelled.path(), "wenji.toml", |t| {
+        t.replace(
+            "[site]\n",
+            "[site]\nlarge_site_from = 2\nmatrix_cell_labels = true\n",
+        )
+    });
+    let out = wenji(labelled.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (s, l) = (cells(&small), cells(&large));
+    assert_eq!(cells(&labelled), s, "the setting keeps the labels");
+    assert_eq!(s.len(), l.len());
+    assert!(s.iter().any(|c| c.2.is_none()) && s.iter().any(|c| c.2.is_some()));
+    for (s, l) in s.iter().zip(&l) {
+        assert_eq!(l.2, s.2, "the same count");
+        match &s.1 {
+            None => {
+                assert!(s.0.contains(">0</span>"), "{}", s.0);
+                assert_eq!(l.0, "<td></td>");
+            }
+            Some(attrs) => {
+                assert!(attrs.contains("aria-label="), "{attrs}");
+                let href = |a: &str| a.split("href=").nth(1).map(str::to_string);
+                let la = l.1.as_deref().unwrap();
+                assert!(!la.contains("aria-label"), "{la}");
+                assert_eq!(href(la), href(attrs));
+            }
+        }
+    }
 }
 
 /// The index's layout and gzip are settings of their own (`site.search_layout`,

@@ -505,7 +505,7 @@ fn a_template_edit_rebuilds_in_full() {
     let port = server.port;
     let template = root.path().join("templates/reply.html");
     let text = std::fs::read_to_string(&template).unwrap();
-    let marked = text.replacen("<article ", "<p>模板改过了</p><article ", 1);
+    let marked = text.replacen("<article", "<p>模板改过了</p><article", 1);
     assert_ne!(marked, text);
     std::fs::write(&template, marked).unwrap();
     let log = server.wait_for("rebuilt");

@@ -340,54 +340,19 @@ fn duplicate_paths(files: &[(String, u64)]) -> Vec<Diagnostic> {
 /// The search documents of the index of `language`: one per heading and per passage of every
 /// reply of an edition in that language, in reading order, then (in the site's own language,
 /// where the concept pages are) one names doc per concept page. Made reply by reply in
-/// parallel: the paragraphs' plain text is most of the work.
-pub fn search_docs(site: &Site, language: &str) -> Vec<search::SearchDoc> {
-    let footnote = site.config.string_in(language, "footnotes");
+/// parallel: the paragraphs' plain text is most of the work. With `free_text`, each of those
+/// replies' text (`page.doc`) is freed once its documents are made.
+pub fn search_docs(site: &mut Site, language: &str, free_text: bool) -> Vec<search::SearchDoc> {
+    let footnote = site.config.string_in(language, "footnotes").to_string();
+    let editions = &site.editions;
     let per_reply: Vec<Vec<search::SearchDoc>> = site
         .replies
-        .par_iter()
-        .filter(|r| site.editions[r.edition].language == language)
+        .par_iter_mut()
+        .filter(|r| editions[r.edition].language == language)
         .map(|r| {
-            let mut docs = Vec::new();
-            let meta = &r.page.meta;
-            let title = &meta.title;
-            // the page's names first, so that a name query offers the page
-            let names = [
-                Some(&meta.title),
-                Some(&meta.title_en),
-                meta.iso2.as_ref(),
-                meta.iso3.as_ref(),
-            ];
-            docs.push(name_doc(&r.url, title, names.into_iter().flatten()));
-            let mut push = |anchor: String, section: &str, events: &content::Events| {
-                docs.push(search::SearchDoc {
-                    url: format!("{}#{anchor}", r.url),
-                    title: title.clone(),
-                    section: section.to_string(),
-                    text: content::markdown::plain_text(events),
-                });
-            };
-            let mut section = String::new();
-            for b in &r.page.doc.blocks {
-                match &b.kind {
-                    content::BlockKind::Heading { id, events, .. } => {
-                        section = content::markdown::plain_text(events);
-                        push(id.clone(), &section, events);
-                    }
-                    content::BlockKind::Paragraph { number, events } => {
-                        push(format!("p{number}"), &section, events)
-                    }
-                    content::BlockKind::List { items, .. } => {
-                        for it in items {
-                            push(format!("p{}", it.number), &section, &it.events);
-                        }
-                    }
-                    content::BlockKind::Other { .. } => {}
-                }
-            }
-            for note in &r.page.doc.footnotes {
-                let anchor = render::html::footnote_id(&note.label);
-                push(anchor, &format!("{footnote} {}", note.label), &note.events);
+            let docs = reply_docs(r, &footnote);
+            if free_text {
+                drop(std::mem::take(&mut r.page.doc));
             }
             docs
         })
@@ -411,6 +376,52 @@ pub fn search_docs(site: &Site, language: &str) -> Vec<search::SearchDoc> {
     let mut docs: Vec<search::SearchDoc> = per_reply.into_iter().flatten().collect();
     if language == site.config.site.language {
         docs.extend(concept_names);
+    }
+    docs
+}
+
+/// The search documents of one reply: its names, then each heading, passage and footnote.
+fn reply_docs(r: &crate::link::Reply, footnote: &str) -> Vec<search::SearchDoc> {
+    let mut docs = Vec::new();
+    let meta = &r.page.meta;
+    let title = &meta.title;
+    // the page's names first, so that a name query offers the page
+    let names = [
+        Some(&meta.title),
+        Some(&meta.title_en),
+        meta.iso2.as_ref(),
+        meta.iso3.as_ref(),
+    ];
+    docs.push(name_doc(&r.url, title, names.into_iter().flatten()));
+    let mut push = |anchor: String, section: &str, events: &content::Events| {
+        docs.push(search::SearchDoc {
+            url: format!("{}#{anchor}", r.url),
+            title: title.clone(),
+            section: section.to_string(),
+            text: content::markdown::plain_text(events),
+        });
+    };
+    let mut section = String::new();
+    for b in &r.page.doc.blocks {
+        match &b.kind {
+            content::BlockKind::Heading { id, events, .. } => {
+                section = content::markdown::plain_text(events);
+                push(id.clone(), &section, events);
+            }
+            content::BlockKind::Paragraph { number, events } => {
+                push(format!("p{number}"), &section, events)
+            }
+            content::BlockKind::List { items, .. } => {
+                for it in items {
+                    push(format!("p{}", it.number), &section, &it.events);
+                }
+            }
+            content::BlockKind::Other { .. } => {}
+        }
+    }
+    for note in &r.page.doc.footnotes {
+        let anchor = render::html::footnote_id(&note.label);
+        push(anchor, &format!("{footnote} {}", note.label), &note.events);
     }
     docs
 }

@@ -61,7 +61,8 @@ pub struct SiteConfig {
     #[serde(default = "default_true")]
     pub minify: bool,
     /// A concept page quotes its passages in full up to this many; above it (a site of
-    /// thousands of replies) it links to each passage instead, so the page stays readable.
+    /// thousands of replies) it links to each passage instead, so the page stays readable, and
+    /// a reply's group of links is no region named by its heading (not thousands of landmarks).
     #[serde(default = "default_quote_limit")]
     pub concept_quote_limit: usize,
     /// The slug of the plain page that explains how to cite the site, linked from each
@@ -87,6 +88,24 @@ pub struct SiteConfig {
     /// `false` from `large_site_from` replies on. The button works only with scripts either way.
     #[serde(default)]
     pub cite_buttons_in_html: Option<bool>,
+    /// Whether the interface strings the scripts read are a JSON block in every page (`true`)
+    /// or one file, `assets/strings.<hash>.js`, that every page loads (`false`; ~1.1 kB a
+    /// page, 11 MB at 10,000 replies); by default `false` from `large_site_from` replies on.
+    #[serde(default)]
+    pub strings_in_pages: Option<bool>,
+    /// Whether each cell of the coverage matrix carries its own label — the reply, the concept
+    /// and the count as the link's `aria-label`, `·` and a hidden 0 in an empty cell (`true`) —
+    /// or the table's row and column headers say them and an empty cell is empty (`false`;
+    /// 12 MB at 10,000 replies); by default `false` from `large_site_from` replies on.
+    #[serde(default)]
+    pub matrix_cell_labels: Option<bool>,
+    /// Whether a reply page carries its citation texts (`data-cite-*` on its `<article>`,
+    /// `true`) or `assets/reply.js` makes them from the report's fields and citation formats
+    /// (with the interface strings) and the reply's name, English name and date on the page
+    /// (`false`; ~0.7 kB a page, 7 MB at 10,000 replies); by default `false` from
+    /// `large_site_from` replies on. The cite dialog works only with scripts either way.
+    #[serde(default)]
+    pub cite_text_in_html: Option<bool>,
 }
 
 /// `site.search_layout`.

@@ -108,6 +108,33 @@ impl Site {
             .unwrap_or_else(|| !self.is_large())
     }
 
+    /// Whether the scripts' interface strings are in every page: `site.strings_in_pages`, by
+    /// default below `large_site_from` (a large site's pages load `assets/strings.<hash>.js`).
+    pub fn strings_in_pages(&self) -> bool {
+        self.config
+            .site
+            .strings_in_pages
+            .unwrap_or_else(|| !self.is_large())
+    }
+
+    /// Whether each matrix cell carries its own label: `site.matrix_cell_labels`, by default
+    /// below `large_site_from` (a large site's cells are named by the table's headers).
+    pub fn matrix_cell_labels(&self) -> bool {
+        self.config
+            .site
+            .matrix_cell_labels
+            .unwrap_or_else(|| !self.is_large())
+    }
+
+    /// Whether a reply page carries its citation texts: `site.cite_text_in_html`, by default
+    /// below `large_site_from` (a large site's reply.js makes them).
+    pub fn cite_text_in_html(&self) -> bool {
+        self.config
+            .site
+            .cite_text_in_html
+            .unwrap_or_else(|| !self.is_large())
+    }
+
     /// Whether the search index is written gzipped: `site.search_gzip`, by default by size.
     pub fn search_gzip(&self) -> bool {
         self.config

@@ -766,7 +766,8 @@ fn write_edition_open_data(site: &Site, sink: &Sink, e: usize) -> Result<(), Dia
 }
 
 /// A large site's open data: the CSV in parts of [`OPEN_DATA_PART_REPLIES`] replies, each
-/// with its header, gzipped (level 1: 3× smaller, the fastest); parts made in parallel.
+/// with its header, gzipped (level 5, as the search index: 3.5× smaller; 6 gives 0.6% fewer
+/// bytes in more time); parts made in parallel.
 fn write_open_data_parts(
     site: &Site,
     sink: &Sink,
@@ -787,7 +788,7 @@ fn write_open_data_parts(
         .into_par_iter()
         .try_for_each(|(part, name)| {
             let path = format!("{dir}{name}");
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(5));
             let mut csv = String::from(head);
             for r in part {
                 for row in &reply_rows(site, r) {

@@ -131,14 +131,25 @@ impl<'a> OutputContext<'a> {
         self.running = place;
     }
 
+    /// Whether no output after the running one reads the replies' text.
+    fn last_to_read_reply_text(&self) -> bool {
+        self.last_text_reader
+            .is_none_or(|last| last <= self.running)
+    }
+
+    /// The search documents; when no output after the running one reads the replies' text,
+    /// each reply's text is freed as soon as its documents are made, so that the text and
+    /// the documents (160 MB at 10,000 replies) are not all held at once.
+    pub fn search_docs(&mut self, language: &str) -> Vec<crate::search::SearchDoc> {
+        let free_text = self.last_to_read_reply_text();
+        crate::build::search_docs(self.site, language, free_text)
+    }
+
     /// Said by an output that has read all it needs of the replies' text: when no output
-    /// after it reads the text, the text is freed (on another thread: millions of small
+    /// after it reads the text, the text is freed (in parallel: millions of small
     /// allocations), leaving each reply's front matter, URL and concepts.
     pub fn done_with_reply_text(&mut self) {
-        if self
-            .last_text_reader
-            .is_some_and(|last| last > self.running)
-        {
+        if !self.last_to_read_reply_text() {
             return;
         }
         let texts: Vec<_> = self
@@ -155,7 +166,7 @@ impl<'a> OutputContext<'a> {
                 )
             })
             .collect();
-        std::thread::spawn(move || drop(texts));
+        texts.into_par_iter().for_each(drop);
     }
 }
 
@@ -227,6 +238,18 @@ impl Output for Assets {
         for f in &cx.assets.files {
             sink.put(f).map_err(|d| vec![d])?;
         }
+        let site = cx.site();
+        // a large site's scripts' strings: one file per edition (its report's fields differ)
+        if !site.strings_in_pages() {
+            let mut written = std::collections::BTreeSet::new();
+            for e in 0..site.editions.len() {
+                let json = crate::render::context::script_strings_json(site, e);
+                let file = crate::render::assets::strings_file(&json);
+                if written.insert(file.path.clone()) {
+                    sink.put(&file).map_err(|d| vec![d])?;
+                }
+            }
+        }
         Ok(Produced::default())
     }
 }
@@ -258,10 +281,15 @@ impl Output for SearchIndex {
                 crate::config::SearchLayout::Small => crate::search::IndexOptions::default(),
             }
         };
+        let languages: Vec<String> = crate::render::context::site_languages(site)
+            .into_iter()
+            .map(String::from)
+            .collect();
         // One index per language of the site's pages, each in its folder with its facets.
         let mut indexes = Vec::new();
-        for language in crate::render::context::site_languages(site) {
-            let docs = crate::build::search_docs(site, language);
+        for language in &languages {
+            let docs = cx.search_docs(language);
+            let site = cx.site();
             let folder = crate::link::urls::search_index(&site.config.site.language, language);
             let facets = crate::build::search_facets(site, &docs, language);
             let mut facets = crate::search::facets_file(&folder, &facets);
@@ -423,6 +451,39 @@ mod tests {
         let ledger = crate::link::ledger::read(&repo_root()).unwrap();
         let (errors, new) = crate::link::ledger::audit(&site, &produced, &ledger);
         assert!(errors.is_empty() && new == 0, "{errors:?}, {new} new");
+    }
+
+    #[test]
+    fn the_search_docs_free_the_reply_text_as_they_are_made_when_no_later_output_reads_it() {
+        let mut site = crate::render::kinds::tests::repo_site();
+        let templates = crate::render::templates::load(&repo_root(), false).unwrap();
+        let assets = crate::render::assets::load(&repo_root()).unwrap();
+        let (progress, nanos) = (Progress::start(), AtomicU64::new(0));
+        let outputs = with_reply_list("reply-list.txt");
+        let search = outputs.iter().position(|o| o.name() == "search").unwrap();
+        let mut cx =
+            OutputContext::new(&mut site, &outputs, &templates, &assets, &progress, &nanos);
+        cx.start(search);
+        let kept = cx.search_docs("zh-Hans");
+        assert!(
+            !cx.site().replies[0].page.doc.blocks.is_empty(),
+            "a later output reads it"
+        );
+        let mut cx = OutputContext::new(
+            &mut site,
+            &outputs[..search + 1],
+            &templates,
+            &assets,
+            &progress,
+            &nanos,
+        );
+        cx.start(search);
+        let freed = cx.search_docs("zh-Hans");
+        assert_eq!(freed, kept, "the same documents");
+        assert!(kept.len() > 500, "{}", kept.len());
+        let r = &cx.site().replies[0];
+        assert!(r.page.doc.blocks.is_empty() && r.page.doc.footnotes.is_empty());
+        assert!(!r.passage_concepts.is_empty(), "the facets' concepts stay");
     }
 
     #[test]

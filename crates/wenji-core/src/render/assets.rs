@@ -24,6 +24,16 @@ pub fn content_hash(bytes: &[u8]) -> String {
     digest[..5].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A large site's interface strings for its scripts (`site.strings_in_pages` = false): one
+/// script that every page loads before the others, named by its content like the assets.
+pub fn strings_file(strings_json: &str) -> OutputFile {
+    let bytes = format!("window.wenjiStrings = {strings_json};\n").into_bytes();
+    OutputFile {
+        path: format!("{ASSETS_DIR}/strings.{}.js", content_hash(&bytes)),
+        bytes,
+    }
+}
+
 pub fn load(root: &Path) -> Result<AssetMap, Vec<Diagnostic>> {
     let dir = root.join(ASSETS_DIR);
     let mut map = AssetMap::default();

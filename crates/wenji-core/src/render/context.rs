@@ -48,6 +48,14 @@ const SCRIPT_STRINGS: &[&str] = &[
     "compare_all",
 ];
 
+/// The strings the citation texts are made of, for reply.js when the pages do not carry them.
+const CITE_FORMATS: [&str; 4] = [
+    "cite_format_zh",
+    "cite_format_en",
+    "cite_para_zh",
+    "cite_para_en",
+];
+
 /// Fills `{key}` placeholders.
 pub fn fill_placeholders(template: &str, pairs: &[(&str, &str)]) -> String {
     let mut s = template.to_string();
@@ -77,7 +85,8 @@ struct LangParts<'a> {
     language: &'a str,
     site_json: tera::Value,
     strings: tera::Value,
-    strings_json: tera::Value,
+    /// Its scripts' strings: in the page, or the address of their file ([`script_strings`]).
+    scripts: (tera::Value, tera::Value),
     /// The folder of its search index, base-relative (`<html data-search>`), and its search
     /// page: the site's own language keeps `[sections] search`, another its index folder.
     search_folder: String,
@@ -125,10 +134,8 @@ impl<'a> Common<'a> {
         let site = self.site;
         let c = &site.config;
         let strings = c.strings_in(language);
-        let script_strings: BTreeMap<&str, &str> = SCRIPT_STRINGS
-            .iter()
-            .filter_map(|k| strings.get(*k).map(|v| (*k, v.as_str())))
-            .collect();
+        // the scripts' strings of its first edition (a page of no edition is of none other)
+        let first = site.editions.iter().position(|e| e.language == language);
         let other = c
             .languages
             .get(language)
@@ -161,7 +168,7 @@ impl<'a> Common<'a> {
                 base_url: &c.site.base_url,
             }),
             strings: tera::Value::from_serializable(strings),
-            strings_json: tera::Value::from_serializable(&json_for_script(&script_strings)),
+            scripts: script_strings(site, first.unwrap_or(0)),
             navs: nav_keys
                 .map(|k| (k, tera::Value::from_serializable(&self.nav(k, language))))
                 .collect(),
@@ -242,7 +249,8 @@ impl<'a> Common<'a> {
         ctx.insert_value("report", self.report.clone());
         ctx.insert("base", &self.base);
         ctx.insert_value("t", lang.strings.clone());
-        ctx.insert_value("strings_json", lang.strings_json.clone());
+        ctx.insert_value("strings_json", lang.scripts.0.clone());
+        ctx.insert_value("strings_src", lang.scripts.1.clone());
         ctx.insert_value("asset", self.assets.clone());
         let nav = match lang.navs.iter().find(|(k, _)| *k == nav_key) {
             Some((_, v)) => v.clone(),
@@ -345,6 +353,38 @@ fn nav_pages(site: &Site) -> impl Iterator<Item = &crate::link::PlainPage> {
     site.pages.iter().filter(|p| p.page.meta.nav)
 }
 
+/// The interface strings the pages' scripts read, as JSON (in each page or in one file).
+pub fn script_strings_json(site: &Site, e: usize) -> String {
+    let edition = &site.editions[e];
+    let mut strings: BTreeMap<&str, serde_json::Value> = SCRIPT_STRINGS
+        .iter()
+        .filter(|k| site.config.strings.contains_key(**k))
+        .map(|k| (*k, site.config.string_for(edition, k).into()))
+        .collect();
+    // What reply.js makes the citation texts from when the pages do not carry them.
+    if !site.cite_text_in_html() {
+        for k in CITE_FORMATS {
+            strings.insert(k, site.config.string_for(edition, k).into());
+        }
+        let report: BTreeMap<&str, &str> = report_fields(edition).into_iter().collect();
+        strings.insert("cite_report", serde_json::json!(report));
+    }
+    json_for_script(&strings)
+}
+
+/// How the pages of edition `e` get their scripts' strings: the JSON in each page, or, on a
+/// large site (`strings_in_pages`), the address of the one file that holds them
+/// ([`crate::render::assets::strings_file`]).
+pub fn script_strings(site: &Site, e: usize) -> (tera::Value, tera::Value) {
+    let json = script_strings_json(site, e);
+    if site.strings_in_pages() {
+        return (tera::Value::from(json), tera::Value::from(""));
+    }
+    let file = crate::render::assets::strings_file(&json);
+    let src = format!("{}{}", site.config.base_path(), file.path);
+    (tera::Value::from(""), tera::Value::from(src))
+}
+
 /// JSON safe to place inside a `<script type="application/json">` element: `<`, `>` and `&`
 /// are written as `\u003c` etc., so no `</script` or `<!--` can appear and the JSON stays
 /// valid (`<\!--` is not a JSON escape).
@@ -391,25 +431,23 @@ fn fragment_aliases_json(
 
 /// Citation texts with `{para}` and `{url}` left for the page's script to fill. `{received}`
 /// is the date the reply was received as the report prints it, `{received_en}` as YYYY-MM-DD.
+/// reply.js fills the same placeholders in the same order (the reply's from its page).
 pub fn citations(site: &Site, ri: usize) -> (String, String) {
     let r = &site.replies[ri];
     let c = &site.config;
     let e = &site.editions[r.edition];
-    let report = &e.report;
+    let [symbol, report, report_en, publisher, publisher_en, year] = report_fields(e);
     let pairs = [
-        ("symbol", report.symbol.as_str()),
-        ("report", report.title.as_str()),
-        ("report_en", report.title_en.as_str()),
+        symbol,
+        report,
+        report_en,
         ("entity", r.page.meta.title.as_str()),
         ("entity_en", r.page.meta.title_en.as_str()),
         ("received", r.page.meta.received_as_printed.as_str()),
         ("received_en", r.page.meta.received.value.as_str()),
-        ("publisher", report.publisher.as_str()),
-        ("publisher_en", report.publisher_en.as_str()),
-        (
-            "year",
-            report.published.get(..4).unwrap_or(&report.published),
-        ),
+        publisher,
+        publisher_en,
+        year,
     ];
     (
         fill_placeholders(c.string_for(e, "cite_format_zh"), &pairs),
@@ -417,23 +455,24 @@ pub fn citations(site: &Site, ri: usize) -> (String, String) {
     )
 }
 
-/// Each edition's `t` and script strings, when it has strings of its own.
-fn edition_t(site: &Site) -> Vec<Option<(tera::Value, tera::Value)>> {
-    site.editions
-        .iter()
-        .map(|e| {
-            let strings = site.config.strings_for(e)?;
-            let script: BTreeMap<&str, &str> = SCRIPT_STRINGS
-                .iter()
-                .filter_map(|k| strings.get(*k).map(|v| (*k, v.as_str())))
-                .collect();
-            let json = json_for_script(&script);
-            Some((
-                tera::Value::from_serializable(&strings),
-                tera::Value::from_serializable(&json),
-            ))
+/// Each edition's `t` when it has strings of its own, and its scripts' strings (which carry
+/// its report's fields on a large site).
+fn edition_t(site: &Site) -> Vec<EditionStrings> {
+    (0..site.editions.len())
+        .map(|e| EditionStrings {
+            t: site
+                .config
+                .strings_for(&site.editions[e])
+                .map(|all| tera::Value::from_serializable(&all)),
+            scripts: script_strings(site, e),
         })
         .collect()
+}
+
+/// The strings of an edition's pages where they are not its language's.
+struct EditionStrings {
+    t: Option<tera::Value>,
+    scripts: (tera::Value, tera::Value),
 }
 
 /// The words of each language of `common`, in its order.
@@ -493,10 +532,12 @@ struct EditionInfo<'a> {
 impl<'a> Pages<'a> {
     /// An edition with strings of its own gets them in `t` and in its pages' scripts.
     fn edition_strings(&self, ctx: &mut Context, e: usize) {
-        if let Some((t, json)) = &self.edition_t[e] {
+        let strings = &self.edition_t[e];
+        if let Some(t) = &strings.t {
             ctx.insert_value("t", t.clone());
-            ctx.insert_value("strings_json", json.clone());
         }
+        ctx.insert_value("strings_json", strings.scripts.0.clone());
+        ctx.insert_value("strings_src", strings.scripts.1.clone());
     }
 
     fn edition_info(&self, e: usize) -> EditionInfo<'a> {
@@ -632,6 +673,19 @@ impl Editions {
             })
             .collect()
     }
+}
+
+/// An edition's report's placeholders of the citation formats.
+fn report_fields(e: &crate::config::Edition) -> [(&'static str, &str); 6] {
+    let r = &e.report;
+    [
+        ("symbol", r.symbol.as_str()),
+        ("report", r.title.as_str()),
+        ("report_en", r.title_en.as_str()),
+        ("publisher", r.publisher.as_str()),
+        ("publisher_en", r.publisher_en.as_str()),
+        ("year", e.year()),
+    ]
 }
 
 /// A reply as the lists, the matrix and its own page (with its neighbours) show it.
@@ -999,8 +1053,8 @@ pub struct Pages<'a> {
     /// Each reply's other editions, for its language switcher and timeline: empty on a
     /// site of one edition.
     editions_of: Editions,
-    /// Per edition, its `t` and script strings when it has strings of its own.
-    edition_t: Vec<Option<(tera::Value, tera::Value)>>,
+    /// Per edition, its own strings.
+    edition_t: Vec<EditionStrings>,
     /// Each reply's row is shown on several pages (lists, prev/next, matrix): made once.
     rows: Vec<ReplyRow<'a>>,
     /// The same rows as Tera values, for the reply pages (their own row, prev and next).
@@ -1118,7 +1172,17 @@ impl<'a> Pages<'a> {
         let next = Some(ri + 1).filter(|i| *i < rows.len()).filter(same);
         ctx.insert_value("prev", prev.map_or_else(none, |i| rows[i].clone()));
         ctx.insert_value("next", next.map_or_else(none, |i| rows[i].clone()));
-        let (zh, en) = citations(site, ri);
+        // A large site's pages leave the citation texts to reply.js (`cite_text_in_html`):
+        // the template writes their attributes only when they are not empty.
+        let in_html = site.cite_text_in_html();
+        let (zh, en) = match in_html {
+            true => citations(site, ri),
+            false => Default::default(),
+        };
+        let text = |key| match in_html {
+            true => site.config.string_for(edition, key),
+            false => "",
+        };
         // A large site's citation downloads are in parts of 1,000 replies, which reply.js
         // fetches (no files of the reply's own).
         let [cite_json, cite_bib, cite_ris] = if site.is_large() {
@@ -1137,9 +1201,12 @@ impl<'a> Pages<'a> {
                 json: cite_json,
                 bib: cite_bib,
                 ris: cite_ris,
-                url: format!("{}{}", site.config.site.base_url, r.url),
-                para_zh: site.config.string_for(edition, "cite_para_zh"),
-                para_en: site.config.string_for(edition, "cite_para_en"),
+                url: match in_html {
+                    true => format!("{}{}", site.config.site.base_url, r.url),
+                    false => String::new(),
+                },
+                para_zh: text("cite_para_zh"),
+                para_en: text("cite_para_en"),
                 howto: how_to_cite_url(site),
             },
         );
@@ -1371,6 +1438,7 @@ impl<'a> Pages<'a> {
             })
             .collect();
         ctx.insert("rows", &rows);
+        ctx.insert("cell_labels", &site.matrix_cell_labels());
         Ok(ctx)
     }
 

@@ -182,31 +182,34 @@ where
         (opts.doc_bytes * n / doc_total.max(1)).max(1)
     };
 
-    // 1. Tokenize in fixed chunks, in parallel: per chunk, doc lengths and the postings of
-    //    each distinct term, grouped by partition. Meanwhile, the doc store.
-    let (chunks, doc_store) = rayon::join(
-        || -> Vec<ChunkOut> {
-            docs.par_chunks(CHUNK_DOCS)
-                .enumerate()
-                .map_init(ChunkScratch::default, |s, (ci, chunk)| {
-                    tokenize_chunk(s, (ci * CHUNK_DOCS) as u32, chunk)
-                })
-                .collect()
-        },
-        || {
-            docs.par_chunks(dpf).enumerate().try_for_each(|(k, group)| {
-                emit(SearchFile {
-                    path: format!("{dir}d/{k}.json"),
-                    bytes: doc_store_file(group),
-                })
+    // 1. The doc store; then tokenize in fixed chunks, in parallel: per chunk, doc lengths
+    //    and the postings of each distinct term, grouped by partition. Each chunk's docs are
+    //    freed once tokenized, so the docs and the postings made of them are not all held at
+    //    once (~40 MB less at 10,000 replies).
+    docs.par_chunks(dpf)
+        .enumerate()
+        .try_for_each(|(k, group)| {
+            emit(SearchFile {
+                path: format!("{dir}d/{k}.json"),
+                bytes: doc_store_file(group),
             })
-        },
-    );
-    doc_store?;
+        })?;
     emit(SearchFile {
         path: format!("{dir}g.json"),
         bytes: group_sizes_file(&docs),
     })?;
+    let mut docs = docs;
+    let chunks: Vec<ChunkOut> = docs
+        .par_chunks_mut(CHUNK_DOCS)
+        .enumerate()
+        .map_init(ChunkScratch::default, |s, (ci, chunk)| {
+            let out = tokenize_chunk(s, (ci * CHUNK_DOCS) as u32, chunk);
+            chunk
+                .iter_mut()
+                .for_each(|d| drop(std::mem::take(&mut d.text)));
+            out
+        })
+        .collect();
     drop(docs);
 
     let total_len: u64 = chunks
@@ -272,9 +275,11 @@ where
     })
 }
 
-/// Level of a gzipped index (`IndexOptions::gzip`): 9 gives 0.4% fewer bytes in 1.8 times
-/// the time (zlib, on a twentieth of the 10,000-reply bench site's index files).
-const GZIP_LEVEL: u32 = 6;
+/// Level of a gzipped index (`IndexOptions::gzip`). On the 10,000-reply bench site's index
+/// (zlib, on a fifth of its files), 6 gives 0.5% fewer bytes in 1.7 times the time, 4 11%
+/// more bytes in the posting shards; the build with 5 takes 5% less time than with 6 for
+/// 0.2% more bytes (96.0 MB).
+const GZIP_LEVEL: u32 = 5;
 
 /// `f` gzipped, its path with `.gz` appended (how a gzipped index's files are written).
 pub fn gzipped(f: SearchFile) -> Result<SearchFile, SearchError> {
