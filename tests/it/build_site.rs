@@ -473,15 +473,10 @@ fn gunzip_file(path: &std::path::Path) -> Vec<u8> {
 /// hold the same documents; every link checked.
 #[test]
 fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_files() {
-    let small = fixture();
-    let out = wenji(small.path(), &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let large = fixture();
-    edit_file(large.path(), "wenji.toml", |t| {
-        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
-    });
-    let out = wenji(large.path(), &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (small, large) = (
+        fixture_built_with(""),
+        fixture_built_with("large_site_from = 2\n"),
+    );
     let (s, l) = (small.path().join("site"), large.path().join("site"));
     for slug in ["arcadia", "borduria"] {
         assert!(s.join(format!("states/{slug}/cite.bib")).is_file());
@@ -538,22 +533,25 @@ fn the_large_site_form_keeps_the_citations_the_data_and_the_search_in_fewer_file
     assert!(l.join("search/f.json.gz").is_file() && l.join("search/d/0.json.gz").is_file());
 }
 
+/// The fixture site built with these `[site]` settings (TOML lines) added.
+fn fixture_built_with(settings: &str) -> tempfile::TempDir {
+    let site = fixture();
+    if !settings.is_empty() {
+        edit_file(site.path(), "wenji.toml", |t| {
+            t.replace("[site]\n", &format!("[site]\n{settings}"))
+        });
+    }
+    let out = wenji(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
 /// The interface strings the scripts read (`site.strings_in_pages`): a JSON block in every
 /// small-site page; in the large-site form one file, `assets/strings.<hash>.js`, holding the
 /// same strings, that every page loads before its other scripts.
 #[test]
 fn the_large_site_form_loads_the_interface_strings_from_one_file() {
-    let build = |settings: &str| {
-        let site = fixture();
-        if !settings.is_empty() {
-            edit_file(site.path(), "wenji.toml", |t| {
-                t.replace("[site]\n", &format!("[site]\n{settings}"))
-            });
-        }
-        let out = wenji(site.path(), &["build"]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        site
-    };
+    let build = fixture_built_with;
     // (with the citation texts in the pages, whose formats would join the strings otherwise)
     let (small, large) = (
         build(""),
@@ -603,17 +601,7 @@ fn the_large_site_form_loads_the_interface_strings_from_one_file() {
 /// (it gives the small page's texts: tests/browser/large.test.mjs); the setting keeps them.
 #[test]
 fn the_large_site_form_leaves_the_citation_texts_to_the_script() {
-    let build = |settings: &str| {
-        let site = fixture();
-        if !settings.is_empty() {
-            edit_file(site.path(), "wenji.toml", |t| {
-                t.replace("[site]\n", &format!("[site]\n{settings}"))
-            });
-        }
-        let out = wenji(site.path(), &["build"]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        site
-    };
+    let build = fixture_built_with;
     let (small, large) = (build(""), build("large_site_from = 2\n"));
     let kept = build("large_site_from = 2\ncite_text_in_html = true\n");
     const ATTRS: [&str; 5] = [
@@ -668,15 +656,10 @@ fn the_large_site_form_leaves_the_citation_texts_to_the_script() {
 /// its count, linked, or nothing, named by the table's headers; the same counts and links.
 #[test]
 fn the_large_site_form_writes_the_matrix_cells_without_their_own_labels() {
-    let small = fixture();
-    let out = wenji(small.path(), &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let large = fixture();
-    edit_file(large.path(), "wenji.toml", |t| {
-        t.replace("[site]\n", "[site]\nlarge_site_from = 2\n")
-    });
-    let out = wenji(large.path(), &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (small, large) = (
+        fixture_built_with(""),
+        fixture_built_with("large_site_from = 2\n"),
+    );
     let cell =
         regex::Regex::new(r#"<td[^>]*>(?:<a ([^>]*)>(\d+)</a>)?[^<]*(?:<span[^<]*</span>)*</td>"#)
             .unwrap();
