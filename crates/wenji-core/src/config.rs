@@ -177,9 +177,6 @@ pub struct Edition {
     pub language: String,
     /// `""` for the first edition, else the prefix with a trailing `/`.
     pub path: String,
-    pub notice: Option<String>,
-    /// Its own interface strings, over its language's ([`Config::string_for`]).
-    pub strings: BTreeMap<String, String>,
 }
 
 impl Edition {
@@ -189,6 +186,11 @@ impl Edition {
             .published
             .get(..4)
             .unwrap_or(&self.report.published)
+    }
+
+    /// What names it beside a reply where several editions are listed (`A/75/123 · en`).
+    pub fn label(&self) -> String {
+        format!("{} · {}", self.report.symbol, self.language)
     }
 }
 
@@ -322,8 +324,6 @@ impl Config {
             report: r.clone(),
             language: language.to_string(),
             path,
-            notice: r.notice.clone(),
-            strings: r.strings.clone(),
         };
         let first = edition(&self.report, &self.site.language, String::new());
         let more = self.editions.iter().map(|e| {
@@ -409,16 +409,17 @@ impl Config {
     fn check_language_strings(&self, language: &str) -> Result<(), Diagnostic> {
         let theirs = self.languages.get(language).map(|l| &l.strings);
         // A report's section names (`report_section_二`) are its own, and optional.
+        let section_name = |k: &str| k.starts_with("report_section_");
         let missing: Vec<&str> = self
             .strings
             .keys()
-            .filter(|k| !k.starts_with("report_section_"))
+            .filter(|k| !section_name(k))
             .filter(|k| theirs.is_none_or(|t| !t.contains_key(*k)))
             .map(String::as_str)
             .collect();
         if let Some(extra) = theirs.and_then(|t| {
             t.keys()
-                .find(|k| !k.starts_with("report_section_") && !self.strings.contains_key(*k))
+                .find(|k| !section_name(k) && !self.strings.contains_key(*k))
         }) {
             return Err(Diagnostic::new(
                 CONFIG_FILE,
@@ -470,7 +471,7 @@ impl Config {
 
     /// The interface string `key` of pages of `edition`: its own, else its language's.
     pub fn string_for<'a>(&'a self, edition: &'a Edition, key: &'a str) -> &'a str {
-        match edition.strings.get(key) {
+        match edition.report.strings.get(key) {
             Some(s) => s,
             None => self.string_in(&edition.language, key),
         }
@@ -478,11 +479,12 @@ impl Config {
 
     /// The interface strings of pages of `edition`, when it has strings of its own.
     pub fn strings_for(&self, edition: &Edition) -> Option<BTreeMap<String, String>> {
-        if edition.strings.is_empty() {
+        let own = &edition.report.strings;
+        if own.is_empty() {
             return None;
         }
         let mut all = self.strings_in(&edition.language).clone();
-        all.extend(edition.strings.clone());
+        all.extend(own.clone());
         Some(all)
     }
 

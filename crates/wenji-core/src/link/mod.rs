@@ -157,8 +157,7 @@ impl Site {
         if self.editions.len() < 2 {
             return String::new();
         }
-        let e = &self.editions[self.replies[ri].edition];
-        format!("{} · {}", e.report.symbol, e.language)
+        self.editions[self.replies[ri].edition].label()
     }
 
     /// The replies of edition `e`: a run of [`Site::replies`], which are in edition order.

@@ -177,40 +177,37 @@ impl<'a> Common<'a> {
 
     /// The navigation bar of pages in `language`. On another language's pages the replies
     /// item leads to the first edition index in that language, and the items that lead to
-    /// pages in the site's language say so (`hreflang`).
+    /// pages in the site's language say so (`hreflang`), as plain pages' titles do (`lang`).
     fn nav(&self, current: &str, language: &str) -> Vec<NavItem<'_>> {
         let site = self.site;
-        let own = language == site.config.site.language;
-        let other = |url: String| (url, (!own).then(|| site.config.site.language.clone()));
-        let mut items: Vec<(&str, String, NavTarget)> = crate::render::kinds::nav_kinds()
-            .map(|(kind, label)| {
-                let label = site.config.string_in(language, label).to_string();
-                let edition = site.editions.iter().find(|e| e.language == language);
-                let url = match edition {
-                    Some(e) if !own && kind.name == "replies" => (e.path.clone(), None),
-                    _ => other(kind.path(site, 0)),
-                };
-                (kind.name, label, url)
-            })
-            .collect();
-        let kinds = items.len();
-        for page in nav_pages(self.site) {
+        let other =
+            (language != site.config.site.language).then(|| site.config.site.language.clone());
+        let own_index = other
+            .as_ref()
+            .and_then(|_| site.editions.iter().find(|e| e.language == language));
+        let item = |key, label, url: String, hreflang: Option<String>, lang| NavItem {
+            key,
+            label,
+            url: format!("{}{url}", self.base),
+            hreflang,
+            lang,
+            current: key == current,
+        };
+        let kinds = crate::render::kinds::nav_kinds().map(|(kind, label)| {
+            let label = site.config.string_in(language, label).to_string();
+            match own_index {
+                Some(e) if kind.name == "replies" => {
+                    item(kind.name, label, e.path.clone(), None, None)
+                }
+                _ => item(kind.name, label, kind.path(site, 0), other.clone(), None),
+            }
+        });
+        let pages = nav_pages(site).map(|page| {
             let key = page.page.meta.slug.value.as_str();
-            items.push((key, page.page.meta.title.clone(), other(page.url.clone())));
-        }
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, (key, label, (url, hreflang)))| NavItem {
-                key,
-                label,
-                url: format!("{}{url}", self.base),
-                // a plain page's title is in the site's language
-                lang: (i >= kinds).then(|| hreflang.clone()).flatten(),
-                hreflang,
-                current: key == current,
-            })
-            .collect()
+            let title = page.page.meta.title.clone();
+            item(key, title, page.url.clone(), other.clone(), other.clone())
+        });
+        kinds.chain(pages).collect()
     }
 
     /// The parts of `language` (the site's own when the site has no such language).
@@ -316,10 +313,6 @@ struct SectionUrls {
     data: String,
     search: String,
 }
-
-/// Where a navigation item leads: its path, and its page's language when not the current
-/// page's.
-type NavTarget = (String, Option<String>);
 
 /// One item of `nav`, the navigation bar.
 #[derive(Serialize)]
@@ -496,13 +489,12 @@ fn edition_filter(site: &Site) -> Vec<EditionChoice> {
     if site.editions.len() < 2 {
         return Vec::new();
     }
-    let label = |e: &crate::config::Edition| format!("{} · {}", e.report.symbol, e.language);
     site.editions
         .iter()
         .enumerate()
         .map(|(key, e)| EditionChoice {
             key,
-            label: label(e),
+            label: e.label(),
         })
         .collect()
 }
@@ -547,7 +539,7 @@ impl<'a> Pages<'a> {
             title: &ed.report.title,
             language: &ed.language,
             year: ed.year(),
-            notice: ed.notice.as_deref(),
+            notice: ed.report.notice.as_deref(),
             url: format!("{}{}", self.common.base, ed.path),
             several: self.site.editions.len() > 1,
         }
@@ -635,12 +627,20 @@ impl Editions {
     /// in this page's language, else its first. Empty when the State answered one report.
     fn timeline<'s>(&self, site: &'s Site, ri: usize) -> Vec<TimelineItem<'s>> {
         let language = &site.editions[site.replies[ri].edition].language;
+        // for each report: this page itself, else the version in its language, else the first
+        let preference = |i: usize| match i == ri {
+            true => 0,
+            false if site.editions[site.replies[i].edition].language == *language => 1,
+            false => 2,
+        };
         let mut by_report: BTreeMap<&str, usize> = BTreeMap::new();
         for &i in self.same_state(site, ri) {
-            let e = &site.editions[site.replies[i].edition];
-            let pick = by_report.entry(&e.report.symbol).or_insert(i);
-            let picked_language = &site.editions[site.replies[*pick].edition].language;
-            if picked_language != language && (e.language == *language || i == ri) {
+            let symbol = site.editions[site.replies[i].edition]
+                .report
+                .symbol
+                .as_str();
+            let pick = by_report.entry(symbol).or_insert(i);
+            if preference(i) < preference(*pick) {
                 *pick = i;
             }
         }
@@ -666,9 +666,7 @@ impl Editions {
                     year: e.year(),
                     language: &e.language,
                     url: format!("{}{}", site.config.base_path(), r.url),
-                    current: i == ri
-                        || (e.report.symbol
-                            == site.editions[site.replies[ri].edition].report.symbol),
+                    current: i == ri,
                 }
             })
             .collect()
@@ -776,6 +774,7 @@ struct CiteInfo<'a> {
 fn section_name(site: &Site, edition: &crate::config::Edition, section: &str) -> String {
     let key = format!("report_section_{section}");
     edition
+        .report
         .strings
         .get(&key)
         .or_else(|| site.config.strings_in(&edition.language).get(&key))
@@ -1066,6 +1065,17 @@ impl<'a> Pages<'a> {
         let rows: Vec<ReplyRow> = (0..site.replies.len())
             .map(|i| reply_row(site, i))
             .collect();
+        let row_values = rows.iter().map(tera::Value::from_serializable).collect();
+        Self::with_rows(site, assets, rows, row_values)
+    }
+
+    /// What every page needs, with the replies' rows made by the caller.
+    fn with_rows(
+        site: &'a Site,
+        assets: &AssetMap,
+        rows: Vec<ReplyRow<'a>>,
+        row_values: Vec<tera::Value>,
+    ) -> Self {
         let common = Common::new(site, assets);
         Pages {
             site,
@@ -1073,8 +1083,8 @@ impl<'a> Pages<'a> {
             common,
             editions_of: Editions::of(site),
             edition_t: edition_t(site),
-            row_values: rows.iter().map(tera::Value::from_serializable).collect(),
             rows,
+            row_values,
         }
     }
 
@@ -1085,21 +1095,13 @@ impl<'a> Pages<'a> {
     pub fn for_replies(site: &'a Site, assets: &AssetMap, range: std::ops::Range<usize>) -> Self {
         let near = range.start.saturating_sub(1)..(range.end + 1).min(site.replies.len());
         let none = tera::Value::from_serializable(&None::<()>);
-        let common = Common::new(site, assets);
-        Pages {
-            site,
-            words: words_of(site, &common),
-            common,
-            editions_of: Editions::of(site),
-            edition_t: edition_t(site),
-            rows: Vec::new(),
-            row_values: (0..site.replies.len())
-                .map(|i| match near.contains(&i) {
-                    true => tera::Value::from_serializable(&reply_row(site, i)),
-                    false => none.clone(),
-                })
-                .collect(),
-        }
+        let row_values = (0..site.replies.len())
+            .map(|i| match near.contains(&i) {
+                true => tera::Value::from_serializable(&reply_row(site, i)),
+                false => none.clone(),
+            })
+            .collect();
+        Self::with_rows(site, assets, Vec::new(), row_values)
     }
 
     /// The page of a reply.
@@ -1505,10 +1507,7 @@ impl<'a> Pages<'a> {
         // the other editions' files, each under its edition's name
         let editions: Vec<EditionData> = (1..site.editions.len())
             .map(|e| EditionData {
-                label: format!(
-                    "{} · {}",
-                    site.editions[e].report.symbol, site.editions[e].language
-                ),
+                label: site.editions[e].label(),
                 files: crate::output::extras::edition_open_data_names(site, e),
             })
             .collect();
